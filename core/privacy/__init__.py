@@ -1,0 +1,1 @@
+"""Personal-data detection in device traffic and anonymisation audits of datasets."""
