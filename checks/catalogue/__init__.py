@@ -1,0 +1,1 @@
+"""The built-in check catalogue: one module per check, named by its check ID."""

@@ -1,0 +1,50 @@
+"""A service still accepts TLS versions below the policy's minimum (by default 1.2)."""
+
+from muniscan.checks.model import (
+    CheckMeta,
+    CheckResult,
+    Level,
+    failed,
+    not_applicable,
+    passed,
+    unknown,
+)
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="tls_legacy_protocol_offered",
+    title="TLS below the required minimum version offered",
+    severity=Severity.MEDIUM,
+    level=Level.SERVICE,
+    requires=("tls",),
+    rationale=(
+        "TLS 1.0 and 1.1 are deprecated (RFC 8996): they rely on weak constructions and let an "
+        "attacker downgrade connections to them."
+    ),
+    remediation="Configure the service to accept TLS 1.2 and 1.3 only; update its firmware if it cannot.",
+    enisa=("GP-TM-34", "GP-TM-39"),
+    etsi=("5.5-1",),
+    owasp=("I7",),
+)
+
+
+def _version(label: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in label.split("."))
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("tls")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "tls probe failed")
+    accepted = attempt.facts.versions_accepted
+    if not accepted:
+        return not_applicable()
+    minimum = _version(policy.requirements.min_tls_version)
+    legacy = [v for v in accepted if _version(v) < minimum]
+    if legacy:
+        return failed(port=service.port, legacy_versions=legacy, minimum=policy.requirements.min_tls_version)
+    return passed(versions=list(accepted))

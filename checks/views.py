@@ -1,0 +1,53 @@
+"""The read-only view of stored facts that a check judges."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from muniscan.facts import from_json
+from muniscan.scanner.probes import all_probes
+from muniscan.scanner.probes.base import Attempt, AttemptStatus
+
+
+def _fact_types() -> dict[str, type]:
+    return {p.name: p.facts_type for p in all_probes()}
+
+
+def attempt_from_row(probe: str, status: str, reason: str | None, facts: dict[str, Any]) -> Attempt[Any]:
+    """Rebuild a typed attempt from its stored row."""
+    kind = _fact_types().get(probe)
+    typed = from_json(kind, facts) if kind is not None and facts else None
+    return Attempt(probe, AttemptStatus(status), typed, reason)
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    address: str
+    transport: str
+    port: int
+    name: str
+    tls: bool
+    banner: str
+    attempts: dict[str, Attempt[Any]] = field(default_factory=dict)
+    service_id: int | None = None
+
+    def attempt(self, probe: str) -> Attempt[Any] | None:
+        return self.attempts.get(probe)
+
+    def facts(self, probe: str) -> Any:
+        """The completed facts of a probe, or None."""
+        found = self.attempts.get(probe)
+        return found.facts if found and found.status is AttemptStatus.COMPLETED else None
+
+
+@dataclass(frozen=True)
+class AssetView:
+    address: str
+    identity: str
+    services: tuple[ServiceView, ...]
+    mac: str | None = None
+    vendor: str | None = None
+    model: str | None = None
+    firmware: str | None = None
+    device_class: str | None = None
+    asset_id: int | None = None
+    attempts: dict[str, Attempt[Any]] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The `muniscan` command line: one Typer app assembled from each area's commands."""

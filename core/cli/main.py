@@ -1,0 +1,55 @@
+"""Entry point: global options, and every command group mounted in one place."""
+
+from typing import Annotated
+
+import typer
+from muniscan import __version__
+from muniscan.cli import db, findings, inventory, policy
+from muniscan.cli.context import AppState
+from muniscan.labs import cli as lab_cli
+from muniscan.reports import cli as report_cli
+from muniscan.scanner import cli as scan_cli
+
+app = typer.Typer(
+    name="muniscan",
+    help="Security and privacy compliance scanning for a municipality's IoT estate.\n\n"
+    "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 usage or configuration error.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"muniscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db_option: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="MUNISCAN_DATABASE_URL",
+            help="Store: a SQLite file path or a database URL (postgresql://...).",
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    ctx.obj = AppState(db=db_option)
+
+
+app.command("scan")(scan_cli.scan)
+app.add_typer(lab_cli.app, name="lab")
+app.add_typer(inventory.app, name="inventory")
+app.add_typer(findings.app, name="findings")
+app.add_typer(report_cli.app, name="report")
+app.add_typer(policy.app, name="policy")
+app.add_typer(db.app, name="db")
+
+
+def run() -> None:
+    app()

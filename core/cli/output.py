@@ -1,0 +1,43 @@
+"""Printing for the CLI: untrusted text is stripped of escapes and never read as markup."""
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from muniscan.text import terminal_safe
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def safe(value: Any, limit: int = 200) -> Text:
+    """A table cell or line from data a device may control: no ANSI, no rich markup."""
+    return Text(terminal_safe("" if value is None else str(value), limit=limit))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    errors.print(Text("error: ", style="bold red") + safe(message, limit=4000))
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    errors.print(safe(message, limit=4000), style="dim")
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    grid = Table(title=title, title_justify="left")
+    for column in columns:
+        grid.add_column(column)
+    for row in rows:
+        grid.add_row(*(safe(cell) for cell in row))
+    console.print(grid)

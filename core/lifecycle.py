@@ -1,0 +1,153 @@
+"""The findings lifecycle: what a scan may change, and what only a person may.
+
+Rules (after DefectDojo's reimport, minus its bugs):
+- a failing result opens a new finding, refreshes an open one, or reopens a fixed one;
+- a finding the scan judged again without a failure becomes fixed, and so does one whose
+  service closed on a device that otherwise answered; an offline device fixes nothing;
+- accepted and false-positive findings keep their status; an expired acceptance reopens.
+"""
+
+import hashlib
+from collections import Counter
+from datetime import datetime
+
+from muniscan.checks.evaluate import Judgement
+from muniscan.checks.model import Verdict
+from muniscan.policies.schema import Policy
+from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance, ScanRun
+from muniscan.store.models.common import utcnow
+from sqlmodel import Session, select
+
+ACTIVE = (FindingStatus.OPEN.value, FindingStatus.CONFIRMED.value)
+
+
+def fingerprint(check_id: str, identity: str, transport: str | None, port: int | None, key: str) -> str:
+    """Stable across scans: the check, the asset's identity, the service and the result key."""
+    service = f"{transport}/{port}" if port is not None else "-"
+    return hashlib.sha256(f"{check_id}|{identity}|{service}|{key}".encode()).hexdigest()[:32]
+
+
+def judgement_fingerprint(j: Judgement) -> str:
+    service = j.service
+    return fingerprint(
+        j.check.id,
+        j.asset.identity,
+        service.transport if service else None,
+        service.port if service else None,
+        j.result.key,
+    )
+
+
+def _event(
+    session: Session,
+    finding: Finding,
+    kind: str,
+    new: str | None,
+    scan: ScanRun | None,
+    actor: str = "scanner",
+    note: str = "",
+) -> None:
+    session.add(
+        FindingEvent(
+            finding_id=finding.id,
+            kind=kind,
+            old_status=finding.status,
+            new_status=new,
+            scan_id=scan.id if scan else None,
+            actor=actor,
+            note=note,
+        )
+    )
+    if new is not None:
+        finding.status = new
+
+
+def active_acceptance(session: Session, finding_id: int, now: datetime) -> RiskAcceptance | None:
+    return session.exec(
+        select(RiskAcceptance)
+        .where(RiskAcceptance.finding_id == finding_id, RiskAcceptance.revoked == False)  # noqa: E712
+        .where(RiskAcceptance.expires_at > now)
+    ).first()
+
+
+def reopen_expired_acceptances(session: Session, scan: ScanRun | None = None) -> int:
+    now = utcnow()
+    count = 0
+    for finding in session.exec(select(Finding).where(Finding.status == FindingStatus.ACCEPTED.value)):
+        if active_acceptance(session, finding.id, now) is None:  # type: ignore[arg-type]
+            _event(
+                session,
+                finding,
+                "acceptance_expired",
+                FindingStatus.OPEN.value,
+                scan,
+                note="the risk acceptance expired",
+            )
+            session.add(finding)
+            count += 1
+    return count
+
+
+def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: Policy) -> Counter[str]:
+    """Update findings from one scan's judgements; returns counts of new/fixed/reopened/unchanged."""
+    now = utcnow()
+    counts: Counter[str] = Counter(new=0, fixed=0, reopened=0, unchanged=0)
+    counts["reopened"] += reopen_expired_acceptances(session, scan)
+    failing: set[str] = set()
+    undecided: set[str] = set()
+    for j in judgements:
+        fp = judgement_fingerprint(j)
+        if j.result.verdict is Verdict.UNKNOWN:
+            undecided.add(fp)
+        if j.result.verdict is not Verdict.FAIL:
+            continue
+        failing.add(fp)
+        finding = session.exec(select(Finding).where(Finding.fingerprint == fp)).first()
+        severity = policy.checks.severity.get(j.check.id, j.check.meta.severity).value
+        if finding is None:
+            finding = Finding(
+                fingerprint=fp,
+                check_id=j.check.id,
+                asset_id=j.asset.asset_id,
+                service_id=j.service.service_id if j.service else None,
+                key=j.result.key,
+                title=j.check.meta.title,
+                severity=severity,
+                first_scan_id=scan.id,
+            )
+            session.add(finding)
+            session.flush()
+            _event(session, finding, "opened", FindingStatus.OPEN.value, scan)
+            counts["new"] += 1
+        elif finding.status == FindingStatus.FIXED.value:
+            _event(session, finding, "reopened", FindingStatus.OPEN.value, scan, note="seen again")
+            counts["reopened"] += 1
+        else:
+            counts["unchanged"] += 1
+        finding.severity, finding.confidence = severity, j.result.confidence
+        finding.evidence, finding.last_seen, finding.last_scan_id = j.result.evidence, now, scan.id
+        finding.policy_hash = scan.policy_hash
+        session.add(finding)
+    counts["fixed"] = _mark_fixed(session, scan, judgements, failing | undecided)
+    return counts
+
+
+def _mark_fixed(session: Session, scan: ScanRun, judgements: list[Judgement], keep: set[str]) -> int:
+    """Active findings of checks that ran, on assets that answered, that this scan no longer sees."""
+    checks_run = {j.check.id for j in judgements}
+    answered = {j.asset.asset_id for j in judgements if j.asset.services}
+    if not checks_run or not answered:
+        return 0
+    fixed = 0
+    candidates = session.exec(
+        select(Finding)
+        .where(Finding.status.in_(ACTIVE))  # type: ignore[attr-defined]
+        .where(Finding.check_id.in_(checks_run))  # type: ignore[attr-defined]
+        .where(Finding.asset_id.in_(answered))  # type: ignore[attr-defined]
+    ).all()
+    for finding in candidates:
+        if finding.fingerprint not in keep:
+            _event(session, finding, "fixed", FindingStatus.FIXED.value, scan, note="not seen by this scan")
+            session.add(finding)
+            fixed += 1
+    return fixed

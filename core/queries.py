@@ -1,0 +1,132 @@
+"""Read models shared by the CLI listings and the reports, so both say the same thing."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from muniscan.checks.registry import load_checks
+from muniscan.store.models import Asset, Finding, ScanRun, ScanStatus, Service
+from sqlmodel import Session, col, select
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    check_id: str
+    title: str
+    status: str
+    severity: str
+    confidence: float
+    address: str
+    transport: str | None
+    port: int | None
+    service: str | None
+    first_seen: datetime
+    last_seen: datetime
+    fingerprint: str
+    evidence: dict[str, Any]
+    enisa: tuple[str, ...] = ()
+    etsi: tuple[str, ...] = ()
+    owasp: tuple[str, ...] = ()
+    remediation: str = ""
+    rationale: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_seen"], data["last_seen"] = self.first_seen.isoformat(), self.last_seen.isoformat()
+        for name in ("enisa", "etsi", "owasp"):
+            data[name] = list(data[name])
+        return data
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    id: int
+    identity: str
+    site: str
+    address: str
+    mac: str | None
+    vendor: str | None
+    model: str | None
+    firmware: str | None
+    device_class: str | None
+    first_seen: datetime
+    last_seen: datetime
+    services: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_seen"], data["last_seen"] = self.first_seen.isoformat(), self.last_seen.isoformat()
+        return data
+
+
+def findings(session: Session, status: str | None = None, scan_id: int | None = None) -> list[FindingRow]:
+    meta = {c.id: c.meta for c in load_checks()}
+    query = (
+        select(Finding, Asset, Service)
+        .join(Asset, col(Finding.asset_id) == col(Asset.id))
+        .outerjoin(Service, col(Finding.service_id) == col(Service.id))
+    )
+    if status:
+        query = query.where(Finding.status == status)
+    if scan_id is not None:
+        query = query.where(Finding.last_scan_id == scan_id)
+    rows = []
+    for finding, asset, service in session.exec(query):
+        m = meta.get(finding.check_id)
+        rows.append(
+            FindingRow(
+                id=finding.id,
+                check_id=finding.check_id,
+                title=finding.title,
+                status=finding.status,  # type: ignore[arg-type]
+                severity=finding.severity,
+                confidence=finding.confidence,
+                address=asset.address,
+                transport=service.transport if service else None,
+                port=service.port if service else None,
+                service=service.name if service else None,
+                first_seen=finding.first_seen,
+                last_seen=finding.last_seen,
+                fingerprint=finding.fingerprint,
+                evidence=finding.evidence,
+                enisa=m.enisa if m else (),
+                etsi=m.etsi if m else (),
+                owasp=m.owasp if m else (),
+                remediation=m.remediation if m else "",
+                rationale=m.rationale if m else "",
+            )
+        )
+    order = ["critical", "high", "medium", "low", "info"]
+    return sorted(rows, key=lambda r: (order.index(r.severity) if r.severity in order else 9, r.address, r.check_id))
+
+
+def assets(session: Session) -> list[AssetRow]:
+    services: dict[int, list[dict[str, Any]]] = {}
+    for s in session.exec(select(Service).where(Service.open == True).order_by(Service.port)):  # noqa: E712
+        services.setdefault(s.asset_id, []).append(
+            {"transport": s.transport, "port": s.port, "name": s.name, "tls": s.tls, "banner": s.banner}
+        )
+    return [
+        AssetRow(
+            a.id,
+            a.identity,
+            a.site,
+            a.address,
+            a.mac,
+            a.vendor,
+            a.model,
+            a.firmware,  # type: ignore[arg-type]
+            a.device_class,
+            a.first_seen,
+            a.last_seen,
+            services.get(a.id, []),
+        )  # type: ignore[arg-type]
+        for a in session.exec(select(Asset).order_by(Asset.address))
+    ]
+
+
+def latest_scan(session: Session) -> ScanRun | None:
+    return session.exec(
+        select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id).desc())
+    ).first()

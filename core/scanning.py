@@ -1,0 +1,108 @@
+"""A scan as one job: plan (scope first), run, store facts, judge, update findings."""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from muniscan.checks.evaluate import Judgement, build_views, enabled_checks, failures, judge
+from muniscan.checks.registry import load_checks
+from muniscan.lifecycle import apply
+from muniscan.policies import Policy, policy_hash
+from muniscan.scanner.engine import ScanPlan, run_plan
+from muniscan.store import Store
+from muniscan.store.inventory import HostRecord, record_host
+from muniscan.store.models import ScanRun, ScanStatus
+from muniscan.store.models.common import utcnow
+
+Progress = Callable[[int, int, HostRecord], None]
+
+
+@dataclass
+class ScanOutcome:
+    scan: ScanRun
+    hosts_answering: int
+    services: int
+    connections: int
+    judgements: list[Judgement] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Judgement]:
+        return failures(self.judgements)
+
+
+def evaluate_scan(store: Store, scan: ScanRun, policy: Policy, checks_dirs: tuple[Path, ...] = ()) -> list[Judgement]:
+    """Judge a stored scan under a policy and update findings; touches no network."""
+    checks = enabled_checks(load_checks(checks_dirs), policy)
+    with store.session() as session:
+        judgements = judge(build_views(session, scan.id), checks, policy)  # type: ignore[arg-type]
+        counts = apply(session, scan, judgements, policy)
+        scan.counts = {**scan.counts, **counts}
+        session.add(scan)
+        session.commit()
+    return judgements
+
+
+def run_scan(
+    store: Store,
+    policy: Policy,
+    targets: list[str],
+    site: str = "default",
+    progress: Progress | None = None,
+    checks_dirs: tuple[Path, ...] = (),
+) -> ScanOutcome:
+    """Plan first: an empty scope or an out-of-scope target raises OutOfScope before any packet."""
+    plan = ScanPlan.build(policy, targets)
+    with store.session() as session:
+        scan = ScanRun(
+            policy_name=policy.name,
+            policy_hash=policy_hash(policy),
+            site=site,
+            targets=targets or list(policy.scope.include),
+        )
+        session.add(scan)
+        session.commit()
+    scanned = {("tcp", p) for p in plan.tcp_ports}
+    done, answering, services = 0, 0, 0
+
+    def on_host(host: HostRecord) -> None:
+        nonlocal done, answering, services
+        done += 1
+        if host.services:
+            answering += 1
+            services += len(host.services)
+            with store.session() as session:
+                record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
+                session.commit()
+        if progress:
+            progress(done, len(plan.addresses), host)
+
+    try:
+        gate = asyncio.run(run_plan(plan, on_host))
+    except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
+        _finish(
+            store,
+            scan,
+            ScanStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ScanStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        raise
+    _finish(
+        store,
+        scan,
+        ScanStatus.COMPLETED,
+        hosts=done,
+        answering=answering,
+        services=services,
+        connections=sum(gate.sent.values()),
+    )
+    judgements = evaluate_scan(store, scan, policy, checks_dirs)
+    return ScanOutcome(scan, answering, services, sum(gate.sent.values()), judgements)
+
+
+def _finish(store: Store, scan: ScanRun, status: ScanStatus, error: str | None = None, **counts: int) -> None:
+    with store.session() as session:
+        scan.status, scan.finished_at, scan.error = status.value, utcnow(), error
+        scan.counts = {**scan.counts, **counts}
+        session.add(scan)
+        session.commit()

@@ -1,0 +1,18 @@
+"""The tables. Each module holds one area; importing this package registers them all."""
+
+from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
+from muniscan.store.models.inventory import Asset, Service
+from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanStatus
+
+__all__ = [
+    "Asset",
+    "Evaluation",
+    "Finding",
+    "FindingEvent",
+    "FindingStatus",
+    "Observation",
+    "RiskAcceptance",
+    "ScanRun",
+    "ScanStatus",
+    "Service",
+]

@@ -1,0 +1,59 @@
+"""Scan runs, the facts they observed, and the check results evaluated from those facts."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from muniscan.store.models.common import json_column, utcnow
+from sqlmodel import Field, SQLModel
+
+
+class ScanStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+
+class ScanRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = Field(default=ScanStatus.RUNNING.value, max_length=16)
+    policy_name: str = Field(max_length=200)
+    policy_hash: str = Field(max_length=64)
+    site: str = Field(default="default", max_length=100)
+    targets: list[str] = Field(default_factory=list, sa_column=json_column())
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    error: str | None = None
+
+
+class Observation(SQLModel, table=True):
+    """One probe attempt: completed with facts, or an error with its reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scanrun.id", index=True)
+    asset_id: int = Field(foreign_key="asset.id", index=True)
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
+    probe: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    reason: str | None = None
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    observed_at: datetime = Field(default_factory=utcnow)
+
+
+class Evaluation(SQLModel, table=True):
+    """A check's verdict on one target, under one policy (name and content hash)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = Field(foreign_key="scanrun.id", index=True)
+    check_id: str = Field(max_length=100, index=True)
+    asset_id: int | None = Field(default=None, foreign_key="asset.id", index=True)
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    verdict: str = Field(max_length=16)
+    confidence: float = 1.0
+    key: str = Field(default="", max_length=200)
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    policy_name: str = Field(max_length=200)
+    policy_hash: str = Field(max_length=64)
+    evaluated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,21 @@
+"""Untrusted text (banners, payloads, certificate fields) made safe to show."""
+
+import re
+
+# C0 controls except tab and newline, DEL, and C1 controls (ESC-less CSI 0x9b included).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.")
+
+
+def terminal_safe(text: str, limit: int = 200) -> str:
+    """Strip escape sequences and control characters, and shorten, before printing."""
+    cleaned = _CONTROL.sub("", _ANSI.sub("", text))
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1] + "…"
+    return cleaned
+
+
+def printable_banner(raw: bytes, limit: int = 512) -> str:
+    """Decode bytes from a device as text a person can read, with no control characters."""
+    text = raw[:limit].decode("utf-8", errors="replace").replace("\r\n", "\n")
+    return terminal_safe(text, limit=limit).strip()

@@ -1,0 +1,1 @@
+"""Virtual municipal networks with known answers: topologies, simulated devices, and their runner."""

@@ -1,0 +1,178 @@
+"""The policy schema: every field a scan may be told, with safe defaults."""
+
+import ipaddress
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_NEVER_TOUCH = ["515", "9100-9107", "9999"]
+
+# A curated list of ports that municipal IoT devices listen on.
+DEFAULT_TCP_PORTS = [
+    21,
+    22,
+    23,
+    80,
+    81,
+    102,
+    443,
+    502,
+    554,
+    1883,
+    1911,
+    2323,
+    4840,
+    5000,
+    5555,
+    7547,
+    8000,
+    8080,
+    8081,
+    8443,
+    8883,
+    8888,
+    9000,
+    20000,
+    47808,
+]
+DEFAULT_UDP_PORTS = [161, 1900, 5353, 5683, 47808]
+
+
+class Intrusiveness(StrEnum):
+    """How much a probe may disturb a device (after nmap NSE categories)."""
+
+    PASSIVE = "passive"
+    SAFE = "safe"
+    INTRUSIVE = "intrusive"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_network(value: str) -> str:
+    if "-" in value:
+        first, last = (part.strip() for part in value.split("-", 1))
+        start, end = ipaddress.ip_address(first), ipaddress.ip_address(last)
+        if start.version != end.version or start > end:
+            raise ValueError(f"'{value}' is not a range from a lower to a higher address")
+        return value
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not an address, CIDR or range: {exc}") from None
+    return value
+
+
+def _check_ports(value: str | int) -> str:
+    text = str(value)
+    first, _, last = text.partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a port or port range") from None
+    if not (0 < low <= high <= 65535):
+        raise ValueError(f"'{text}' is not within 1-65535")
+    return text
+
+
+Network = Annotated[str, Field(description="address, CIDR or first-last range")]
+
+
+class Scope(Strict):
+    include: list[Network] = Field(default_factory=list)
+    exclude: list[Network] = Field(default_factory=list)
+    never_touch_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_NEVER_TOUCH))
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        return [_check_network(str(v)) for v in values]
+
+    @field_validator("never_touch_ports")
+    @classmethod
+    def _ports(cls, values: list[str | int]) -> list[str]:
+        return [_check_ports(v) for v in values]
+
+
+class Probes(Strict):
+    allow: list[Intrusiveness] = Field(default_factory=lambda: [Intrusiveness.PASSIVE, Intrusiveness.SAFE])
+    disable: list[str] = Field(default_factory=list)
+
+
+class Discovery(Strict):
+    tcp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_TCP_PORTS))
+    udp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_UDP_PORTS))
+    max_addresses: int = Field(default=65536, gt=0)
+
+    @field_validator("tcp_ports", "udp_ports")
+    @classmethod
+    def _ports(cls, values: list[str | int]) -> list[str]:
+        return [_check_ports(v) for v in values]
+
+
+class Rate(Strict):
+    per_host_concurrency: int = Field(default=2, ge=1, le=64)
+    global_concurrency: int = Field(default=128, ge=1, le=4096)
+    packets_per_second: float = Field(default=500.0, gt=0)
+    connect_timeout: float = Field(default=2.0, gt=0, le=60)
+    read_timeout: float = Field(default=3.0, gt=0, le=120)
+    retries: int = Field(default=1, ge=0, le=5)
+
+
+class Requirements(Strict):
+    min_tls_version: str = "1.2"
+    forbidden_plaintext_services: list[str] = Field(default_factory=lambda: ["telnet", "ftp", "http-admin", "mqtt"])
+
+    @field_validator("min_tls_version")
+    @classmethod
+    def _tls(cls, value: str) -> str:
+        if value not in {"1.0", "1.1", "1.2", "1.3"}:
+            raise ValueError("must be one of 1.0, 1.1, 1.2, 1.3")
+        return value
+
+
+class DeviceClass(Strict):
+    description: str = ""
+    requirements: Requirements | None = None
+
+
+class Checks(Strict):
+    disable: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+
+
+class RiskException(Strict):
+    check: str
+    address: str | None = None
+    reason: str
+    approver: str
+    expires: date
+
+
+class Policy(Strict):
+    name: str
+    description: str = ""
+    extends: str | None = None
+    scope: Scope = Field(default_factory=Scope)
+    probes: Probes = Field(default_factory=Probes)
+    discovery: Discovery = Field(default_factory=Discovery)
+    rate: Rate = Field(default_factory=Rate)
+    requirements: Requirements = Field(default_factory=Requirements)
+    device_classes: dict[str, DeviceClass] = Field(default_factory=dict)
+    checks: Checks = Field(default_factory=Checks)
+    exceptions: list[RiskException] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Discovery, probes and the scan engine; every packet leaves through `gate.Gate`."""

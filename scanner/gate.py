@@ -1,0 +1,140 @@
+"""The one choke point between probes and the network.
+
+Probes never open sockets themselves: they ask the gate, which checks scope and the
+never-touch ports before anything is sent, and holds the per-host and global limits.
+"""
+
+import asyncio
+import ssl
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+
+from muniscan.policies.schema import Rate
+from muniscan.scanner.scope import Scope
+
+
+class RateLimiter:
+    """Spaces out new connections and datagrams to at most `per_second`."""
+
+    def __init__(self, per_second: float) -> None:
+        self._interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+@dataclass
+class Connection:
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    read_timeout: float
+
+    async def send(self, data: bytes) -> None:
+        self.writer.write(data)
+        await asyncio.wait_for(self.writer.drain(), self.read_timeout)
+
+    async def read_exactly(self, size: int) -> bytes:
+        return await asyncio.wait_for(self.reader.readexactly(size), self.read_timeout)
+
+    async def read_some(self, limit: int, idle: float, total: float | None = None) -> bytes:
+        """Collect what the peer sends until it pauses for `idle` seconds, up to `limit` bytes.
+
+        The total deadline keeps a device that drips one byte at a time from holding the scan.
+        """
+        deadline = time.monotonic() + (total if total is not None else self.read_timeout)
+        chunks: list[bytes] = []
+        size = 0
+        while size < limit:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                chunk = await asyncio.wait_for(self.reader.read(limit - size), min(idle, remaining))
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+
+    def peer_certificate(self) -> bytes | None:
+        ssl_object = self.writer.get_extra_info("ssl_object")
+        return ssl_object.getpeercert(binary_form=True) if ssl_object else None
+
+    def tls_version(self) -> str | None:
+        ssl_object = self.writer.get_extra_info("ssl_object")
+        return ssl_object.version() if ssl_object else None
+
+    def cipher(self) -> str | None:
+        ssl_object = self.writer.get_extra_info("ssl_object")
+        return ssl_object.cipher()[0] if ssl_object and ssl_object.cipher() else None
+
+
+class Gate:
+    """Scope check, politeness limits and accounting for every packet a scan sends."""
+
+    def __init__(self, scope: Scope, rate: Rate) -> None:
+        self.scope = scope
+        self.rate = rate
+        self._global = asyncio.Semaphore(rate.global_concurrency)
+        self._per_host: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(rate.per_host_concurrency)
+        )
+        self._limiter = RateLimiter(rate.packets_per_second)
+        self.sent: Counter[str] = Counter()
+
+    @asynccontextmanager
+    async def tcp(self, address: str, port: int, tls: ssl.SSLContext | None = None) -> AsyncIterator[Connection]:
+        """Open a TCP (optionally TLS) connection, refused unless the target is in scope."""
+        self.scope.require(address, port)
+        async with self._global, self._per_host[address]:
+            await self._limiter.wait()
+            self.sent[address] += 1
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(address, port, ssl=tls, server_hostname="" if tls else None, limit=1 << 16),
+                self.rate.connect_timeout,
+            )
+            try:
+                yield Connection(reader, writer, self.rate.read_timeout)
+            finally:
+                writer.close()
+                with suppress(Exception):
+                    await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+    async def udp_exchange(self, address: str, port: int, payload: bytes) -> bytes | None:
+        """Send one datagram and return the first reply, or None when none came in time."""
+        self.scope.require(address, port)
+        loop = asyncio.get_running_loop()
+        async with self._global, self._per_host[address]:
+            await self._limiter.wait()
+            self.sent[address] += 1
+            reply: asyncio.Future[bytes] = loop.create_future()
+
+            class _Receiver(asyncio.DatagramProtocol):
+                def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+                    if not reply.done():
+                        reply.set_result(data)
+
+                def error_received(self, exc: Exception) -> None:
+                    if not reply.done():
+                        reply.set_exception(exc)
+
+            transport, _ = await loop.create_datagram_endpoint(_Receiver, remote_addr=(address, port))
+            try:
+                transport.sendto(payload)
+                return await asyncio.wait_for(reply, self.rate.read_timeout)
+            except (TimeoutError, ConnectionRefusedError):
+                return None
+            finally:
+                transport.close()

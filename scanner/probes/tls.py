@@ -1,0 +1,149 @@
+"""TLS: which protocol versions a service accepts, and its certificate."""
+
+import hashlib
+import ssl
+import warnings
+from dataclasses import dataclass
+from datetime import UTC
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import NameOID
+from muniscan.policies.schema import Intrusiveness, Policy
+from muniscan.scanner.gate import Gate
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    VERSIONS: dict[str, ssl.TLSVersion] = {
+        "1.0": ssl.TLSVersion.TLSv1,
+        "1.1": ssl.TLSVersion.TLSv1_1,
+        "1.2": ssl.TLSVersion.TLSv1_2,
+        "1.3": ssl.TLSVersion.TLSv1_3,
+    }
+
+TLS_PORTS = frozenset({443, 636, 993, 995, 4433, 5061, 8443, 8883, 9443})
+# Silent services that speak a plaintext protocol; sending them ClientHellos is only noise.
+PLAINTEXT_PORTS = frozenset({21, 23, 25, 80, 102, 502, 554, 1883, 1911, 2323, 8080, 20000})
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    self_signed: bool
+    key_type: str
+    key_bits: int
+    signature_algorithm: str
+    sha256: str
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TlsFacts:
+    versions_accepted: tuple[str, ...]
+    versions_refused: tuple[str, ...]
+    negotiated_cipher: str | None = None
+    certificate: CertificateFacts | None = None
+    certificate_error: str | None = None
+
+
+def client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A client that accepts any certificate (we observe, not trust), pinned to one version if given."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = version or ssl.TLSVersion.TLSv1
+        context.maximum_version = version or ssl.TLSVersion.TLSv1_3
+    context.set_ciphers("ALL:@SECLEVEL=0")
+    return context
+
+
+def _name(name: x509.Name) -> str:
+    common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(common[0].value) if common else name.rfc4514_string()
+
+
+def _key(cert: x509.Certificate) -> tuple[str, int]:
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return "rsa", key.key_size
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return "ec", key.curve.key_size
+    if isinstance(key, dsa.DSAPublicKey):
+        return "dsa", key.key_size
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "ed25519", 256
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "ed448", 448
+    return type(key).__name__, 0
+
+
+def parse_certificate(der: bytes) -> CertificateFacts:
+    """Facts a check needs from a DER certificate; raises ValueError on garbage."""
+    cert = x509.load_der_x509_certificate(der)
+    key_type, key_bits = _key(cert)
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names = tuple(str(n) for n in san.get_values_for_type(x509.DNSName)) + tuple(
+            str(a) for a in san.get_values_for_type(x509.IPAddress)
+        )
+    except x509.ExtensionNotFound:
+        names = ()
+    algorithm = cert.signature_hash_algorithm
+    return CertificateFacts(
+        subject=_name(cert.subject),
+        issuer=_name(cert.issuer),
+        not_before=cert.not_valid_before_utc.astimezone(UTC).isoformat(),
+        not_after=cert.not_valid_after_utc.astimezone(UTC).isoformat(),
+        self_signed=cert.issuer == cert.subject,
+        key_type=key_type,
+        key_bits=key_bits,
+        signature_algorithm=algorithm.name if isinstance(algorithm, hashes.HashAlgorithm) else "none",
+        sha256=hashlib.sha256(der).hexdigest(),
+        names=names,
+    )
+
+
+async def probe_tls(gate: Gate, target: ServiceTarget, policy: Policy) -> TlsFacts:
+    accepted: list[str] = []
+    refused: list[str] = []
+    cipher: str | None = None
+    der: bytes | None = None
+    for label, version in VERSIONS.items():
+        try:
+            async with gate.tcp(target.address, target.port, tls=client_context(version)) as conn:
+                accepted.append(label)
+                cipher = conn.cipher() or cipher
+                der = conn.peer_certificate() or der
+        except (OSError, EOFError):  # handshake refused, reset or silent: not this version
+            refused.append(label)
+    certificate, error = None, None
+    if der:
+        try:
+            certificate = parse_certificate(der)
+        except ValueError as exc:
+            error = f"unparseable certificate: {exc}"
+    return TlsFacts(tuple(accepted), tuple(refused), cipher, certificate, error)
+
+
+def _may_speak_tls(target: ServiceTarget) -> bool:
+    # A service that greets first (telnet, ssh, ftp...) is plaintext; silent ones may be TLS.
+    if target.transport != "tcp":
+        return False
+    return target.port in TLS_PORTS or (not target.banner and target.port not in PLAINTEXT_PORTS)
+
+
+PROBE = ProbeSpec(
+    name="tls",
+    intrusiveness=Intrusiveness.SAFE,
+    facts_type=TlsFacts,
+    applies=_may_speak_tls,
+    run=probe_tls,
+    description="TLS versions accepted (1.0 to 1.3) and the certificate presented",
+)

@@ -1,0 +1,110 @@
+"""The scope of a scan: which addresses and ports may ever be sent a packet."""
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from muniscan.policies.schema import Scope as ScopePolicy
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class OutOfScope(PermissionError):
+    """Raised before any packet is sent to a target the policy does not include."""
+
+
+def parse_networks(text: str) -> list[IPNetwork]:
+    """An address, a CIDR or a first-last range, as networks."""
+    if "-" in text:
+        first, last = (part.strip() for part in text.split("-", 1))
+        return list(ipaddress.summarize_address_range(ipaddress.ip_address(first), ipaddress.ip_address(last)))
+    return [ipaddress.ip_network(text, strict=False)]
+
+
+def parse_ports(specs: Iterable[str | int]) -> frozenset[int]:
+    ports: set[int] = set()
+    for spec in specs:
+        first, _, last = str(spec).partition("-")
+        ports.update(range(int(first), int(last or first) + 1))
+    return frozenset(ports)
+
+
+@dataclass(frozen=True)
+class Scope:
+    include: tuple[IPNetwork, ...]
+    exclude: tuple[IPNetwork, ...]
+    never_touch_ports: frozenset[int]
+
+    @classmethod
+    def from_policy(cls, scope: ScopePolicy) -> "Scope":
+        return cls(
+            include=tuple(n for text in scope.include for n in parse_networks(text)),
+            exclude=tuple(n for text in scope.exclude for n in parse_networks(text)),
+            never_touch_ports=parse_ports(scope.never_touch_ports),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not self.include
+
+    def contains(self, address: str | IPAddress) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False  # names are never in scope: resolving them would leak a lookup
+        if any(ip in net for net in self.exclude):
+            return False
+        return any(ip in net for net in self.include)
+
+    def refusal(self, address: str | IPAddress, port: int | None = None) -> str | None:
+        """Why a packet to this target must not be sent, or None when it may."""
+        if self.empty:
+            return "the policy's scope is empty: add networks to scope.include"
+        if not self.contains(address):
+            return f"{address} is outside the policy's scope"
+        if port is not None and port in self.never_touch_ports:
+            return f"port {port} is on the policy's never-touch list"
+        return None
+
+    def require(self, address: str | IPAddress, port: int | None = None) -> None:
+        reason = self.refusal(address, port)
+        if reason is not None:
+            raise OutOfScope(reason)
+
+    def allowed_ports(self, ports: Iterable[int]) -> list[int]:
+        return sorted(set(ports) - self.never_touch_ports)
+
+    def expand(self, targets: Iterable[str], limit: int) -> list[str]:
+        """Addresses of the given targets (or of the whole scope), refusing any outside it."""
+        networks = [n for text in targets for n in parse_networks(text)] or list(self.include)
+        outside = [str(n) for n in networks if not self._covers(n)]
+        if self.empty:
+            raise OutOfScope("the policy's scope is empty: add networks to scope.include")
+        if outside:
+            raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
+        seen: dict[str, None] = {}
+        for address in _addresses(networks):
+            if self.contains(address):
+                seen[str(address)] = None
+                if len(seen) > limit:
+                    raise OutOfScope(
+                        f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses"
+                    )
+        return list(seen)
+
+    def _covers(self, network: IPNetwork) -> bool:
+        return any(
+            network.version == inc.version and network.subnet_of(inc)  # type: ignore[arg-type]
+            for inc in self.include
+        )
+
+
+def _addresses(networks: Iterable[IPNetwork]) -> Iterator[IPAddress]:
+    for network in networks:
+        if network.num_addresses == 1:
+            yield network.network_address
+        elif network.version == 4 and network.prefixlen >= 31:
+            yield from network
+        else:
+            yield from network.hosts()

@@ -1,0 +1,41 @@
+"""Name the service on an open port from its port, greeting and TLS."""
+
+TELNET_IAC = 0xFF
+
+WELL_KNOWN = {
+    21: "ftp",
+    22: "ssh",
+    23: "telnet",
+    80: "http",
+    443: "https",
+    502: "modbus",
+    554: "rtsp",
+    1883: "mqtt",
+    2323: "telnet",
+    8080: "http",
+    8443: "https",
+    8883: "mqtts",
+}
+
+
+def identify_service(port: int, banner: bytes, tls: bool) -> str:
+    """A best-effort name; the greeting outranks the port number."""
+    head = banner[:64].lower()
+    if banner[:1] == bytes([TELNET_IAC]) or b"login:" in banner.lower():
+        return "telnet"
+    if head.startswith(b"ssh-"):
+        return "ssh"
+    if head.startswith(b"220") and b"ftp" in banner.lower():
+        return "ftp"
+    if head.startswith(b"http/"):
+        return "https" if tls else "http"
+    name = WELL_KNOWN.get(port)
+    if tls:
+        if name == "mqtt":
+            return "mqtts"
+        return name if name in {"https", "mqtts"} else "tls"
+    return name or "unknown"
+
+
+def is_plaintext(name: str) -> bool:
+    return name in {"telnet", "ftp", "http", "mqtt", "rtsp", "modbus"}
