@@ -35,6 +35,7 @@ class Scope:
     include: tuple[IPNetwork, ...]
     exclude: tuple[IPNetwork, ...]
     never_touch_ports: frozenset[int]
+    include_specs: tuple[str, ...] = ()
 
     @classmethod
     def from_policy(cls, scope: ScopePolicy) -> "Scope":
@@ -42,6 +43,7 @@ class Scope:
             include=tuple(n for text in scope.include for n in parse_networks(text)),
             exclude=tuple(n for text in scope.exclude for n in parse_networks(text)),
             never_touch_ports=parse_ports(scope.never_touch_ports),
+            include_specs=tuple(scope.include),
         )
 
     @property
@@ -76,21 +78,20 @@ class Scope:
         return sorted(set(ports) - self.never_touch_ports)
 
     def expand(self, targets: Iterable[str], limit: int) -> list[str]:
-        """Addresses of the given targets (or of the whole scope), refusing any outside it."""
-        networks = [n for text in targets for n in parse_networks(text)] or list(self.include)
-        outside = [str(n) for n in networks if not self._covers(n)]
+        """Addresses of the given targets (or of the whole scope), refusing any target outside it."""
         if self.empty:
             raise OutOfScope("the policy's scope is empty: add networks to scope.include")
+        specs = list(targets) or list(self.include_specs)
+        outside = [t for t in specs if not all(self._covers(n) for n in parse_networks(t))]
         if outside:
             raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
         seen: dict[str, None] = {}
-        for address in _addresses(networks):
-            if self.contains(address):
-                seen[str(address)] = None
-                if len(seen) > limit:
-                    raise OutOfScope(
-                        f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses"
-                    )
+        for spec in specs:
+            for address in target_addresses(spec):
+                if self.contains(address):
+                    seen[str(address)] = None
+                    if len(seen) > limit:
+                        raise OutOfScope(f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses")
         return list(seen)
 
     def _covers(self, network: IPNetwork) -> bool:
@@ -100,11 +101,15 @@ class Scope:
         )
 
 
-def _addresses(networks: Iterable[IPNetwork]) -> Iterator[IPAddress]:
-    for network in networks:
-        if network.num_addresses == 1:
-            yield network.network_address
-        elif network.version == 4 and network.prefixlen >= 31:
-            yield from network
-        else:
-            yield from network.hosts()
+def target_addresses(spec: str) -> Iterator[IPAddress]:
+    """A range yields every address in it; a CIDR its usable hosts (all of them for /31 and /32)."""
+    if "-" in spec:
+        first, last = (ipaddress.ip_address(p.strip()) for p in spec.split("-", 1))
+        for value in range(int(first), int(last) + 1):
+            yield ipaddress.ip_address(value)
+        return
+    network = ipaddress.ip_network(spec, strict=False)
+    if network.num_addresses <= 2:
+        yield from network
+    else:
+        yield from network.hosts()

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -22,12 +22,12 @@ def safe(value: Any, limit: int = 200) -> Text:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    errors.print(Text("error: ", style="bold red") + safe(message, limit=4000))
+    errors.print(Text("error: ", style="bold red") + safe(message, limit=4000), soft_wrap=True)
     raise typer.Exit(code)
 
 
 def note(message: str) -> None:
-    errors.print(safe(message, limit=4000), style="dim")
+    errors.print(safe(message, limit=4000), style="dim", soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:

@@ -17,9 +17,11 @@ async def start(ctx: DeviceContext) -> Running:
             writer.write(f"\r\n{banner}\r\n")
             for _ in range(3):
                 writer.write("login: ")
-                user = (await asyncio.wait_for(reader.readline(), 30)).strip()
+                user_line = await asyncio.wait_for(reader.readline(), 30)
+                if not user_line:  # the client left without trying
+                    break
                 writer.write("Password: ")
-                password = (await asyncio.wait_for(reader.readline(), 30)).strip()
+                user, password = user_line.strip(), (await asyncio.wait_for(reader.readline(), 30)).strip()
                 if user and accounts.get(user) == password:
                     ctx.record("login", user=user, success=True)
                     writer.write(f"\r\nWelcome {user}\r\n# ")

@@ -1,0 +1,29 @@
+"""Untrusted text loses escape sequences and control characters before it reaches a terminal."""
+
+import pytest
+
+from muniscan.text import printable_banner, terminal_safe
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[2J\x1b[31mred\x1b[0m", "red"),
+        ("title\x1b]0;pwned\x07", "title"),
+        ("bell\x07 and null\x00", "bell and null"),
+        ("c1\x9bcsi", "c1csi"),
+        ("keeps\ttabs\nand lines", "keeps\ttabs\nand lines"),
+    ],
+)
+def test_escapes_and_controls_are_removed(raw: str, shown: str) -> None:
+    assert terminal_safe(raw) == shown
+
+
+def test_long_text_is_shortened() -> None:
+    assert len(terminal_safe("x" * 1000, limit=50)) == 50
+
+
+def test_banner_bytes_decode_without_crashing() -> None:
+    assert printable_banner(b"\xff\xfb\x01\xff\xfb\x03\r\nLogin: \x1b[5m") == "\ufffd\ufffd\x01\ufffd\ufffd\x03\nLogin:".replace(
+        "\x01", ""
+    ).replace("\x03", "")

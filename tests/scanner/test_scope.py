@@ -1,0 +1,71 @@
+"""The scope decides where packets may go: properties over random scopes and targets."""
+
+import ipaddress
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from muniscan.policies.schema import Scope as ScopePolicy
+from muniscan.scanner.scope import OutOfScope, Scope
+
+LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+
+addresses = st.integers(min_value=int(LOOPBACK.network_address), max_value=int(LOOPBACK.broadcast_address)).map(
+    ipaddress.IPv4Address
+)
+networks = st.builds(
+    lambda a, prefix: ipaddress.ip_network(f"{a}/{prefix}", strict=False), addresses, st.integers(16, 32)
+)
+ports = st.integers(1, 65535)
+
+
+def make(include: list[str], exclude: list[str] = (), never: list[str] = ("2024",)) -> Scope:  # type: ignore[assignment]
+    return Scope.from_policy(ScopePolicy(include=include, exclude=list(exclude), never_touch_ports=list(never)))
+
+
+@settings(max_examples=300)
+@given(st.lists(networks, max_size=4), st.lists(networks, max_size=3), addresses, ports)
+def test_allowed_exactly_when_included_not_excluded_and_port_not_forbidden(include, exclude, address, port) -> None:
+    scope = make([str(n) for n in include], [str(n) for n in exclude])
+    expected = (
+        any(address in n for n in include) and not any(address in n for n in exclude) and port != 2024
+    )
+    assert (scope.refusal(address, port) is None) == expected
+
+
+@given(addresses, ports)
+def test_empty_scope_refuses_everything(address, port) -> None:
+    scope = make([])
+    with pytest.raises(OutOfScope, match="scope is empty"):
+        scope.require(address, port)
+
+
+@settings(max_examples=200)
+@given(st.lists(networks, min_size=1, max_size=3), addresses)
+def test_expand_never_yields_an_address_outside_the_scope(include, target) -> None:
+    scope = make([str(n) for n in include])
+    try:
+        expanded = scope.expand([str(target)], limit=1 << 16)
+    except OutOfScope:
+        assert not scope.contains(target)
+        return
+    assert expanded == [str(target)]
+    assert scope.contains(target)
+
+
+def test_names_are_never_in_scope() -> None:
+    scope = make(["127.0.0.0/8"])
+    assert not scope.contains("localhost")
+
+
+def test_ranges_and_exclusions() -> None:
+    scope = make(["127.77.0.10-127.77.0.20"], exclude=["127.77.0.15"])
+    assert scope.expand([], limit=100) == [f"127.77.0.{i}" for i in range(10, 21) if i != 15]
+    with pytest.raises(OutOfScope, match="outside"):
+        scope.expand(["127.77.0.0/24"], limit=1000)
+
+
+def test_expansion_is_capped() -> None:
+    with pytest.raises(OutOfScope, match="more than 10 addresses"):
+        make(["127.0.0.0/24"]).expand([], limit=10)
