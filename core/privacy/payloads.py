@@ -1,0 +1,112 @@
+"""Split IoT messages (JSON, CBOR, key=value, CSV rows, MQTT topics) into fields with key context."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+
+_KEY_VALUE = re.compile(r"^\s*[\w.\-]+=[^&;\s]*(?:[&;\s]+[\w.\-]+=[^&;\s]*)*[&;\s]*$")
+_KEY_VALUE_PAIR = re.compile(r"([\w.\-]+)=([^&;\s]*)")
+_CAMEL = re.compile(r"(?<=[a-zåäö])(?=[A-ZÅÄÖ])")
+_NON_WORD = re.compile(r"[^0-9a-zåäöéü]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadField:
+    """One leaf value, where it sits, and the key words that tell what it is."""
+
+    path: str
+    value: str
+    context: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def key_words(key: str) -> tuple[str, ...]:
+    """`ownerPhone_no` -> (owner, phone, no, ownerphoneno): tokens plus the squashed key."""
+    spaced = _CAMEL.sub(" ", key).lower()
+    words = [w for w in _NON_WORD.split(spaced) if w]
+    squashed = "".join(words)
+    if squashed and squashed not in words:
+        words.append(squashed)
+    return tuple(words)
+
+
+def _walk(value: Any, path: str, context: tuple[str, ...]) -> Iterator[PayloadField]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            key_text = str(key)
+            child_path = f"{path}.{key_text}" if path else key_text
+            # Parent key words stay: {"owner": {"name": ...}} is the owner's name.
+            yield from _walk(child, child_path, context[-6:] + key_words(key_text))
+    elif isinstance(value, list | tuple):
+        for index, child in enumerate(value):
+            yield from _walk(child, f"{path}[{index}]", context)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, bytes):
+        yield PayloadField(path, value.hex(), context)
+    else:
+        text = str(value)
+        if text:
+            yield PayloadField(path, text, context)
+
+
+def _decode(payload: bytes) -> Any:
+    """Text if UTF-8, else CBOR if it parses, else the bytes as latin-1 text."""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return cbor2.loads(payload)
+    except Exception:
+        return payload.decode("latin-1")
+
+
+def _parse_text(text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in "{[":
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            pass
+    if "\n" not in stripped and _KEY_VALUE.match(stripped):
+        return dict(_KEY_VALUE_PAIR.findall(stripped))
+    if "\n" not in stripped and ("," in stripped or ";" in stripped) and " " not in stripped:
+        delimiter = ";" if stripped.count(";") > stripped.count(",") else ","
+        row = next(csv.reader(io.StringIO(stripped), delimiter=delimiter), [])
+        return {f"col{i}": cell for i, cell in enumerate(row)}
+    return stripped
+
+
+def topic_fields(topic: str) -> Iterator[PayloadField]:
+    """MQTT topic segments; the segment before each one is its key (`users/anna/...`)."""
+    segments = topic.split("/")
+    for index, segment in enumerate(segments):
+        if segment and segment not in ("+", "#"):
+            previous = key_words(segments[index - 1]) if index else ()
+            yield PayloadField(f"topic[{index}]", segment, ("topic", *previous))
+
+
+def payload_fields(payload: bytes | str | dict | list, topic: str | None = None) -> list[PayloadField]:
+    """Every leaf of a message, plus its topic segments; unknown formats become one text field."""
+    document: Any = payload
+    if isinstance(payload, bytes):
+        document = _decode(payload)
+    if isinstance(document, str):
+        document = _parse_text(document)
+    fields = list(topic_fields(topic)) if topic else []
+    if isinstance(document, str):
+        if document:
+            fields.append(PayloadField("", document, ()))
+    else:
+        fields.extend(_walk(document, "", ()))
+    return fields
