@@ -63,7 +63,7 @@ def _service_view(service: Service, attempts: dict[str, Any], address: str) -> S
         address=address,
         transport=service.transport,
         port=service.port,
-        name=identify_service(service.port, head, speaks_tls),
+        name=identify_service(service.port, head, speaks_tls, service.transport),
         tls=speaks_tls,
         banner=banner.facts.text if banner and banner.facts else "",
         attempts=attempts,

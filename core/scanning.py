@@ -62,7 +62,7 @@ def run_scan(
         )
         session.add(scan)
         session.commit()
-    scanned = {("tcp", p) for p in plan.tcp_ports}
+    scanned = {("tcp", p) for p in plan.tcp_ports} | {("udp", p) for p in plan.udp_ports}
     done, answering, services = 0, 0, 0
 
     def on_host(host: HostRecord) -> None:

@@ -11,7 +11,7 @@ from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes import permitted_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus, ProbeSpec, ServiceTarget, attempt
 from muniscan.scanner.scope import Scope, parse_ports
-from muniscan.scanner.services import identify_service
+from muniscan.scanner.services import UDP_SERVICES, identify_service
 from muniscan.store.inventory import HostRecord, ServiceRecord
 
 # Probes whose facts decide what the service is, so they run before the rest.
@@ -26,14 +26,16 @@ class ScanPlan:
     scope: Scope
     addresses: list[str]
     tcp_ports: list[int]
+    udp_ports: list[int]
 
     @classmethod
     def build(cls, policy: Policy, targets: list[str]) -> "ScanPlan":
         """Refuses (OutOfScope) before anything is sent if the scope is empty or a target is outside it."""
         scope = Scope.from_policy(policy.scope)
         addresses = scope.expand(targets, limit=policy.discovery.max_addresses)
-        ports = scope.allowed_ports(parse_ports(policy.discovery.tcp_ports))
-        return cls(policy, scope, addresses, ports)
+        tcp = scope.allowed_ports(parse_ports(policy.discovery.tcp_ports))
+        udp = scope.allowed_ports(parse_ports(policy.discovery.udp_ports))
+        return cls(policy, scope, addresses, tcp, udp)
 
 
 def _tls_accepted(attempts: list[Attempt[Any]]) -> bool:
@@ -52,10 +54,23 @@ async def probe_service(gate: Gate, found: OpenPort, probes: tuple[ProbeSpec, ..
     return ServiceRecord(found.port, name, tls, found.banner, kept)
 
 
+async def probe_udp(
+    gate: Gate, address: str, port: int, probes: tuple[ProbeSpec, ...], policy: Policy
+) -> ServiceRecord | None:
+    """UDP has no handshake: a port counts as open when a protocol probe got an answer."""
+    target = ServiceTarget(address, port, transport="udp", name=UDP_SERVICES.get(port))
+    attempts = [await attempt(p, gate, target, policy) for p in probes if p.applies(target)]
+    if not any(a.status is AttemptStatus.COMPLETED for a in attempts):
+        return None
+    return ServiceRecord(port, target.name or "unknown", False, b"", attempts, transport="udp")
+
+
 async def scan_host(gate: Gate, address: str, plan: ScanPlan, probes: tuple[ProbeSpec, ...]) -> HostRecord:
     found = await discover_host(gate, address, plan.tcp_ports)
-    services = await asyncio.gather(*(probe_service(gate, f, probes, plan.policy) for f in found))
-    return HostRecord(address, list(services))
+    tcp = asyncio.gather(*(probe_service(gate, f, probes, plan.policy) for f in found))
+    udp = asyncio.gather(*(probe_udp(gate, address, p, probes, plan.policy) for p in plan.udp_ports))
+    tcp_services, udp_services = await asyncio.gather(tcp, udp)
+    return HostRecord(address, list(tcp_services) + [s for s in udp_services if s is not None])
 
 
 async def run_plan(plan: ScanPlan, on_host: HostDone, host_concurrency: int = 256) -> Gate:

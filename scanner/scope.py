@@ -91,7 +91,9 @@ class Scope:
                 if self.contains(address):
                     seen[str(address)] = None
                     if len(seen) > limit:
-                        raise OutOfScope(f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses")
+                        raise OutOfScope(
+                            f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses"
+                        )
         return list(seen)
 
     def _covers(self, network: IPNetwork) -> bool:

@@ -17,9 +17,13 @@ WELL_KNOWN = {
     8883: "mqtts",
 }
 
+UDP_SERVICES = {161: "snmp", 1900: "ssdp", 5353: "mdns", 5683: "coap", 5684: "coaps", 47808: "bacnet"}
 
-def identify_service(port: int, banner: bytes, tls: bool) -> str:
+
+def identify_service(port: int, banner: bytes, tls: bool, transport: str = "tcp") -> str:
     """A best-effort name; the greeting outranks the port number."""
+    if transport == "udp":
+        return UDP_SERVICES.get(port, "unknown")
     head = banner[:64].lower()
     if banner[:1] == bytes([TELNET_IAC]) or b"login:" in banner.lower():
         return "telnet"
