@@ -14,8 +14,11 @@ class Starter(Protocol):
 
 
 def starter(kind: str) -> Starter:
+    name = f"{__name__}.{kind}"
     try:
-        module = importlib.import_module(f"{__name__}.{kind}")
-    except ModuleNotFoundError:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise  # the kind exists but a library it needs is missing: say which
         raise ValueError(f"no simulated service of kind '{kind}'") from None
     return module.start  # type: ignore[no-any-return]
