@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
@@ -102,8 +103,11 @@ def build_analyzer(extra: list[EntityRecognizer] | None = None) -> AnalyzerEngin
         registry.add_recognizer(recognizer)
     # Substring matching would let key "description" boost IP ("ip") and "hostname" PERSON.
     enhancer = LemmaContextAwareEnhancer(context_matching_mode="whole_word")
-    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
-                          supported_languages=[rec.LANGUAGE], context_aware_enhancer=enhancer)
+    with warnings.catch_warnings():
+        # Expected: with no_op only explicitly passed context (the field's key) can boost scores.
+        warnings.filterwarnings("ignore", message="LemmaContextAwareEnhancer cannot use")
+        return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
+                              supported_languages=[rec.LANGUAGE], context_aware_enhancer=enhancer)
 
 
 def build_default_offline_analyzer() -> AnalyzerEngine:

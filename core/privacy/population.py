@@ -83,7 +83,10 @@ def pitman_uniques(histogram: dict[int, int], n: int, population: float,
     theta = (n * u * c - c1 * (n - 1) * (2 * u + c)) / (2 * c1 * u + c1 * c - n * c)
     alpha = (theta * (c1 - n) + (n - 1) * c1) / (n * u)
     for _ in range(iterations):
-        value, jacobian = _pitman_equations(theta, alpha, histogram, n, u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value, jacobian = _pitman_equations(theta, alpha, histogram, n, u)
+        if not np.all(np.isfinite(jacobian)) or not np.all(np.isfinite(value)):
+            return None
         try:
             step = np.linalg.solve(jacobian, value)
         except np.linalg.LinAlgError:

@@ -1,0 +1,95 @@
+"""Given an 'anonymised' export, when audited, then the WP216 verdict and its reasons."""
+
+import csv
+import hashlib
+import json
+import random
+
+import pytest
+from muniscan.privacy.dataset_audit import audit_dataset
+from muniscan.privacy.dataset_io import read_table, sniff_delimiter
+from muniscan.privacy.precision import coordinate_precision_metres, timestamp_resolution
+from muniscan.privacy.reversal import reverse_hashes
+
+
+def _wifi_export(path, rows=60):
+    rng = random.Random(5)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["device_hash", "zone", "ts", "lat", "lon"])
+        for _ in range(rows):
+            mac = f"a4:5e:60:00:{rng.randint(0, 3):02x}:{rng.randint(0, 255):02x}"
+            writer.writerow([hashlib.sha256(mac.encode()).hexdigest(), f"z{rng.randint(1, 3)}",
+                             f"2026-01-05T07:{rng.randint(0, 59):02d}:13Z",
+                             f"59.{rng.randint(3000, 3999)}", f"18.{rng.randint(600, 699)}1"])
+
+
+def test_hashed_mac_counter_is_personal_data(tmp_path, detector):
+    """IMY Västerås (2015) and AP Enschede (2021): hashed MACs from Wi-Fi counters are personal
+    data; unkeyed SHA-256 of a MAC is reversible per vendor prefix."""
+    path = tmp_path / "footfall.csv"
+    _wifi_export(path)
+    report = audit_dataset(path, quasi_identifiers=["zone"], budget_seconds=30, detector=detector)
+    assert report.hashed_columns == ["device_hash"]
+    reversal = report.hash_reversal["device_hash"]
+    assert reversal.algorithm == "sha256"
+    assert reversal.reversed_hashes == reversal.distinct_hashes  # all fall under a45e60
+    verdicts = {v.risk: v for v in report.verdicts}
+    assert verdicts["linkability"].present and verdicts["singling out"].present
+    assert report.timestamp_resolution["ts"] == "second"
+    assert report.coordinate_precision_m["lat"] < 10
+    assert not report.anonymous
+    assert "a4:5e:60" not in json.dumps(report.to_dict(), default=str)  # no raw values stored
+
+
+def test_direct_identifier_column_is_found(tmp_path, detector):
+    path = tmp_path / "care.json"
+    path.write_text(json.dumps([{"pnr": "811228-9874", "ward": "A", "need": "x"},
+                                {"pnr": "121212-1212", "ward": "A", "need": "y"}]))
+    report = audit_dataset(path, quasi_identifiers=["ward"], sensitive=["need"], budget_seconds=0,
+                           detector=detector)
+    assert [f.category for f in report.direct_identifiers] == ["SE_PERSONNUMMER"]
+    assert report.direct_identifiers[0].masked_examples[0].endswith("74")
+
+
+def test_aggregate_table_passes(tmp_path, detector):
+    path = tmp_path / "counts.csv"
+    rows = ["district,hour,visitors"] + [f"d{d},{h},{10 + d}" for d in range(3) for h in range(4)
+                                         for _ in range(5)]
+    path.write_text("\n".join(rows) + "\n")
+    report = audit_dataset(path, quasi_identifiers=["district", "hour"], detector=detector)
+    assert report.anonymity.k == 5
+    assert report.anonymous, report.verdicts
+
+
+def test_parquet_and_sniffing(tmp_path):
+    pyarrow = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pyarrow.table({"a": ["x", None], "b": [1, 2]}), tmp_path / "t.parquet")
+    table = read_table(tmp_path / "t.parquet")
+    assert table.columns == {"a": ["x", None], "b": ["1", "2"]}
+    assert sniff_delimiter("sex;age;race\nMale;39;White\n") == ";"
+
+
+def test_precision_helpers():
+    assert timestamp_resolution(["2026-01-05T07:00:00Z", "2026-01-05T08:15:00Z"]) == "minute"
+    assert timestamp_resolution(["2026-01-05", "2026-01-06"]) == "day"
+    assert coordinate_precision_metres(["59.3293"]) == pytest.approx(5.566, rel=1e-3)
+
+
+def test_personnummer_hash_reversal_by_birth_year():
+    digest = hashlib.sha256(b"19811228-9874").hexdigest()
+    chunks = [("personnummer", 1981, "yyyymmdd-nnnc")]
+    report, recovered = reverse_hashes([digest], budget_seconds=30, chunks=chunks, workers=1)
+    assert report.reversed_hashes == 1 and recovered[digest] == "19811228-9874"
+    assert "19811228" not in json.dumps(report.to_dict())
+
+
+def test_md5_plate_and_mobile_reversal():
+    plate = hashlib.md5(b"ABC123").hexdigest()
+    report, recovered = reverse_hashes([plate], chunks=[("plate", "AB", "compact")], workers=1)
+    assert recovered == {plate: "ABC123"} and report.algorithm == "md5"
+    mobile = hashlib.sha1(b"+46701234567").hexdigest()
+    report, recovered = reverse_hashes([mobile], chunks=[("mobile", "070", 1, "e164")], workers=1)
+    assert recovered == {mobile: "+46701234567"}

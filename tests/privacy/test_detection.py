@@ -1,0 +1,182 @@
+"""Given an IoT message, when scanned, then these personal-data findings (masked) appear."""
+
+import hashlib
+import json
+import os
+import socket
+import stat
+
+import pytest
+from muniscan.privacy.custom_recognizers import RecognizerConfigError, load_recognizer_file
+from muniscan.privacy.detection import PersonalDataDetector
+from muniscan.privacy.installation_key import keyed_hash, load_or_create_key
+from muniscan.privacy.payloads import payload_fields
+from muniscan.privacy.synthetic import messages
+
+POSITIVE = [
+    # (payload, topic, category, field)
+    ('{"email": "anna.svensson@example.se"}', None, "EMAIL_ADDRESS", "email"),
+    ('{"phone": "070-123 45 67"}', None, "PHONE_NUMBER", "phone"),
+    ('{"tel": "+47 22 22 22 22"}', None, "PHONE_NUMBER", "tel"),  # Norwegian, international
+    ('{"ip": "10.0.0.7"}', None, "IP_ADDRESS", "ip"),
+    ('{"src": "2001:db8::1"}', None, "IP_ADDRESS", "src"),
+    ('{"iban": "SE4550000000058398257466"}', None, "IBAN_CODE", "iban"),
+    ('{"card": "4111 1111 1111 1111"}', None, "CREDIT_CARD", "card"),
+    ('{"callback": "https://example.se/u?id=7"}', None, "URL", "callback"),
+    ('{"pnr": "811228-9874"}', None, "SE_PERSONNUMMER", "pnr"),
+    ('{"note": "born 19811228-9874"}', None, "SE_PERSONNUMMER", "note"),
+    ('{"id": "198112289874"}', None, "SE_PERSONNUMMER", "id"),
+    ('{"x": "811288-9871"}', None, "SE_PERSONNUMMER", "x"),  # samordningsnummer
+    ('{"orgnr": "556703-7485"}', None, "SE_ORGANISATIONSNUMMER", "orgnr"),
+    ('{"plate": "ABC 12A"}', None, "SE_LICENCE_PLATE", "plate"),
+    ('{"mac": "a4:5e:60:12:34:56"}', None, "MAC_ADDRESS", "mac"),
+    ('{"device": "A4-5E-60-12-34-56"}', None, "MAC_ADDRESS", "device"),
+    ('{"hw": "a45e.6012.3456"}', None, "MAC_ADDRESS", "hw"),
+    ('{"client_mac": "A45E60123456"}', None, "MAC_ADDRESS", "client_mac"),  # bare, key says mac
+    ('{"imei": "356868000041418"}', None, "IMEI", "imei"),
+    ('{"imsi": "240011234567890"}', None, "IMSI", "imsi"),
+    ('{"pos": "59.3293, 18.0686"}', None, "GPS_COORDINATE", "pos"),
+    ('{"lat": 59.329312}', None, "GPS_COORDINATE", "lat"),
+    ('{"sweref": "6580825, 674649"}', None, "GPS_COORDINATE", "sweref"),
+    ('{"vat": "SE556703748501"}', None, "EU_VAT", "vat"),
+    ('{"visitor_id": "' + hashlib.sha256(b"a4:5e:60:12:34:56").hexdigest() + '"}', None,
+     "HASHED_IDENTIFIER", "visitor_id"),
+    ('{"resident": "Karl-Johan Lindqvist"}', None, "PERSON", "resident"),
+    ('{"msg": "Anna Svensson checked in"}', None, "PERSON", "msg"),
+    ('{"owner": "erik"}', None, "PERSON", "owner"),
+    ("mac=A45E60123456&rssi=-70", None, "MAC_ADDRESS", "mac"),
+    ("dev-1,811228-9874,21.5", None, "SE_PERSONNUMMER", "col1"),
+    ("{}", "users/anna.svensson@example.se/loc", "EMAIL_ADDRESS", "topic[1]"),
+    ("{}", "city/wifi/a4:5e:60:12:34:56/probe", "MAC_ADDRESS", "topic[2]"),
+]
+
+NEGATIVE = [
+    # (payload, categories that must not appear)
+    ('{"temp": 21.5, "status": "ok", "fw": "2.4.1"}', None),
+    ('{"pnr": "811228-9875"}', {"SE_PERSONNUMMER"}),          # Luhn fails
+    ('{"ts": "2026-01-24T03:43:00Z"}', None),                  # timestamps are not phones
+    ('{"lat": 59.329312}', {"PHONE_NUMBER"}),
+    ('{"serial": "A45E60123456"}', {"MAC_ADDRESS"}),          # bare hex without a MAC key
+    ('{"ssid": "Storm"}', {"PERSON"}),                         # lone surname, wrong key
+    ('{"location": "Hall"}', {"PERSON"}),
+    ('{"hostname": "erik"}', {"PERSON"}),                      # whole-word context only
+    ('{"checksum": "' + "ab" * 16 + '"}', {"HASHED_IDENTIFIER"}),  # digest, but not an id field
+    ('{"imei": "356868000041413"}', {"IMEI"}),                 # Luhn fails
+    ('{"mac": "00:00:00:00:00:00"}', {"MAC_ADDRESS"}),
+    ('{"plate": "ABI 123"}', {"SE_LICENCE_PLATE"}),
+    ('{"text": "mail me at example.se"}', {"URL", "EMAIL_ADDRESS"}),
+]
+
+
+@pytest.mark.parametrize("payload, topic, category, field", POSITIVE)
+def test_detects(detector, payload, topic, category, field):
+    found = {(d.category, d.field) for d in detector.scan_message(payload, topic)}
+    assert (category, field) in found
+
+
+@pytest.mark.parametrize("payload, forbidden", NEGATIVE)
+def test_does_not_detect(detector, payload, forbidden):
+    categories = {d.category for d in detector.scan_message(payload)}
+    assert not categories & forbidden if forbidden else not categories
+
+
+def test_cbor_payload(detector):
+    cbor2 = pytest.importorskip("cbor2")
+    payload = cbor2.dumps({"mac": "a4:5e:60:12:34:56", "rssi": -70, "raw": b"\xff\x00"})
+    assert "MAC_ADDRESS" in {d.category for d in detector.scan_message(payload)}
+
+
+@pytest.mark.parametrize("category, value, masked", [
+    ("MAC_ADDRESS", '{"mac": "A4-5E-60-12-34-56"}', "a4:5e:60:**:**:**"),
+    ("SE_PERSONNUMMER", '{"pnr": "19811228-9841"}', None),
+    ("EMAIL_ADDRESS", '{"email": "anna@example.se"}', "a***@example.se"),
+])
+def test_evidence_is_masked_and_keyed(detector, category, value, masked):
+    detection = next(d for d in detector.scan_message(value) if d.category == category)
+    stored = json.dumps(detection.to_dict())
+    raw = json.loads(value).popitem()[1]
+    assert raw not in stored
+    if masked:
+        assert detection.masked == masked
+    assert len(detection.keyed_hash) == 64
+
+
+def test_personnummer_mask_keeps_century_and_last_two(detector):
+    detection = detector.scan_message('{"pnr": "198112289874"}')[0]
+    assert detection.masked == "19******-**74"
+
+
+def test_keyed_hash_matches_across_notations(detector):
+    a = detector.scan_message('{"mac": "A4-5E-60-12-34-56"}')[0]
+    b = detector.scan_message('{"mac": "a4:5e:60:12:34:56"}')[0]
+    assert a.keyed_hash == b.keyed_hash
+    # An unkeyed SHA-256 of the MAC would be reversible (Västerås 2015, Enschede 2021):
+    assert a.keyed_hash != hashlib.sha256(b"a45e60123456").hexdigest()
+
+
+def test_installation_key_file_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("MUNISCAN_HOME", str(tmp_path / "home"))
+    key = load_or_create_key()
+    path = tmp_path / "home" / "secret.key"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_or_create_key() == key and len(key) == 32
+    assert keyed_hash("x", key) != keyed_hash("x", b"other" * 8)
+
+
+def test_routed_engine_has_the_same_findings_as_every_recognizer_on_every_field(detector):
+    """Prefilters and routing may only skip work, never findings."""
+    for payload, topic in messages(600, seed=11):
+        for field in payload_fields(payload, topic):
+            fast = sorted((r.entity_type, r.start, r.end, round(r.score, 6))
+                          for r in detector.analyze_field(field.value, field.context))
+            full = sorted((r.entity_type, r.start, r.end, round(r.score, 6))
+                          for r in detector.reference_analyze_field(field.value, field.context))
+            assert fast == full, field
+
+
+def test_scanning_makes_no_network_calls(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    detector = PersonalDataDetector(key=b"k" * 32)
+    found = detector.scan_message('{"email": "nils.holm@example.org"}')
+    assert found[0].category == "EMAIL_ADDRESS"
+
+
+def test_custom_yaml_recognizer(tmp_path, muniscan_home):
+    folder = tmp_path / "recognizers"
+    folder.mkdir()
+    (folder / "meters.yaml").write_text(
+        "recognizers:\n"
+        "  - name: MeterIdRecognizer\n"
+        "    entity: METER_ID\n"
+        "    patterns:\n"
+        "      - {name: meter, regex: '\\bMTR-\\d{8}\\b', score: 0.6}\n"
+        "    context: [meter]\n"
+        "    deny_list: [Storgatan 1]\n", encoding="utf-8")
+    detector = PersonalDataDetector(custom_recognizer_dir=folder, key=b"k" * 32)
+    found = {d.category for d in detector.scan_message('{"m": "MTR-12345678", "a": "Storgatan 1"}')}
+    assert "METER_ID" in found and "DENY_LIST" not in found
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("recognizers:\n  - name: X\n    entity: lower\n    patterns: []\n",
+     ":3: recognizers[0].entity: must be UPPER_SNAKE_CASE"),
+    ("recognizers:\n  - name: X\n    entity: X_ID\n    patterns:\n"
+     "      - {name: p, regex: '([', score: 0.5}\n",
+     ":5: recognizers[0].patterns[0].regex: invalid regex"),
+    ("recognizers:\n  - name: X\n    entity: X_ID\n    patterns:\n"
+     "      - {name: p, regex: 'a', score: 3}\n",
+     ":5: recognizers[0].patterns[0].score: must be a number in (0, 1]"),
+    ("recognizers:\n  - name: X\n    entity: X_ID\n    colour: red\n    deny_list: [a]\n",
+     ":2: recognizers[0]: unknown field(s) ['colour']"),
+    ("nothing: here\n", ":1: recognizers: top-level key is required"),
+])
+def test_custom_yaml_errors_name_file_line_and_field(tmp_path, body, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RecognizerConfigError) as error:
+        load_recognizer_file(path)
+    assert str(error.value).startswith(str(path)) and expected in str(error.value)
