@@ -112,6 +112,10 @@ class Scope(Strict):
 class Probes(Strict):
     allow: list[Intrusiveness] = Field(default_factory=lambda: [Intrusiveness.PASSIVE, Intrusiveness.SAFE])
     disable: list[str] = Field(default_factory=list)
+    # How long the mqtt_subscribe probe listens on `#`; 0 turns it off.
+    mqtt_subscribe_seconds: float = Field(default=3.0, ge=0, le=60)
+    # Community strings the snmp probe tries, in order; keep it short.
+    snmp_communities: list[str] = Field(default_factory=lambda: ["public", "private"], max_length=10)
 
 
 class Discovery(Strict):

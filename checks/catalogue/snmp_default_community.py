@@ -1,0 +1,41 @@
+"""An SNMP agent that answers a well-known community string hands its configuration to anyone."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="snmp_default_community",
+    title="SNMP agent answers a default community string",
+    severity=Severity.HIGH,
+    level=Level.SERVICE,
+    requires=("snmp",),
+    rationale=(
+        "Community strings such as 'public' and 'private' are printed in every manual. Anyone on the network "
+        "can read the device's configuration, interfaces and neighbours, and with a write community change them."
+    ),
+    remediation=(
+        "Remove the default communities; prefer SNMPv3 with authentication and privacy (authPriv), "
+        "or disable SNMP if nothing polls the device."
+    ),
+    enisa=("GP-TM-09", "GP-TM-22", "GP-TM-29"),
+    etsi=("5.1-1", "5.5-5"),
+    owasp=("I1", "I2"),
+)
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("snmp")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "snmp probe failed")
+    facts = attempt.facts
+    if facts.accepted:
+        return failed(
+            port=service.port,
+            accepted=list(facts.accepted),
+            sys_descr=facts.sys_descr[:120],
+        )
+    return passed(communities_tried=facts.communities_tried, versions=list(facts.answered_versions))
