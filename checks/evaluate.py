@@ -6,11 +6,12 @@ from typing import Any
 
 from muniscan.checks.model import CheckResult, Level, Verdict
 from muniscan.checks.registry import Check
+from muniscan.checks.tailoring import check_applies, classified
 from muniscan.checks.views import AssetView, ServiceView, attempt_from_row
 from muniscan.policies.schema import Policy
 from muniscan.scanner.probes.base import AttemptStatus
 from muniscan.scanner.services import identify_service
-from muniscan.store.models import Asset, Observation, Service
+from muniscan.store.models import Asset, Observation, ScanRun, Service
 from sqlmodel import Session, select
 
 
@@ -24,6 +25,7 @@ class Judgement:
 
 def build_views(session: Session, scan_id: int) -> list[AssetView]:
     """What this scan observed, per asset and service, typed again from the stored facts."""
+    scan = session.get(ScanRun, scan_id)
     rows = session.exec(select(Observation).where(Observation.scan_id == scan_id)).all()
     by_service: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     asset_ids: set[int] = set()
@@ -49,6 +51,7 @@ def build_views(session: Session, scan_id: int) -> list[AssetView]:
             firmware=a.firmware,
             device_class=a.device_class,
             asset_id=a.id,
+            site=scan.site if scan else a.site,
         )
         for a in sorted(assets, key=lambda a: a.address)
     ]
@@ -72,20 +75,24 @@ def _service_view(service: Service, attempts: dict[str, Any], address: str) -> S
 
 
 def enabled_checks(checks: tuple[Check, ...], policy: Policy) -> list[Check]:
-    return [c for c in checks if c.id not in policy.checks.disable]
+    """Checks the policy runs at all; per-device-class exclusions are applied when judging."""
+    return [c for c in checks if check_applies(policy, c.id, None)]
 
 
 def judge(views: list[AssetView], checks: list[Check], policy: Policy) -> list[Judgement]:
+    """Every check on every target it applies to, with each asset's device-class tailoring."""
+    views = [classified(a, policy) for a in views]
     judgements: list[Judgement] = []
     for check in checks:
+        targets = [a for a in views if check_applies(policy, check.id, a.device_class)]
         if check.meta.level is Level.SERVICE:
-            judgements += [Judgement(check, a, s, check.evaluate(s, policy)) for a in views for s in a.services]
+            judgements += [Judgement(check, a, s, check.evaluate(s, policy)) for a in targets for s in a.services]
         elif check.meta.level is Level.ASSET:
-            judgements += [Judgement(check, a, None, check.evaluate(a, policy)) for a in views]
+            judgements += [Judgement(check, a, None, check.evaluate(a, policy)) for a in targets]
         else:
-            by_identity = {a.identity: a for a in views}
-            results: dict[str, CheckResult] = check.evaluate(views, policy)
-            judgements += [Judgement(check, by_identity[i], None, r) for i, r in results.items()]
+            by_identity = {a.identity: a for a in targets}
+            results: dict[str, CheckResult] = check.evaluate(views, policy) if by_identity else {}
+            judgements += [Judgement(check, by_identity[i], None, r) for i, r in results.items() if i in by_identity]
     return judgements
 
 

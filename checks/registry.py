@@ -2,9 +2,12 @@
 
 A check module defines `METADATA: CheckMeta` and `evaluate(...)`; its file name is its ID.
 No import side effects register anything: the loader reads what each module declares.
+Installed packages add checks through the `muniscan.checks` entry point group: each entry's
+name is the check ID and its value the module (`city_checks.camera_rtsp_open = city_checks.rtsp`).
 """
 
 import importlib
+import importlib.metadata
 import importlib.util
 import pkgutil
 from collections.abc import Callable, Iterable
@@ -71,9 +74,26 @@ def _from_folder(folder: Path) -> list[Check]:
     return found
 
 
+ENTRY_POINT_GROUP = "muniscan.checks"
+
+
+def _from_entry_points() -> list[Check]:
+    found = []
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        source = f"entry point {entry.name} = {entry.value}"
+        try:
+            module = entry.load()
+        except Exception as exc:
+            raise CheckLoadError(f"{source}: failed to import: {type(exc).__name__}: {exc}") from None
+        if not isinstance(module, ModuleType):
+            raise CheckLoadError(f"{source}: must name a check module, not {type(module).__name__}")
+        found.append(_validated(module, entry.name, source))
+    return found
+
+
 @cache
 def _load(extra: tuple[Path, ...]) -> tuple[Check, ...]:
-    checks = _builtin() + [c for folder in extra for c in _from_folder(folder)]
+    checks = _builtin() + _from_entry_points() + [c for folder in extra for c in _from_folder(folder)]
     seen: dict[str, str] = {}
     for check in checks:
         if check.id in seen:
@@ -84,3 +104,8 @@ def _load(extra: tuple[Path, ...]) -> tuple[Check, ...]:
 
 def load_checks(extra_dirs: Iterable[Path] = ()) -> tuple[Check, ...]:
     return _load(tuple(Path(p).resolve() for p in extra_dirs))
+
+
+def forget_loaded_checks() -> None:
+    """Drop the cache, so newly installed entry points or edited folders are read again."""
+    _load.cache_clear()

@@ -29,6 +29,7 @@ class ServiceView:
     banner: str
     attempts: dict[str, Attempt[Any]] = field(default_factory=dict)
     service_id: int | None = None
+    device_class: str | None = None  # the asset's effective class, so service checks can tailor
 
     def attempt(self, probe: str) -> Attempt[Any] | None:
         return self.attempts.get(probe)
@@ -51,3 +52,4 @@ class AssetView:
     device_class: str | None = None
     asset_id: int | None = None
     attempts: dict[str, Attempt[Any]] = field(default_factory=dict)
+    site: str | None = None  # the scan's vantage point (`--site`), for segmentation checks

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from muniscan.checks.evaluate import Judgement, build_views, enabled_checks, failures, judge
 from muniscan.checks.registry import load_checks
+from muniscan.evaluations import record_evaluations
 from muniscan.lifecycle import apply
 from muniscan.policies import Policy, policy_hash
 from muniscan.scanner.engine import ScanPlan, run_plan
@@ -31,14 +32,22 @@ class ScanOutcome:
         return failures(self.judgements)
 
 
-def evaluate_scan(store: Store, scan: ScanRun, policy: Policy, checks_dirs: tuple[Path, ...] = ()) -> list[Judgement]:
-    """Judge a stored scan under a policy and update findings; touches no network."""
+def evaluate_scan(
+    store: Store,
+    scan: ScanRun,
+    policy: Policy,
+    checks_dirs: tuple[Path, ...] = (),
+    update_findings: bool = True,
+) -> list[Judgement]:
+    """Judge a stored scan under a policy, store every verdict, and update findings; touches no network."""
     checks = enabled_checks(load_checks(checks_dirs), policy)
     with store.session() as session:
         judgements = judge(build_views(session, scan.id), checks, policy)  # type: ignore[arg-type]
-        counts = apply(session, scan, judgements, policy)
-        scan.counts = {**scan.counts, **counts}
-        session.add(scan)
+        record_evaluations(session, scan.id, judgements, policy.name, policy_hash(policy))  # type: ignore[arg-type]
+        if update_findings:
+            counts = apply(session, scan, judgements, policy)
+            scan.counts = {**scan.counts, **counts}
+            session.add(scan)
         session.commit()
     return judgements
 

@@ -5,7 +5,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_NEVER_TOUCH = ["515", "9100-9107", "9999"]
 
@@ -152,10 +152,75 @@ class Requirements(Strict):
 
 class DeviceClass(Strict):
     description: str = ""
-    requirements: Requirements | None = None
+    requirements: Requirements | None = None  # only the fields given override the policy's
+    # Devices belong to the class when fingerprinting names it, or when their address is listed here.
+    addresses: list[Network] = Field(default_factory=list)
+    # The ports the class declares as necessary ("tcp/80" or "80" for TCP, "udp/161"); others are unexpected.
+    allowed_ports: list[str | int] | None = None
+    disable_checks: list[str] = Field(default_factory=list)
+
+    @field_validator("addresses")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        return [_check_network(str(v)) for v in values]
+
+    @field_validator("allowed_ports")
+    @classmethod
+    def _ports(cls, values: list[str | int] | None) -> list[str] | None:
+        if values is None:
+            return None
+        checked = []
+        for value in values:
+            transport, _, ports = str(value).rpartition("/")
+            if transport not in ("", "tcp", "udp"):
+                raise ValueError(f"'{value}' must be PORT, tcp/PORT or udp/PORT")
+            checked.append(f"{transport or 'tcp'}/{_check_ports(ports)}")
+        return checked
+
+
+class FirmwareRule(Strict):
+    """A vendor's minimum supported firmware and end-of-support date for a model (or all its models)."""
+
+    vendor: str
+    model: str = "*"  # a glob, matched case-insensitively
+    minimum: str | None = None
+    end_of_support: date | None = None
+
+
+class Segmentation(Strict):
+    """Network zones, the zone each scan vantage point (`--site`) sits in, and which zones may reach which."""
+
+    zones: dict[str, list[Network]] = Field(default_factory=dict)
+    vantage_points: dict[str, str] = Field(default_factory=dict)
+    reachable: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("zones")
+    @classmethod
+    def _networks(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {zone: [_check_network(str(v)) for v in nets] for zone, nets in values.items()}
+
+    @model_validator(mode="after")
+    def _known_zones(self) -> "Segmentation":
+        named = set(self.vantage_points.values()) | set(self.reachable)
+        named |= {zone for targets in self.reachable.values() for zone in targets}
+        unknown = sorted(named - set(self.zones))
+        if unknown:
+            raise ValueError(f"zones {unknown} are used but not defined under 'zones'")
+        return self
+
+
+class SlaDays(Strict):
+    """Days from first sight until a finding of each severity must be resolved; null means no deadline."""
+
+    critical: int | None = Field(default=7, gt=0)
+    high: int | None = Field(default=30, gt=0)
+    medium: int | None = Field(default=90, gt=0)
+    low: int | None = Field(default=180, gt=0)
+    info: int | None = None
 
 
 class Checks(Strict):
+    enable: list[str] = Field(default_factory=list)  # when given, only these checks run
     disable: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
 
@@ -180,3 +245,6 @@ class Policy(Strict):
     device_classes: dict[str, DeviceClass] = Field(default_factory=dict)
     checks: Checks = Field(default_factory=Checks)
     exceptions: list[RiskException] = Field(default_factory=list)
+    sla_days: SlaDays = Field(default_factory=SlaDays)
+    firmware: list[FirmwareRule] = Field(default_factory=list)
+    segmentation: Segmentation = Field(default_factory=Segmentation)

@@ -9,6 +9,7 @@ from muniscan.checks.model import (
     passed,
     unknown,
 )
+from muniscan.checks.tailoring import effective_requirements
 from muniscan.checks.views import ServiceView
 from muniscan.policies.schema import Policy, Severity
 from muniscan.scanner.probes.base import AttemptStatus
@@ -43,8 +44,8 @@ def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
     accepted = attempt.facts.versions_accepted
     if not accepted:
         return not_applicable()
-    minimum = _version(policy.requirements.min_tls_version)
-    legacy = [v for v in accepted if _version(v) < minimum]
+    required = effective_requirements(policy, service.device_class).min_tls_version
+    legacy = [v for v in accepted if _version(v) < _version(required)]
     if legacy:
-        return failed(port=service.port, legacy_versions=legacy, minimum=policy.requirements.min_tls_version)
+        return failed(port=service.port, legacy_versions=legacy, minimum=required)
     return passed(versions=list(accepted))
