@@ -6,7 +6,7 @@ import pytest
 
 from muniscan.checks.registry import CheckLoadError, load_checks
 
-GOOD = '''
+GOOD = """
 from muniscan.checks.model import CheckMeta, Level, not_applicable
 from muniscan.policies.schema import Severity
 
@@ -18,7 +18,7 @@ METADATA = CheckMeta(
 
 def evaluate(service, policy):
     return not_applicable()
-'''
+"""
 
 
 def test_builtin_checks_load_with_unique_ids_equal_to_module_names() -> None:

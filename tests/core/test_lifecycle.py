@@ -51,8 +51,11 @@ def set_status(store: Store, status: str, expires_in: timedelta | None = None) -
         finding.status = status
         session.add(finding)
         if expires_in is not None:
-            session.add(RiskAcceptance(finding_id=finding.id, reason="compensating VLAN", approver="ciso",
-                                       expires_at=utcnow() + expires_in))
+            session.add(
+                RiskAcceptance(
+                    finding_id=finding.id, reason="compensating VLAN", approver="ciso", expires_at=utcnow() + expires_in
+                )
+            )
         session.commit()
 
 

@@ -24,6 +24,5 @@ def test_long_text_is_shortened() -> None:
 
 
 def test_banner_bytes_decode_without_crashing() -> None:
-    assert printable_banner(b"\xff\xfb\x01\xff\xfb\x03\r\nLogin: \x1b[5m") == "\ufffd\ufffd\x01\ufffd\ufffd\x03\nLogin:".replace(
-        "\x01", ""
-    ).replace("\x03", "")
+    shown = printable_banner(b"\xff\xfb\x01\xff\xfb\x03\r\nLogin: \x1b[5m")
+    assert shown == "\ufffd\ufffd\ufffd\ufffd\nLogin:"

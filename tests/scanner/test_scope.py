@@ -28,9 +28,7 @@ def make(include: list[str], exclude: list[str] = (), never: list[str] = ("2024"
 @given(st.lists(networks, max_size=4), st.lists(networks, max_size=3), addresses, ports)
 def test_allowed_exactly_when_included_not_excluded_and_port_not_forbidden(include, exclude, address, port) -> None:
     scope = make([str(n) for n in include], [str(n) for n in exclude])
-    expected = (
-        any(address in n for n in include) and not any(address in n for n in exclude) and port != 2024
-    )
+    expected = any(address in n for n in include) and not any(address in n for n in exclude) and port != 2024
     assert (scope.refusal(address, port) is None) == expected
 
 
