@@ -27,7 +27,7 @@ class MqttFacts:
     tls: bool
 
 
-def _remaining_length(length: int) -> bytes:
+def remaining_length(length: int) -> bytes:
     encoded = bytearray()
     while True:
         byte, length = length % 128, length // 128
@@ -42,7 +42,7 @@ def connect_packet(client_id: str) -> bytes:
     variable = b"\x00\x04MQTT" + b"\x04" + b"\x02" + (30).to_bytes(2, "big")
     payload = len(ident).to_bytes(2, "big") + ident
     body = variable + payload
-    return b"\x10" + _remaining_length(len(body)) + body
+    return b"\x10" + remaining_length(len(body)) + body
 
 
 def parse_connack(data: bytes) -> int:
