@@ -82,7 +82,7 @@ def builtin_recognizers() -> list[EntityRecognizer]:
         rec.SwedishPersonnummerRecognizer(),
         rec.SwedishOrganisationsnummerRecognizer(),
         rec.SwedishLicencePlateRecognizer(),
-        rec.MacAddressRecognizer(),
+        rec.MacNotationRecognizer(),
         rec.BareMacAddressRecognizer(),
         rec.ImeiRecognizer(),
         rec.ImsiRecognizer(),

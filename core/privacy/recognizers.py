@@ -71,14 +71,14 @@ class SwedishLicencePlateRecognizer(PatternRecognizer):
         return None if ids.is_swedish_plate(pattern_text) else False
 
 
-class MacAddressRecognizer(PatternRecognizer):
+class MacNotationRecognizer(PatternRecognizer):
     """EUI-48 with `:`/`-` separators or Cisco dots; Wi-Fi/BLE counters are built on these."""
 
     def __init__(self) -> None:
         hx = "[0-9A-Fa-f]"
         super().__init__(
             supported_entity="MAC_ADDRESS",
-            name="MacAddressRecognizer",
+            name="MacNotationRecognizer",
             supported_language=LANGUAGE,
             patterns=[
                 Pattern("mac_sep", rf"(?<![0-9A-Fa-f:-]){hx}{{2}}([:-])(?:{hx}{{2}}\1){{4}}{hx}{{2}}"

@@ -69,7 +69,7 @@ PREFILTERS: dict[str, Prefilter] = {
     "SwedishPersonnummerRecognizer": _needs(r"\d{6}[-+]?\d{4}", 10),
     "SwedishOrganisationsnummerRecognizer": _needs(r"\d{6}-?\d{4}", 10),
     "SwedishLicencePlateRecognizer": _needs(r"[A-HJ-PR-UW-Z]{3} ?\d{2}", 2),
-    "MacAddressRecognizer": _needs(rf"{_HEX}{{2}}([:-]){_HEX}{{2}}\1{_HEX}{{2}}\1|"
+    "MacNotationRecognizer": _needs(rf"{_HEX}{{2}}([:-]){_HEX}{{2}}\1{_HEX}{{2}}\1|"
                                    rf"{_HEX}{{4}}\.{_HEX}{{4}}\.{_HEX}{{4}}"),
     "BareMacAddressRecognizer": _needs(rf"{_HEX}{{12}}"),
     "ImeiRecognizer": _needs(r"\d{6}[- ]?\d{6}", 15),
