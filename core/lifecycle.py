@@ -9,7 +9,7 @@ Rules (after DefectDojo's reimport, minus its bugs):
 
 import hashlib
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from muniscan.checks.evaluate import Judgement
 from muniscan.checks.model import Verdict
@@ -151,3 +151,91 @@ def _mark_fixed(session: Session, scan: ScanRun, judgements: list[Judgement], ke
             session.add(finding)
             fixed += 1
     return fixed
+
+
+# --- Decisions only a person makes (the scan never does): each one is an audited event. ---
+
+
+class TransitionError(ValueError):
+    """A decision that the finding's current status does not allow; the message says why."""
+
+
+_ALLOWED_FROM = {
+    "confirmed": {FindingStatus.OPEN.value},
+    "accepted": {FindingStatus.OPEN.value, FindingStatus.CONFIRMED.value},
+    "false_positive": {FindingStatus.OPEN.value, FindingStatus.CONFIRMED.value, FindingStatus.ACCEPTED.value},
+    "reopened": {
+        FindingStatus.CONFIRMED.value,
+        FindingStatus.FIXED.value,
+        FindingStatus.ACCEPTED.value,
+        FindingStatus.FALSE_POSITIVE.value,
+    },
+}
+
+
+def _decide(session: Session, finding: Finding, kind: str, new: str, actor: str, note: str) -> None:
+    if finding.status not in _ALLOWED_FROM[kind]:
+        allowed = ", ".join(sorted(_ALLOWED_FROM[kind]))
+        raise TransitionError(f"finding {finding.id} is {finding.status}; only {allowed} findings can be {kind}")
+    _revoke_acceptances(session, finding)
+    _event(session, finding, kind, new, None, actor=actor, note=note)
+    session.add(finding)
+
+
+def _revoke_acceptances(session: Session, finding: Finding) -> None:
+    for acceptance in session.exec(
+        select(RiskAcceptance).where(RiskAcceptance.finding_id == finding.id, RiskAcceptance.revoked == False)  # noqa: E712
+    ):
+        acceptance.revoked = True
+        session.add(acceptance)
+
+
+def _required(text: str, what: str) -> str:
+    if not text.strip():
+        raise TransitionError(f"a {what} is required")
+    return text.strip()
+
+
+def confirm(session: Session, finding: Finding, actor: str, note: str = "") -> None:
+    """A person checked the evidence: the finding is real."""
+    _decide(session, finding, "confirmed", FindingStatus.CONFIRMED.value, actor, note)
+
+
+def accept_risk(
+    session: Session, finding: Finding, actor: str, reason: str, approver: str, expires_at: datetime
+) -> RiskAcceptance:
+    """Accept the risk until a date; when it passes, the next scan reopens the finding."""
+    reason, approver = _required(reason, "reason"), _required(approver, "approver")
+    if expires_at <= utcnow():
+        raise TransitionError("an acceptance must expire in the future")
+    _decide(session, finding, "accepted", FindingStatus.ACCEPTED.value, actor, f"{reason} (approved by {approver})")
+    acceptance = RiskAcceptance(finding_id=finding.id, reason=reason, approver=approver, expires_at=expires_at)  # type: ignore[arg-type]
+    session.add(acceptance)
+    return acceptance
+
+
+def mark_false_positive(session: Session, finding: Finding, actor: str, reason: str) -> None:
+    _decide(session, finding, "false_positive", FindingStatus.FALSE_POSITIVE.value, actor, _required(reason, "reason"))
+
+
+def reopen(session: Session, finding: Finding, actor: str, reason: str) -> None:
+    """Undo a decision (or a fix that did not hold); any acceptance is revoked."""
+    _decide(session, finding, "reopened", FindingStatus.OPEN.value, actor, _required(reason, "reason"))
+
+
+def comment(session: Session, finding: Finding, actor: str, text: str) -> None:
+    _event(session, finding, "comment", None, None, actor=actor, note=_required(text, "comment"))
+
+
+# --- Service levels: how long a finding of each severity may stay open. ---
+
+
+def due_date(severity: str, first_seen: datetime, policy: Policy) -> datetime | None:
+    """When a finding first seen then must be resolved, under the policy's `sla_days`."""
+    days = getattr(policy.sla_days, severity, None)
+    return first_seen + timedelta(days=days) if days else None
+
+
+def is_overdue(status: str, severity: str, first_seen: datetime, policy: Policy, now: datetime | None = None) -> bool:
+    due = due_date(severity, first_seen, policy)
+    return bool(due and status in ACTIVE and (now or utcnow()) > due)

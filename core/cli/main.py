@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 from muniscan import __version__
-from muniscan.cli import db, findings, inventory, policy
+from muniscan.cli import compliance, db, diff, evaluate, findings, inventory, policy
 from muniscan.cli.context import AppState
 from muniscan.labs import cli as lab_cli
 from muniscan.reports import cli as report_cli
@@ -49,6 +49,9 @@ app.add_typer(findings.app, name="findings")
 app.add_typer(report_cli.app, name="report")
 app.add_typer(policy.app, name="policy")
 app.add_typer(db.app, name="db")
+app.command("evaluate")(evaluate.evaluate)
+app.add_typer(compliance.app, name="compliance")
+app.command("diff")(diff.diff)
 
 
 def run() -> None:

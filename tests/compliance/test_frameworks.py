@@ -70,7 +70,8 @@ HEAD = "id: city\nname: City IoT rules\nversion: '1'\nrequirements:\n"
     ("body", "line", "field", "message"),
     [
         (
-            "  - id: C-1\n    title: First rule\n    evidence: scan\n  - id: C-1\n    title: Again\n    evidence: scan\n",
+            "  - id: C-1\n    title: First rule\n    evidence: scan\n"
+            "  - id: C-1\n    title: Again\n    evidence: scan\n",
             8,
             "requirements.1.id",
             "already used on line 5",
@@ -83,7 +84,8 @@ HEAD = "id: city\nname: City IoT rules\nversion: '1'\nrequirements:\n"
             "unknown field",
         ),
         (
-            "  - id: C-1\n    title: First rule\n    evidence: scan\n    checks: [telnet_management_plaintext, no_such]\n",
+            "  - id: C-1\n    title: First rule\n    evidence: scan\n"
+            "    checks: [telnet_management_plaintext, no_such]\n",
             8,
             "requirements.0.checks.1",
             "no check 'no_such'",

@@ -1,0 +1,71 @@
+"""`muniscan compliance`: the per-requirement matrix of a framework for one scan."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from muniscan.checks.registry import CheckLoadError, load_checks
+from muniscan.cli.context import state
+from muniscan.cli.evaluate import ChecksDirs, chosen_scan
+from muniscan.cli.output import console, emit_json, fail, table
+from muniscan.compliance import compliance_matrix, summary
+from muniscan.policies.frameworks import FrameworkError, load_frameworks
+
+app = typer.Typer(help="Compliance matrix per framework requirement.", invoke_without_command=True)
+
+
+@app.callback()
+def compliance(
+    ctx: typer.Context,
+    framework: Annotated[
+        str, typer.Option("--framework", "-f", help="enisa, etsi, owasp, or the id of a --framework-file.")
+    ] = "enisa",
+    scan_id: Annotated[int | None, typer.Option("--scan", help="Scan ID; default the latest completed scan.")] = None,
+    framework_file: Annotated[
+        list[Path] | None, typer.Option("--framework-file", help="An operator's framework YAML (repeatable).")
+    ] = None,
+    checks_dir: ChecksDirs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")] = False,
+) -> None:
+    """Per requirement: pass, fail, partial, manual or not tested, with devices failing / evaluated."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        known = [c.id for c in load_checks(checks_dir or ())]
+        frameworks = load_frameworks(framework_file or (), known_checks=known)
+    except (CheckLoadError, FrameworkError) as exc:
+        fail(str(exc))
+    chosen = frameworks.get(framework) or next((f for f in frameworks.values() if f.id == framework), None)
+    if chosen is None:
+        fail(f"--framework must be one of {', '.join(frameworks)}, not '{framework}'")
+    store = state(ctx).store()
+    scan = chosen_scan(store, scan_id)
+    with store.session() as session:
+        rows = compliance_matrix(session, chosen, scan.id)  # type: ignore[arg-type]
+    counts = summary(rows)
+    if as_json:
+        emit_json(
+            {
+                "framework": {"id": chosen.id, "name": chosen.name, "version": chosen.version},
+                "scan_id": scan.id,
+                "summary": counts,
+                "requirements": [r.to_dict() for r in rows],
+            }
+        )
+        return
+    table(
+        f"{chosen.name} {chosen.version}, scan {scan.id}",
+        ["requirement", "status", "failing / evaluated", "evidence", "checks", "title"],
+        [
+            [
+                r.id,
+                r.status.value,
+                f"{r.failing} / {r.evaluated}" if r.checks else "",
+                r.evidence,
+                ", ".join(r.failing_checks or r.checks),
+                r.title[:70],
+            ]
+            for r in rows
+        ],
+    )
+    console.print(", ".join(f"{n} {status}" for status, n in counts.items()))
