@@ -21,7 +21,7 @@ METADATA = CheckMeta(
     level=Level.SERVICE,
     requires=("tls",),
     rationale=(
-        "TLS 1.0 and 1.1 are deprecated (RFC 8996): they rely on weak constructions and let an "
+        "SSLv3 (RFC 7568), TLS 1.0 and 1.1 (RFC 8996) are deprecated: they rely on weak constructions and let an "
         "attacker downgrade connections to them."
     ),
     remediation="Configure the service to accept TLS 1.2 and 1.3 only; update its firmware if it cannot.",
@@ -42,7 +42,7 @@ def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
     if attempt.status is AttemptStatus.ERROR:
         return unknown(attempt.reason or "tls probe failed")
     accepted = attempt.facts.versions_accepted
-    if not accepted:
+    if not accepted and not attempt.facts.sslv3_accepted:
         return not_applicable()
     required = effective_requirements(policy, service.device_class).min_tls_version
     legacy = [v for v in accepted if _version(v) < _version(required)]

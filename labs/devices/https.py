@@ -1,12 +1,22 @@
-"""An HTTPS admin interface with basic auth, on Python's TLS server, offering chosen TLS versions."""
+"""The web admin interface of `http` served over TLS, with chosen TLS versions, ciphers and certificate.
 
-import asyncio
-import base64
+Config keys (besides every key of the `http` kind):
+- `tls_versions`: the versions offered, e.g. ["1.0", "1.2"] (default ["1.2", "1.3"])
+- `ciphers`: OpenSSL cipher string for TLS 1.2 and below (default: ECDHE with AES-GCM or ChaCha20,
+  plus ECDHE AES-CBC when a version below 1.2 is offered, since those versions have no AEAD suite)
+- `certificate`: "ca" (issued by the lab CA, default) or "self-signed"
+- `expired_certificate`: true for a certificate that ended yesterday
+- `key_type`: "rsa" (default) or "ec"; `key_bits`: RSA key size (default 2048, 1024 plants a weak key)
+- `signature`: "sha256" (default) or "sha1"
+- `key_group`: devices naming the same group share one private key (a vendor-wide key)
+"""
+
 import ssl
 import warnings
 
-from muniscan.labs.certificates import self_signed
+from muniscan.labs.certificates import CertificateOptions, device_certificate
 from muniscan.labs.devices.base import DeviceContext, Running
+from muniscan.labs.devices.http import serve_app
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -16,77 +26,37 @@ with warnings.catch_warnings():
         "1.2": ssl.TLSVersion.TLSv1_2,
         "1.3": ssl.TLSVersion.TLSv1_3,
     }
+MODERN_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
+LEGACY_CIPHERS = "ECDHE+AES"
+
+
+def certificate_options(ctx: DeviceContext) -> CertificateOptions:
+    return CertificateOptions(
+        issuer=ctx.setting("certificate", "ca"),
+        key_type=ctx.setting("key_type", "rsa"),
+        key_bits=int(ctx.setting("key_bits", 2048)),
+        signature=ctx.setting("signature", "sha256"),
+        expired=bool(ctx.setting("expired_certificate", False)),
+        key_group=ctx.setting("key_group"),
+    )
 
 
 def server_context(ctx: DeviceContext) -> ssl.SSLContext:
-    versions = [TLS_VERSIONS[v] for v in ctx.setting("tls_versions", ["1.2", "1.3"])]
-    cert, key = self_signed(
-        ctx.state_dir / "certs",
-        ctx.device.name,
-        ctx.device.address,
-        expired=bool(ctx.setting("expired_certificate", False)),
+    labels: list[str] = ctx.setting("tls_versions", ["1.2", "1.3"])
+    versions = [TLS_VERSIONS[v] for v in labels]
+    default = MODERN_CIPHERS + (f":{LEGACY_CIPHERS}" if {"1.0", "1.1"} & set(labels) else "")
+    cert, key = device_certificate(
+        ctx.state_dir / "certs", f"{ctx.device.name}-{ctx.service.port}", ctx.device.address, certificate_options(ctx)
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         context.minimum_version = min(versions)
         context.maximum_version = max(versions)
-    context.set_ciphers("ALL:@SECLEVEL=0")  # let legacy versions really be offered
+    context.set_ciphers(ctx.setting("ciphers", default) + ":@SECLEVEL=0")  # let legacy settings really be offered
     context.load_cert_chain(cert, key)
     return context
 
 
-def _response(status: str, body: str, extra: str = "") -> bytes:
-    payload = body.encode()
-    head = (
-        f"HTTP/1.1 {status}\r\nServer: {{server}}\r\nContent-Type: text/html; charset=utf-8\r\n"
-        f"Content-Length: {len(payload)}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    return head.encode() + payload
-
-
 async def start(ctx: DeviceContext) -> Running:
-    accounts: dict[str, str] = ctx.setting("accounts", {})
-    server_name = f"{ctx.device.vendor}-{ctx.device.model}/{ctx.device.firmware}".replace(" ", "-")
-    title = f"{ctx.device.vendor} {ctx.device.model}"
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        ssl_object = writer.get_extra_info("ssl_object")
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            lines = head.decode("latin-1").split("\r\n")
-            headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
-            ctx.record(
-                "request",
-                peer=peer[0] if peer else None,
-                line=lines[0][:200],
-                tls=ssl_object.version() if ssl_object else None,
-            )
-            user, _, password = (
-                base64.b64decode(headers.get("authorization", "Basic ").split(" ", 1)[-1] or b"")
-                .decode("latin-1")
-                .partition(":")
-            )
-            if user and accounts.get(user) == password:
-                reply = _response("200 OK", f"<html><title>{title}</title><body>Status: OK</body></html>")
-            else:
-                reply = _response(
-                    "401 Unauthorized",
-                    f"<html><title>{title}</title></html>",
-                    f'WWW-Authenticate: Basic realm="{title}"\r\n',
-                )
-            writer.write(reply.replace(b"{server}", server_name.encode()))
-            await writer.drain()
-        except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, ctx.device.address, ctx.service.port, ssl=server_context(ctx))
-
-    async def stop() -> None:
-        server.close()
-        await server.wait_closed()
-
-    return Running(stop)
+    return await serve_app(ctx, server_context(ctx))

@@ -1,4 +1,4 @@
-"""TLS: which protocol versions a service accepts, and its certificate."""
+"""TLS: protocol versions and cipher suites a service accepts (with grades), and its certificate chain."""
 
 import hashlib
 import ssl
@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
+
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
+from muniscan.scanner.probes.tls_hello import SSL3, TLS13_GRADE, WIRE_VERSIONS, accepted_suites, server_hello
+from muniscan.scanner.probes.tls_hello import SUITES as WIRE_SUITES
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -40,6 +43,17 @@ class CertificateFacts:
     signature_algorithm: str
     sha256: str
     names: tuple[str, ...] = ()
+    spki_sha256: str = ""  # the public key's fingerprint: the same key on two devices is a shared secret
+
+
+@dataclass(frozen=True)
+class CipherFacts:
+    """One cipher suite the server accepted at one protocol version, graded (see tls_hello)."""
+
+    version: str
+    name: str
+    grade: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,13 @@ class TlsFacts:
     negotiated_cipher: str | None = None
     certificate: CertificateFacts | None = None
     certificate_error: str | None = None
+    ciphers: tuple[CipherFacts, ...] = ()
+    sslv3_accepted: bool | None = None  # None: not tested
+    chain: tuple[CertificateFacts, ...] = ()  # certificates the server sent after its own, in order
+    not_testable: tuple[str, ...] = ()  # what this probe could not try, said rather than silently skipped
+
+    def ciphers_graded(self, *grades: str) -> tuple[CipherFacts, ...]:
+        return tuple(c for c in self.ciphers if c.grade in grades)
 
 
 def client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
@@ -107,29 +128,78 @@ def parse_certificate(der: bytes) -> CertificateFacts:
         signature_algorithm=algorithm.name if isinstance(algorithm, hashes.HashAlgorithm) else "none",
         sha256=hashlib.sha256(der).hexdigest(),
         names=names,
+        spki_sha256=hashlib.sha256(
+            cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        ).hexdigest(),
     )
+
+
+def _parsed_chain(certificates: tuple[bytes, ...]) -> tuple[CertificateFacts, ...]:
+    parsed = []
+    for der in certificates:
+        try:
+            parsed.append(parse_certificate(der))
+        except ValueError:
+            continue  # an unparseable intermediate is skipped; the leaf error is reported separately
+    return tuple(parsed)
+
+
+async def _graded_ciphers(gate: Gate, target: ServiceTarget, versions: list[str]) -> list[CipherFacts]:
+    found: list[CipherFacts] = []
+    for label in versions:
+        for suite in await accepted_suites(gate, target.address, target.port, WIRE_VERSIONS[label]):
+            found.append(CipherFacts(label, suite.name, suite.grade, suite.reason))
+    return found
 
 
 async def probe_tls(gate: Gate, target: ServiceTarget, policy: Policy) -> TlsFacts:
     accepted: list[str] = []
     refused: list[str] = []
     cipher: str | None = None
+    tls13_cipher: str | None = None
     der: bytes | None = None
     for label, version in VERSIONS.items():
         try:
             async with gate.tcp(target.address, target.port, tls=client_context(version)) as conn:
                 accepted.append(label)
                 cipher = conn.cipher() or cipher
+                tls13_cipher = cipher if label == "1.3" else tls13_cipher
                 der = conn.peer_certificate() or der
         except (OSError, EOFError):  # handshake refused, reset or silent: not this version
             refused.append(label)
+    if not accepted:
+        return TlsFacts((), tuple(refused))
     certificate, error = None, None
     if der:
         try:
             certificate = parse_certificate(der)
         except ValueError as exc:
             error = f"unparseable certificate: {exc}"
-    return TlsFacts(tuple(accepted), tuple(refused), cipher, certificate, error)
+    sslv3 = await server_hello(gate, target.address, target.port, SSL3, list(WIRE_SUITES))
+    legacy = [v for v in accepted if v in WIRE_VERSIONS]
+    ciphers = await _graded_ciphers(gate, target, legacy)
+    if tls13_cipher:
+        ciphers.append(CipherFacts("1.3", tls13_cipher, TLS13_GRADE.grade))
+    chain: tuple[CertificateFacts, ...] = ()
+    not_testable = ["1.3 cipher suites: only the negotiated one is recorded"] if tls13_cipher else []
+    if legacy:
+        hello = await server_hello(
+            gate, target.address, target.port, WIRE_VERSIONS[legacy[-1]], list(WIRE_SUITES), want_certificates=True
+        )
+        chain = _parsed_chain(hello.certificates[1:]) if hello else ()
+    else:
+        not_testable.append("certificate chain: encrypted in TLS 1.3, only the server's own certificate is read")
+    return TlsFacts(
+        tuple(accepted),
+        tuple(refused),
+        cipher,
+        certificate,
+        error,
+        ciphers=tuple(ciphers),
+        sslv3_accepted=bool(sslv3 and sslv3.version == SSL3),
+        chain=chain,
+        not_testable=tuple(not_testable),
+    )
 
 
 def _may_speak_tls(target: ServiceTarget) -> bool:
@@ -145,5 +215,5 @@ PROBE = ProbeSpec(
     facts_type=TlsFacts,
     applies=_may_speak_tls,
     run=probe_tls,
-    description="TLS versions accepted (1.0 to 1.3) and the certificate presented",
+    description="TLS versions (SSLv3 to 1.3) and graded cipher suites accepted, and the certificate chain",
 )

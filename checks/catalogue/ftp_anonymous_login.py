@@ -1,0 +1,34 @@
+"""An FTP server lets anyone log in as "anonymous": its files (logs, configs, firmware) are open to all."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="ftp_anonymous_login",
+    title="FTP server accepts anonymous logins",
+    severity=Severity.HIGH,
+    level=Level.SERVICE,
+    requires=("ftp",),
+    rationale=(
+        "On devices, FTP holds log exports, configuration backups and firmware; anonymous access lets "
+        "anyone on the network read them (often with personal data or secrets) and sometimes write."
+    ),
+    remediation="Disable anonymous FTP; better, replace FTP with SFTP or HTTPS with per-user credentials.",
+    enisa=("GP-TM-22", "GP-TM-29", "GP-TM-44"),
+    etsi=("5.1-1", "5.5-4"),
+    owasp=("I1", "I2"),
+)
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("ftp")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "ftp probe failed")
+    facts = attempt.facts
+    if facts.anonymous_accepted:
+        return failed(port=service.port, reply=facts.anonymous_reply)
+    return passed(reply=facts.anonymous_reply)

@@ -1,0 +1,37 @@
+"""A device's administration pages answer without asking who is there."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="http_admin_unauthenticated",
+    title="Web administration reachable without authentication",
+    severity=Severity.CRITICAL,
+    level=Level.SERVICE,
+    requires=("http",),
+    rationale=(
+        "Anyone who can reach the device can change its configuration, users or firmware: no password "
+        "needs to be guessed or stolen first."
+    ),
+    remediation="Require authentication for every administration page and API, with per-device credentials.",
+    enisa=("GP-TM-27", "GP-TM-29", "GP-TM-44"),
+    etsi=("5.5-5",),
+    owasp=("I1", "I3"),
+)
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("http")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "http probe failed")
+    facts = attempt.facts
+    open_pages = [p.path for p in facts.pages if p.admin_content]
+    if open_pages:
+        return failed(port=service.port, pages=open_pages, title=facts.title, confidence_note="status 200, no login")
+    if not facts.pages:
+        return not_applicable()
+    return passed(pages={p.path: p.status for p in facts.pages})

@@ -1,0 +1,45 @@
+"""The certificate a TLS service presents is past its end date (or not valid yet)."""
+
+from datetime import UTC, datetime
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="tls_certificate_expired",
+    title="TLS certificate expired or not yet valid",
+    severity=Severity.MEDIUM,
+    level=Level.SERVICE,
+    requires=("tls",),
+    rationale=(
+        "Clients that validate certificates refuse an expired one, so operators learn to click through "
+        "warnings, and a man-in-the-middle certificate then looks no different. It also shows that the "
+        "device's keys are not managed."
+    ),
+    remediation="Renew the certificate and put certificate renewal for this device class into operations.",
+    enisa=("GP-TM-34", "GP-TM-35"),
+    etsi=("5.5-1",),
+    owasp=("I7",),
+)
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("tls")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "tls probe failed")
+    certificate = attempt.facts.certificate
+    if certificate is None:
+        return unknown(attempt.facts.certificate_error) if attempt.facts.certificate_error else not_applicable()
+    now = datetime.now(UTC)
+    not_before = datetime.fromisoformat(certificate.not_before)
+    not_after = datetime.fromisoformat(certificate.not_after)
+    evidence = {"port": service.port, "subject": certificate.subject, "not_before": certificate.not_before}
+    if now > not_after:
+        return failed(**evidence, not_after=certificate.not_after, state="expired")
+    if now < not_before:
+        return failed(**evidence, state="not yet valid")
+    return passed(not_after=certificate.not_after, days_left=(not_after - now).days)

@@ -1,0 +1,52 @@
+"""A TLS service accepts cipher suites graded weak or insecure (grades are defined in scanner/probes/tls_hello.py)."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="tls_weak_cipher_offered",
+    title="TLS service accepts weak or insecure cipher suites",
+    severity=Severity.MEDIUM,
+    level=Level.SERVICE,
+    requires=("tls",),
+    rationale=(
+        "NULL, anonymous, EXPORT, RC4 and DES suites give no real protection; 3DES and CBC suites with a "
+        "SHA-1 MAC have practical attacks (Sweet32, padding oracles). A server that accepts them lets a "
+        "weak client, or an attacker steering one, fall back to them."
+    ),
+    remediation=(
+        "Offer only AEAD suites with forward secrecy (ECDHE with AES-GCM or ChaCha20-Poly1305) on TLS 1.2, "
+        "and TLS 1.3; update the firmware if its TLS library cannot be configured."
+    ),
+    enisa=("GP-TM-34",),
+    etsi=("5.5-1",),
+    owasp=("I7",),
+)
+
+
+def _version(label: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in label.split("."))
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("tls")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "tls probe failed")
+    facts = attempt.facts
+    if not facts.versions_accepted:
+        return not_applicable()
+    minimum = _version(policy.requirements.min_tls_version)
+    # Below the minimum version the legacy-protocol check already fails; CBC-SHA1 is all TLS 1.0
+    # has, so there only suites that are insecure at any version count here.
+    bad = [c for c in facts.ciphers if c.grade == "insecure" or (c.grade == "weak" and _version(c.version) >= minimum)]
+    if bad:
+        return failed(
+            port=service.port,
+            suites=sorted({f"{c.version} {c.name} ({c.grade}: {c.reason})" for c in bad}),
+            insecure=sorted({c.name for c in bad if c.grade == "insecure"}),
+        )
+    return passed(suites_accepted=len(facts.ciphers), not_testable=list(facts.not_testable))
