@@ -1,18 +1,19 @@
-"""Start, stop and list labs; a lab remembers its process by PID in its state folder."""
+"""Start, stop and list labs. A lab remembers in its state folder every process and namespace it
+made, written down before each is created, so `lab down` removes exactly that, even after a crash."""
 
 import contextlib
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from muniscan.labs.topology import Topology, load_topology
+from muniscan.labs import netns
+from muniscan.labs.topology import Mode, Topology, load_topology
 from muniscan.paths import lab_state_dir
 
 SERVE_MODULE = "muniscan.labs.serve"
@@ -22,16 +23,38 @@ class LabError(RuntimeError):
     """A lab that cannot be started or stopped; the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class LabState:
     name: str
     topology: str
-    pid: int
     folder: Path
+    mode: Mode = "loopback"
+    pids: list[int] = field(default_factory=list)
+    namespaces: list[str] = field(default_factory=list)
+    scanner_namespace: str | None = None
 
     @property
     def alive(self) -> bool:
-        return _is_our_process(self.pid)
+        return any(_is_our_process(p) for p in self.pids)
+
+    @property
+    def live_pids(self) -> list[int]:
+        return [p for p in self.pids if _is_our_process(p)]
+
+    def save(self) -> None:
+        data = {
+            "name": self.name,
+            "topology": self.topology,
+            "mode": self.mode,
+            "pids": self.pids,
+            "namespaces": self.namespaces,
+            "scanner_namespace": self.scanner_namespace,
+        }
+        (self.folder / "state.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+    def topology_in_mode(self) -> Topology:
+        topology = load_topology(self.topology)
+        return topology.in_namespaces() if self.mode == "netns" else topology
 
 
 def _state_folder(name: str) -> Path:
@@ -42,9 +65,10 @@ def _is_our_process(pid: int) -> bool:
     """True only for a live lab process: a recycled PID belonging to anything else is not ours."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return SERVE_MODULE.encode() in cmdline
+    return SERVE_MODULE.encode() in cmdline and stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def read_state(name: str) -> LabState | None:
@@ -52,7 +76,16 @@ def read_state(name: str) -> LabState | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return LabState(data["name"], data["topology"], data["pid"], path.parent)
+    pids = data.get("pids") or ([data["pid"]] if "pid" in data else [])
+    return LabState(
+        data["name"],
+        data["topology"],
+        path.parent,
+        data.get("mode", "loopback"),
+        pids,
+        data.get("namespaces", []),
+        data.get("scanner_namespace"),
+    )
 
 
 def running_labs() -> list[LabState]:
@@ -60,58 +93,149 @@ def running_labs() -> list[LabState]:
     return [s for s in states if s is not None]
 
 
-def up(topology_ref: str, timeout: float = 60.0) -> tuple[Topology, LabState]:
-    topology = load_topology(topology_ref)
-    existing = read_state(topology.name)
-    if existing and existing.alive:
-        raise LabError(
-            f"lab '{topology.name}' is already up (pid {existing.pid}); run `muniscan lab down {topology.name}` first"
-        )
-    folder = _state_folder(topology.name)
+def fresh_folder(name: str) -> Path:
+    """An empty state folder for a lab that is not up; refuses while it is."""
+    existing = read_state(name)
+    if existing and (existing.alive or existing.namespaces):
+        raise LabError(f"lab '{name}' is already up; run `muniscan lab down {name}` first")
+    folder = _state_folder(name)
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    output = (folder / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", SERVE_MODULE, topology_ref, str(folder)],
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
+    (folder / "run").mkdir(parents=True)
+    return folder
+
+
+def up(
+    topology_ref: str, *, netns_mode: bool = False, shards: int = 1, timeout: float = 60.0
+) -> tuple[Topology, LabState]:
+    """Start a lab on loopback (one or a few processes) or in network namespaces (a process per device)."""
+    topology = load_topology(topology_ref)
+    return start(
+        topology, topology_ref, fresh_folder(topology.name), netns_mode=netns_mode, shards=shards, timeout=timeout
     )
-    state = LabState(topology.name, topology_ref, process.pid, folder)
-    (folder / "state.json").write_text(json.dumps({"name": state.name, "topology": topology_ref, "pid": process.pid}))
-    deadline = time.monotonic() + timeout
-    while not (folder / "ready").exists():
-        if process.poll() is not None or (folder / "failed").exists() or time.monotonic() > deadline:
-            reason = (
-                (folder / "failed").read_text().strip()
-                if (folder / "failed").exists()
-                else (f"exited with {process.returncode}" if process.poll() is not None else "timed out")
-            )
-            down(topology.name)
-            raise LabError(f"lab '{topology.name}' did not start: {reason} (log: {folder / 'serve.log'})")
-        time.sleep(0.05)
+
+
+def up_generated(
+    count: int, seed: int, *, name: str | None = None, shards: int = 2, timeout: float = 120.0
+) -> tuple[Topology, LabState]:
+    """Draw a lab from the template catalogue, keep it in the lab's state folder, and start it on loopback."""
+    from muniscan.labs.generate import generated_yaml
+
+    text = generated_yaml(count, seed, name)
+    lab_name = name or f"generated-{count}-{seed}"
+    folder = fresh_folder(lab_name)
+    path = folder / "topology.yaml"
+    path.write_text(text, encoding="utf-8")
+    return start(load_topology(str(path)), str(path), folder, netns_mode=False, shards=shards, timeout=timeout)
+
+
+def start(
+    topology: Topology, topology_ref: str, folder: Path, *, netns_mode: bool, shards: int = 1, timeout: float = 60.0
+) -> tuple[Topology, LabState]:
+    mode: Mode = "netns" if netns_mode else "loopback"
+    state = LabState(
+        topology.name, str(Path(topology_ref).resolve()) if _is_file(topology_ref) else topology_ref, folder, mode
+    )
+    state.save()
+    try:
+        if netns_mode:
+            topology = topology.in_namespaces()
+            _start_in_namespaces(topology, state)
+        else:
+            for shard in range(max(1, min(shards, len(topology.devices)))):
+                _spawn(state, f"shard{shard}", ["--shard", f"{shard}/{max(1, shards)}"])
+        _wait_ready(state, timeout)
+    except BaseException as exc:  # roll back everything that started, then say why
+        down(topology.name)
+        if isinstance(exc, (netns.NetnsError, LabError)):
+            raise LabError(f"lab '{topology.name}' did not start: {exc}") from None
+        raise
     return topology, state
 
 
+def _is_file(ref: str) -> bool:
+    return Path(ref).suffix in {".yaml", ".yml"}
+
+
+def _start_in_namespaces(topology: Topology, state: LabState) -> None:
+    if os.geteuid() != 0:
+        raise LabError("namespace labs need root (they create network namespaces with `ip netns`)")
+    if shutil.which("ip") is None:
+        raise LabError("namespace labs need iproute2 (`ip`)")
+    plan = netns.plan_for(topology)
+    state.scanner_namespace = plan.scanner
+
+    def record(namespace: str) -> None:
+        state.namespaces.append(namespace)
+        state.save()
+
+    netns.build(plan, topology, record)
+    for device in topology.devices:
+        _spawn(state, device.name, ["--netns", "--device", device.name], namespace=plan.devices[device.name])
+
+
+def _spawn(state: LabState, tag: str, extra: list[str], namespace: str | None = None) -> None:
+    argv = [sys.executable, "-m", SERVE_MODULE, state.topology, str(state.folder), "--tag", tag, *extra]
+    if namespace:
+        argv = netns.exec_argv(namespace, argv)  # `ip netns exec` execs: the PID stays the server's
+    with (state.folder / "run" / f"{tag}.log").open("w") as output:
+        process = subprocess.Popen(
+            argv, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    state.pids.append(process.pid)
+    state.save()
+
+
+def _wait_ready(state: LabState, timeout: float) -> None:
+    run = state.folder / "run"
+    deadline = time.monotonic() + timeout
+    expected = len(state.pids)
+    while len(list(run.glob("*.ready"))) < expected:
+        for pid in state.pids:
+            _reap(pid)
+        dead = [p for p in state.pids if not _is_our_process(p)]
+        failed = sorted(run.glob("*.failed"))
+        if failed:
+            raise LabError(f"{failed[0].stem}: {failed[0].read_text().strip()}")
+        if dead:
+            raise LabError(f"a lab process exited early: {_log_tail(run)}")
+        if time.monotonic() > deadline:
+            raise LabError(f"timed out after {timeout:.0f}s (logs: {run})")
+        time.sleep(0.05)
+
+
+def _log_tail(run: Path, lines: int = 5) -> str:
+    """The last lines the lab processes wrote, since the state folder goes when the lab is rolled back."""
+    tails = []
+    for log in sorted(run.glob("*.log")):
+        text = log.read_text(errors="replace").strip().splitlines()[-lines:]
+        if text:
+            tails.append(f"{log.stem}: " + " | ".join(text))
+    return "; ".join(tails) or "no output"
+
+
 def down(name: str, timeout: float = 10.0) -> bool:
-    """Stop a lab and remove its state; safe to run twice. Returns whether anything was running."""
+    """Stop a lab and remove everything it created; safe to run twice. Returns whether anything was up."""
     state = read_state(name)
     if state is None:
         shutil.rmtree(_state_folder(name), ignore_errors=True)
         return False
-    was_alive = state.alive
-    if was_alive:
-        os.kill(state.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while _is_our_process(state.pid) and time.monotonic() < deadline:
-            _reap(state.pid)
-            time.sleep(0.05)
-        if _is_our_process(state.pid):
-            os.killpg(state.pid, signal.SIGKILL)
-        _reap(state.pid)
+    live = state.live_pids
+    for pid in live:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_is_our_process(p) for p in live):
+        for pid in live:
+            _reap(pid)
+        time.sleep(0.05)
+    for pid in live:
+        if _is_our_process(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)  # started in a session of its own, so its group is its PID
+        _reap(pid)
+    netns.remove(state.namespaces)
     shutil.rmtree(state.folder, ignore_errors=True)
-    return was_alive
+    return bool(live or state.namespaces)
 
 
 def _reap(pid: int) -> None:
@@ -119,14 +243,28 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def answering(topology: Topology, connect_timeout: float = 0.5) -> dict[str, list[int]]:
-    """The ports of each device that accept a connection (the lab checks its own addresses)."""
-    result: dict[str, list[int]] = {}
-    for device in topology.devices:
-        result[device.name] = []
-        for service in device.services:
-            with socket.socket() as sock:
-                sock.settimeout(connect_timeout)
-                if sock.connect_ex((device.address, service.port)) == 0:
-                    result[device.name].append(service.port)
-    return result
+def topology_for_scan(name: str) -> Topology:
+    """The topology a scan of this lab should use: as it runs now, refusing a namespace lab from outside it."""
+    state = read_state(name)
+    if state is None:
+        return load_topology(name)
+    topology = state.topology_in_mode()
+    if state.mode == "netns" and not (state.scanner_namespace and netns.inside(state.scanner_namespace)):
+        raise LabError(
+            f"lab '{name}' runs in network namespaces; scan it from inside the lab: "
+            f"muniscan lab exec {name} -- muniscan scan --lab {name}"
+        )
+    return topology
+
+
+def answering(state: LabState, connect_timeout: float = 0.5) -> dict[str, list[int]]:
+    """Each device's TCP ports that accept a connection, checked from where the lab's scanner stands."""
+    from muniscan.labs import reach
+
+    if state.mode == "netns" and state.scanner_namespace and not netns.inside(state.scanner_namespace):
+        argv = netns.exec_argv(state.scanner_namespace, [sys.executable, "-m", reach.__name__, state.name])
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0:
+            raise LabError(f"cannot check lab '{state.name}' from its scanner namespace: {done.stderr.strip()}")
+        return dict(json.loads(done.stdout))
+    return reach.open_tcp_ports(state.topology_in_mode(), connect_timeout)

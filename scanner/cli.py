@@ -1,13 +1,17 @@
 """`muniscan scan`: scope first, then a gentle scan with progress, then the verdicts."""
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
 from muniscan.cli.context import state
 from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, errors, fail, note, table
-from muniscan.labs.topology import load_topology
+from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
 from muniscan.scanner.scope import OutOfScope
@@ -15,17 +19,25 @@ from muniscan.scanning import ScanOutcome, run_scan
 from muniscan.store.db import display_url
 from muniscan.store.inventory import HostRecord
 from muniscan.yamlfile import YamlFileError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 
 def _policy_and_targets(policy_file: Path | None, lab: str | None, targets: list[str]) -> tuple[Policy, list[str]]:
     try:
         if lab:
-            topology = load_topology(lab)
+            topology = topology_for_scan(lab)  # as the lab runs now: loopback or namespaces
             return topology.policy, targets or topology.addresses
         return (load_policy(policy_file) if policy_file else load_profile()), targets
-    except (PolicyError, YamlFileError) as exc:
+    except (PolicyError, YamlFileError, LabError) as exc:
         fail(str(exc))
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM ends a scan like Ctrl-C: what was stored is kept and the scan is marked interrupted."""
+
+    def interrupt(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _report(outcome: ScanOutcome, as_json: bool) -> None:
@@ -111,6 +123,7 @@ def scan(
 
     if not as_json:
         note(f"policy {policy.name} ({policy_hash(policy)}), store {display_url(store.url)}")
+    _interrupt_on_sigterm()
     try:
         with progress:
             outcome = run_scan(store, policy, chosen, site=site, progress=advance, checks_dirs=tuple(checks_dir or ()))
