@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from muniscan.checks.registry import load_checks
-from muniscan.store.models import Asset, Finding, ScanRun, ScanStatus, Service
+from muniscan.store.models import Asset, AssetEvent, Finding, ScanRun, ScanStatus, Service
 from sqlmodel import Session, col, select
 
 
@@ -53,6 +53,8 @@ class AssetRow:
     first_seen: datetime
     last_seen: datetime
     services: list[dict[str, Any]] = field(default_factory=list)
+    online: bool = True
+    identity_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,7 +103,7 @@ def findings(session: Session, status: str | None = None, scan_id: int | None = 
     return sorted(rows, key=lambda r: (order.index(r.severity) if r.severity in order else 9, r.address, r.check_id))
 
 
-def assets(session: Session) -> list[AssetRow]:
+def assets(session: Session, site: str | None = None) -> list[AssetRow]:
     services: dict[int, list[dict[str, Any]]] = {}
     for s in session.exec(select(Service).where(Service.open == True).order_by(Service.port)):  # noqa: E712
         services.setdefault(s.asset_id, []).append(
@@ -121,8 +123,38 @@ def assets(session: Session) -> list[AssetRow]:
             a.first_seen,
             a.last_seen,
             services.get(a.id, []),
+            a.online,
+            a.identity_confidence,
         )  # type: ignore[arg-type]
         for a in session.exec(select(Asset).order_by(Asset.address))
+        if site is None or a.site == site
+    ]
+
+
+@dataclass(frozen=True)
+class AssetEventRow:
+    at: datetime
+    kind: str
+    site: str
+    address: str
+    identity: str
+    detail: dict[str, Any]
+    scan_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "at": self.at.isoformat()}
+
+
+def asset_events(session: Session, since: datetime | None = None, site: str | None = None) -> list[AssetEventRow]:
+    """Inventory changes (new, offline, back online, firmware, ports), oldest first."""
+    query = select(AssetEvent, Asset).join(Asset, col(AssetEvent.asset_id) == col(Asset.id))
+    if since is not None:
+        query = query.where(AssetEvent.at >= since)
+    if site is not None:
+        query = query.where(Asset.site == site)
+    return [
+        AssetEventRow(e.at, e.kind, a.site, a.address, a.identity, e.detail, e.scan_id)
+        for e, a in session.exec(query.order_by(col(AssetEvent.at), col(AssetEvent.id)))
     ]
 
 

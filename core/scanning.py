@@ -8,11 +8,12 @@ from pathlib import Path
 from muniscan.checks.evaluate import Judgement, build_views, enabled_checks, failures, judge
 from muniscan.checks.registry import load_checks
 from muniscan.evaluations import record_evaluations
+from muniscan.fingerprinting import fingerprint_scan
 from muniscan.lifecycle import apply
 from muniscan.policies import Policy, policy_hash
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.store import Store
-from muniscan.store.inventory import HostRecord, record_host
+from muniscan.store.inventory import HostRecord, mark_offline, record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 
@@ -72,22 +73,28 @@ def run_scan(
         session.add(scan)
         session.commit()
     scanned = {("tcp", p) for p in plan.tcp_ports} | {("udp", p) for p in plan.udp_ports}
-    done, answering, services = 0, 0, 0
+    done, answering, services, total = 0, 0, 0, len(plan.addresses)
+    answered: set[str] = set()
+
+    def on_hosts_found(found: int, _addresses: int) -> None:
+        nonlocal total
+        total = found
 
     def on_host(host: HostRecord) -> None:
         nonlocal done, answering, services
         done += 1
-        if host.services:
+        if host.answered:
             answering += 1
             services += len(host.services)
-            with store.session() as session:
+            answered.add(host.address)
+            with store.session() as session:  # one transaction per host: an interrupt leaves no half host
                 record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
                 session.commit()
         if progress:
-            progress(done, len(plan.addresses), host)
+            progress(done, total, host)
 
     try:
-        gate = asyncio.run(run_plan(plan, on_host))
+        gate = asyncio.run(run_plan(plan, on_host, on_hosts_found=on_hosts_found))
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
         _finish(
             store,
@@ -105,6 +112,12 @@ def run_scan(
         services=services,
         connections=sum(gate.sent.values()),
     )
+    with store.session() as session:
+        offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]
+        identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
+        scan.counts = {**scan.counts, "went_offline": offline, "identified": identified}
+        session.add(scan)
+        session.commit()
     judgements = evaluate_scan(store, scan, policy, checks_dirs)
     return ScanOutcome(scan, answering, services, sum(gate.sent.values()), judgements)
 

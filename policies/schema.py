@@ -3,7 +3,7 @@
 import ipaddress
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -122,8 +122,23 @@ class Discovery(Strict):
     tcp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_TCP_PORTS))
     udp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_UDP_PORTS))
     max_addresses: int = Field(default=65536, gt=0)
+    # Host discovery first (only answering hosts are port-scanned): ARP on segments the scanner is
+    # attached to, then ICMP echo (root) or TCP connect to `ping_tcp_ports`.
+    arp: bool = False
+    ping: bool = False
+    ping_tcp_ports: list[str | int] = Field(default_factory=lambda: [80, 443, 22, 23, 502, 1883, 8080])
+    # Port discovery by the built-in scanner or by nmap (when installed); nmap -sV runs on these hosts only.
+    port_scanner: Literal["builtin", "nmap"] = "builtin"
+    nmap_version_detection: list[Network] = Field(default_factory=list)
+    # `muniscan import nmap`: refuse a file naming out-of-scope hosts, or skip those hosts and say so.
+    import_out_of_scope: Literal["refuse", "skip"] = "refuse"
 
-    @field_validator("tcp_ports", "udp_ports")
+    @field_validator("nmap_version_detection")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        return [_check_network(str(v)) for v in values]
+
+    @field_validator("tcp_ports", "udp_ports", "ping_tcp_ports")
     @classmethod
     def _ports(cls, values: list[str | int]) -> list[str]:
         return [_check_ports(v) for v in values]

@@ -95,6 +95,15 @@ class Gate:
         self.sent: Counter[str] = Counter()
 
     @asynccontextmanager
+    async def permit(self, address: str, port: int | None = None) -> AsyncIterator[None]:
+        """Scope check, limits and accounting for packets sent by other means (ICMP, ARP, nmap)."""
+        self.scope.require(address, port)
+        async with self._global, self._per_host[address]:
+            await self._limiter.wait()
+            self.sent[address] += 1
+            yield
+
+    @asynccontextmanager
     async def tcp(self, address: str, port: int, tls: ssl.SSLContext | None = None) -> AsyncIterator[Connection]:
         """Open a TCP (optionally TLS) connection, refused unless the target is in scope."""
         self.scope.require(address, port)

@@ -1,40 +1,159 @@
-"""`muniscan inventory`: the devices seen and their open services."""
+"""`muniscan inventory`: the devices seen, what changed since when, and a CycloneDX export."""
 
-from typing import Annotated
+import csv
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+
 from muniscan import queries
 from muniscan.cli.context import state
-from muniscan.cli.output import emit_json, table
+from muniscan.cli.output import console, emit_json, fail, table
+from muniscan.inventory_bom import inventory_bom_json
 
 app = typer.Typer(help="Devices and services seen by scans.", invoke_without_command=True)
+
+RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# A spreadsheet runs a cell that starts with one of these as a formula; device text must not.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportFormat(StrEnum):
+    CYCLONEDX = "cyclonedx"
+
+
+def parse_when(text: str, now: datetime | None = None) -> datetime:
+    """An ISO date or time (UTC unless it says otherwise), or a span back from now: 30m, 24h, 7d, 2w."""
+    now = now or datetime.now(UTC)
+    if match := RELATIVE.match(text.strip().lower()):
+        return now - timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is neither an ISO date/time nor a span like 24h or 7d") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _write_csv(header: list[str], rows: list[list[Any]]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(header)
+    writer.writerows([[csv_cell(c) for c in row] for row in rows])
+
+
+def _asset_cells(r: queries.AssetRow) -> list[Any]:
+    return [
+        r.site,
+        r.address,
+        r.mac or "",
+        r.vendor or "",
+        r.model or "",
+        r.firmware or "",
+        r.device_class or "",
+        "online" if r.online else "offline",
+        " ".join(f"{s['port']}/{s['transport']}" for s in r.services),
+        r.first_seen.isoformat(timespec="seconds"),
+        r.last_seen.isoformat(timespec="seconds"),
+    ]
+
+
+ASSET_HEADER = ["site", "address", "mac", "vendor", "model", "firmware", "class", "state", "ports", "first", "last"]
+
+
+def _event_text(detail: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={'/'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items())
+
+
+def _show_changes(ctx: typer.Context, since: datetime, site: str | None, as_json: bool, as_csv: bool) -> None:
+    with state(ctx).store().session() as session:
+        events = queries.asset_events(session, since=since, site=site)
+    if as_json:
+        emit_json([e.to_dict() for e in events])
+        return
+    rows = [[e.at.isoformat(timespec="seconds"), e.kind, e.site, e.address, _event_text(e.detail)] for e in events]
+    if as_csv:
+        _write_csv(["at", "kind", "site", "address", "detail"], rows)
+        return
+    table(
+        f"{len(events)} change(s) since {since.isoformat(timespec='minutes')}",
+        ["at", "change", "site", "address", "detail"],
+        rows,
+    )
 
 
 @app.callback()
 def list_inventory(
     ctx: typer.Context,
+    site: Annotated[str | None, typer.Option(help="Only this network segment.")] = None,
+    changes_since: Annotated[
+        str | None, typer.Option("--changes-since", help="List changes instead: since an ISO date/time or 24h, 7d.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list of objects.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
 ) -> None:
-    """List assets with their open services."""
+    """List assets with their open services, or what changed since a time."""
     if ctx.invoked_subcommand is not None:
         return
+    if as_json and as_csv:
+        fail("choose one of --json and --csv")
+    if changes_since is not None:
+        try:
+            since = parse_when(changes_since)
+        except ValueError as exc:
+            fail(str(exc))
+        _show_changes(ctx, since, site, as_json, as_csv)
+        return
     with state(ctx).store().session() as session:
-        rows = queries.assets(session)
+        rows = queries.assets(session, site=site)
     if as_json:
         emit_json([r.to_dict() for r in rows])
         return
+    if as_csv:
+        _write_csv(ASSET_HEADER, [_asset_cells(r) for r in rows])
+        return
     table(
         f"{len(rows)} device(s)",
-        ["address", "vendor", "model", "firmware", "services", "last seen"],
+        ["site", "address", "vendor", "model", "firmware", "state", "services", "last seen"],
         [
             [
+                r.site,
                 r.address,
                 r.vendor or "",
                 r.model or "",
                 r.firmware or "",
+                "online" if r.online else "offline",
                 ", ".join(f"{s['port']}/{s['name']}" for s in r.services),
                 r.last_seen.strftime("%Y-%m-%d %H:%M"),
             ]
             for r in rows
         ],
     )
+
+
+@app.command("export")
+def export_inventory(
+    ctx: typer.Context,
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="Export format.")] = ExportFormat.CYCLONEDX,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")
+    ] = None,
+    site: Annotated[str | None, typer.Option(help="Only this network segment.")] = None,
+) -> None:
+    """Export devices and their firmware as a CycloneDX 1.6 BOM (JSON)."""
+    with state(ctx).store().session() as session:
+        rows = queries.assets(session, site=site)
+    text = inventory_bom_json(rows)
+    if output is None:
+        sys.stdout.write(text + "\n")
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    console.print(f"wrote {len(rows)} device(s) to {output}")

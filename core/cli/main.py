@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 from muniscan import __version__
-from muniscan.cli import compliance, db, diff, evaluate, findings, inventory, policy
+from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy
 from muniscan.cli.context import AppState
 from muniscan.labs import cli as lab_cli
 from muniscan.reports import cli as report_cli
@@ -45,6 +45,7 @@ def main(
 app.command("scan")(scan_cli.scan)
 app.add_typer(lab_cli.app, name="lab")
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(imports.app, name="import")
 app.add_typer(findings.app, name="findings")
 app.add_typer(report_cli.app, name="report")
 app.add_typer(policy.app, name="policy")

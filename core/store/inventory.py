@@ -1,14 +1,16 @@
-"""Write what a scan saw of one host: asset, services and probe attempts."""
+"""Write what a scan saw of one host (asset, services, probe attempts) and the changes it implies."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlmodel import Session, col, select
+
 from muniscan.facts import to_json
 from muniscan.scanner.probes.base import Attempt
-from muniscan.store.models import Asset, Observation, Service
+from muniscan.store.models import Asset, AssetEvent, AssetEventKind, Observation, Service
 from muniscan.store.models.common import utcnow
 from muniscan.text import printable_banner
-from sqlmodel import Session, select
 
 
 @dataclass
@@ -26,10 +28,43 @@ class HostRecord:
     address: str
     services: list[ServiceRecord]
     mac: str | None = None
+    # Host-level facts (ARP reply, ping, nmap's MAC vendor) recorded as observations without a service.
+    attempts: list[Attempt[Any]] = field(default_factory=list)
+    alive: bool = False  # answered host discovery (ARP, ping) even with no open port
+
+    @property
+    def answered(self) -> bool:
+        return self.alive or bool(self.services)
 
 
 def asset_identity(site: str, address: str, mac: str | None) -> str:
     return f"mac:{mac.lower()}" if mac else f"ip:{site}:{address}"
+
+
+def add_event(session: Session, asset: Asset, scan_id: int | None, kind: AssetEventKind, **detail: Any) -> None:
+    session.add(AssetEvent(asset_id=asset.id, scan_id=scan_id, kind=kind.value, detail=detail))  # type: ignore[arg-type]
+
+
+def _find_asset(session: Session, site: str, address: str, mac: str | None) -> Asset | None:
+    """The asset by its identity; a device first seen without a MAC is upgraded once its MAC is known."""
+    asset = session.exec(select(Asset).where(Asset.identity == asset_identity(site, address, mac))).first()
+    if asset is None and mac:
+        asset = session.exec(select(Asset).where(Asset.identity == asset_identity(site, address, None))).first()
+        if asset is not None:
+            asset.identity, asset.mac = asset_identity(site, address, mac), mac.lower()
+    return asset
+
+
+def _observation(scan_id: int, asset: Asset, service: Service | None, attempt: Attempt[Any]) -> Observation:
+    return Observation(
+        scan_id=scan_id,
+        asset_id=asset.id,  # type: ignore[arg-type]
+        service_id=service.id if service else None,
+        probe=attempt.probe,
+        status=attempt.status.value,
+        reason=attempt.reason,
+        facts=to_json(attempt.facts) if attempt.facts is not None else {},
+    )
 
 
 def record_host(
@@ -37,37 +72,67 @@ def record_host(
 ) -> Asset:
     """Upsert the asset and its services; a scanned port that no longer answers is marked closed."""
     now = utcnow()
-    identity = asset_identity(site, host.address, host.mac)
-    asset = session.exec(select(Asset).where(Asset.identity == identity)).first()
+    asset = _find_asset(session, site, host.address, host.mac)
+    is_new = asset is None
     if asset is None:
-        asset = Asset(identity=identity, site=site, address=host.address, mac=host.mac)
-    asset.address, asset.last_seen = host.address, now
+        asset = Asset(identity=asset_identity(site, host.address, host.mac), site=site, address=host.address)
+        asset.mac = host.mac.lower() if host.mac else None
+    was_offline = not asset.online
+    asset.address, asset.last_seen, asset.online = host.address, now, True
     session.add(asset)
     session.flush()
+    if is_new:
+        add_event(session, asset, scan_id, AssetEventKind.NEW_DEVICE, address=host.address, ports=_ports(host))
+    elif was_offline:
+        add_event(session, asset, scan_id, AssetEventKind.BACK_ONLINE, address=host.address)
+    for attempt in host.attempts:
+        session.add(_observation(scan_id, asset, None, attempt))
     existing = {(s.transport, s.port): s for s in session.exec(select(Service).where(Service.asset_id == asset.id))}
     seen: set[tuple[str, int]] = set()
     for record in host.services:
         key = (record.transport, record.port)
         seen.add(key)
-        service = existing.get(key) or Service(asset_id=asset.id, transport=record.transport, port=record.port)
+        service = existing.get(key)
+        if not is_new and (service is None or not service.open):
+            add_event(session, asset, scan_id, AssetEventKind.PORT_OPENED, transport=key[0], port=key[1])
+        service = service or Service(asset_id=asset.id, transport=record.transport, port=record.port)  # type: ignore[arg-type]
         service.name, service.tls, service.open, service.last_seen = record.name, record.tls, True, now
         service.banner = printable_banner(record.banner, limit=1000)
         session.add(service)
         session.flush()
         for attempt in record.attempts:
-            session.add(
-                Observation(
-                    scan_id=scan_id,
-                    asset_id=asset.id,
-                    service_id=service.id,
-                    probe=attempt.probe,
-                    status=attempt.status.value,
-                    reason=attempt.reason,
-                    facts=to_json(attempt.facts) if attempt.facts is not None else {},
-                )
-            )
+            session.add(_observation(scan_id, asset, service, attempt))
     for key, service in existing.items():
         if key in scanned_ports and key not in seen and service.open:
             service.open = False
             session.add(service)
+            add_event(session, asset, scan_id, AssetEventKind.PORT_CLOSED, transport=key[0], port=key[1])
     return asset
+
+
+def _ports(host: HostRecord) -> list[str]:
+    return [f"{s.port}/{s.transport}" for s in host.services]
+
+
+def mark_offline(session: Session, scan_id: int, site: str, scanned: Iterable[str], answering: set[str]) -> int:
+    """Devices at scanned addresses that did not answer go offline; returns how many did."""
+    scanned_set = set(scanned)
+    gone = 0
+    query = select(Asset).where(Asset.site == site, Asset.online == True)  # noqa: E712
+    for asset in session.exec(query):
+        if asset.address in scanned_set and asset.address not in answering:
+            asset.online = False
+            session.add(asset)
+            add_event(session, asset, scan_id, AssetEventKind.WENT_OFFLINE, address=asset.address)
+            gone += 1
+    return gone
+
+
+def asset_ids_of_scan(session: Session, scan_id: int) -> list[int]:
+    query = select(Observation.asset_id).where(Observation.scan_id == scan_id).distinct()
+    return sorted(session.exec(query).all())
+
+
+def observations_of(session: Session, scan_id: int, asset_id: int) -> list[Observation]:
+    query = select(Observation).where(Observation.scan_id == scan_id, Observation.asset_id == asset_id)
+    return list(session.exec(query.order_by(col(Observation.id))))

@@ -1,11 +1,14 @@
 """The tables. Each module holds one area; importing this package registers them all."""
 
+from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
 from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanStatus
 
 __all__ = [
     "Asset",
+    "AssetEvent",
+    "AssetEventKind",
     "Evaluation",
     "Finding",
     "FindingEvent",

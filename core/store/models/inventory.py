@@ -1,9 +1,11 @@
 """Assets (devices) and the services they expose."""
 
 from datetime import datetime
+from typing import Any
 
-from muniscan.store.models.common import utcnow
 from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from muniscan.store.models.common import json_column, utcnow
 
 
 class Asset(SQLModel, table=True):
@@ -20,6 +22,10 @@ class Asset(SQLModel, table=True):
     device_class: str | None = Field(default=None, max_length=100)
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
+    online: bool = True
+    identity_confidence: float | None = None
+    # Which facts decided vendor, model, firmware and class: rule, fact, matched text, per field.
+    identity_evidence: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
 
 
 class Service(SQLModel, table=True):

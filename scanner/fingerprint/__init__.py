@@ -1,0 +1,17 @@
+"""Device identity from stored facts: YAML rules over banners and protocol fields, plus the MAC's OUI."""
+
+from muniscan.scanner.fingerprint.facts import FactBag, facts_from_observations
+from muniscan.scanner.fingerprint.identity import ATTRIBUTES, DeviceIdentity, Evidence, IdentifiedValue, identify
+from muniscan.scanner.fingerprint.rules import Rule, load_rules
+
+__all__ = [
+    "ATTRIBUTES",
+    "DeviceIdentity",
+    "Evidence",
+    "FactBag",
+    "IdentifiedValue",
+    "Rule",
+    "facts_from_observations",
+    "identify",
+    "load_rules",
+]
