@@ -1,0 +1,128 @@
+"""CoAP: does `/.well-known/core` list resources, and can they be read without DTLS or OSCORE?
+
+Requests are built and parsed with aiocoap's message codec and sent as unicast NON datagrams
+through the gate; only paths (masked), response codes, content formats and sizes are kept.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from aiocoap import GET, NON, Message
+from aiocoap.error import UnparsableMessage
+from aiocoap.optiontypes import BlockOption
+
+from muniscan.policies.schema import Intrusiveness, Policy
+from muniscan.scanner.gate import Gate
+from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
+from muniscan.scanner.probes.mqtt_subscribe import mask_topic
+
+COAP_PORT = 5683
+MAX_RESOURCES = 10
+MAX_LISTING_BLOCKS = 8
+
+
+@dataclass(frozen=True)
+class CoapResource:
+    path: str  # masked where a segment looks like an identifier
+    code: str
+    readable: bool
+    content_format: int | None
+    size: int
+
+
+@dataclass(frozen=True)
+class CoapFacts:
+    listing_code: str
+    listed: int
+    resources: tuple[CoapResource, ...]
+
+    @property
+    def readable(self) -> tuple[CoapResource, ...]:
+        return tuple(r for r in self.resources if r.readable)
+
+
+def request(path: str, block: int | None = None) -> tuple[bytes, bytes]:
+    """An encoded NON GET and its token."""
+    token = secrets.token_bytes(4)
+    message = Message(code=GET)
+    # The probe is its own transport (the gate sends the bytes), so it sets what aiocoap's would.
+    message.mtype, message.mid, message.token = NON, secrets.randbelow(0x10000), token
+    message.opt.uri_path = tuple(p for p in path.strip("/").split("/") if p)
+    if block is not None:
+        message.opt.block2 = BlockOption.BlockwiseTuple(block, False, 6)
+    return message.encode(), token
+
+
+async def get(gate: Gate, target: ServiceTarget, path: str, block: int | None = None) -> Message:
+    payload, token = request(path, block)
+    reply = await gate.udp_exchange(target.address, target.port, payload)
+    if reply is None:
+        raise TimeoutError(f"no CoAP answer for {path}")
+    try:
+        response = Message.decode(reply)
+    except UnparsableMessage as exc:
+        raise ProtocolError(f"not a CoAP message: {exc}") from None
+    if response.token != token:
+        raise ProtocolError("CoAP answer with another token")
+    return response
+
+
+def parse_link_format(text: str) -> list[str]:
+    """The target paths of an RFC 6690 link-format document."""
+    paths = []
+    for link in text.split(","):
+        start, end = link.find("<"), link.find(">")
+        if 0 <= start < end:
+            paths.append(link[start + 1 : end])
+    return paths
+
+
+async def read_listing(gate: Gate, target: ServiceTarget) -> tuple[str, list[str]]:
+    response = await get(gate, target, ".well-known/core")
+    body = response.payload
+    block = 0
+    while response.code.is_successful() and response.opt.block2 and response.opt.block2.more:
+        block += 1
+        if block >= MAX_LISTING_BLOCKS:
+            break
+        response = await get(gate, target, ".well-known/core", block)
+        body += response.payload
+    code = str(response.code)
+    if not response.code.is_successful():
+        return code, []
+    links = parse_link_format(body.decode("utf-8", "replace"))
+    # Only the device's own relative paths: an absolute URI may point at another host, never followed.
+    return code, [p for p in links if p.startswith("/") and not p.startswith(("//", "/.well-known"))]
+
+
+async def probe_coap(gate: Gate, target: ServiceTarget, policy: Policy) -> CoapFacts:
+    listing_code, paths = await read_listing(gate, target)
+    resources = []
+    for path in paths[:MAX_RESOURCES]:
+        try:
+            response = await get(gate, target, path)
+        except TimeoutError:
+            resources.append(CoapResource(mask_topic(path), "no answer", False, None, 0))
+            continue
+        resources.append(
+            CoapResource(
+                mask_topic(path),
+                str(response.code),
+                response.code.is_successful(),
+                response.opt.content_format
+                if response.opt.content_format is None
+                else int(response.opt.content_format),
+                len(response.payload),
+            )
+        )
+    return CoapFacts(listing_code, len(paths), tuple(resources))
+
+
+PROBE = ProbeSpec(
+    name="coap",
+    intrusiveness=Intrusiveness.SAFE,
+    facts_type=CoapFacts,
+    applies=lambda t: t.transport == "udp" and (t.port == COAP_PORT or t.name == "coap"),
+    run=probe_coap,
+    description="GET /.well-known/core and each listed resource once, over plain CoAP",
+)
