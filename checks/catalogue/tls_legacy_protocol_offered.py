@@ -46,6 +46,8 @@ def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
         return not_applicable()
     required = effective_requirements(policy, service.device_class).min_tls_version
     legacy = [v for v in accepted if _version(v) < _version(required)]
+    if attempt.facts.sslv3_accepted:
+        legacy.insert(0, "SSLv3")
     if legacy:
         return failed(port=service.port, legacy_versions=legacy, minimum=required)
     return passed(versions=list(accepted))
