@@ -30,6 +30,7 @@ class FindingRow:
     owasp: tuple[str, ...] = ()
     remediation: str = ""
     rationale: str = ""
+    last_scan_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -97,6 +98,7 @@ def findings(session: Session, status: str | None = None, scan_id: int | None = 
                 owasp=m.owasp if m else (),
                 remediation=m.remediation if m else "",
                 rationale=m.rationale if m else "",
+                last_scan_id=finding.last_scan_id,
             )
         )
     order = ["critical", "high", "medium", "low", "info"]
@@ -162,3 +164,47 @@ def latest_scan(session: Session) -> ScanRun | None:
     return session.exec(
         select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id).desc())
     ).first()
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """One event in a finding's history, as the reports read it (trend, scan diff, decisions)."""
+
+    finding_id: int
+    at: datetime
+    kind: str
+    new_status: str | None
+    scan_id: int | None
+    actor: str
+    note: str
+
+
+def completed_scans(session: Session) -> list[ScanRun]:
+    return list(
+        session.exec(select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id)))
+    )
+
+
+def finding_changes(session: Session) -> list[FindingChange]:
+    from muniscan.store.models import FindingEvent
+
+    return [
+        FindingChange(e.finding_id, e.at, e.kind, e.new_status, e.scan_id, e.actor, e.note)
+        for e in session.exec(select(FindingEvent).order_by(col(FindingEvent.at), col(FindingEvent.id)))
+    ]
+
+
+def risk_acceptances(session: Session) -> dict[int, dict[str, Any]]:
+    """The newest unrevoked acceptance of each finding: who approved it, why, and until when."""
+    from muniscan.store.models import RiskAcceptance
+
+    found: dict[int, dict[str, Any]] = {}
+    query = select(RiskAcceptance).where(RiskAcceptance.revoked == False).order_by(col(RiskAcceptance.created_at))  # noqa: E712
+    for a in session.exec(query):
+        found[a.finding_id] = {
+            "approver": a.approver,
+            "reason": a.reason,
+            "expires_at": a.expires_at.isoformat(),
+            "created_at": a.created_at.isoformat(),
+        }
+    return found

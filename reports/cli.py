@@ -1,42 +1,79 @@
-"""`muniscan report`: write a report in a chosen format, to a file or standard output."""
+"""`muniscan report`: write a report in a chosen format and language, to a file or standard output."""
 
-import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from muniscan.cli.context import state
-from muniscan.cli.output import note
-from muniscan.reports.markdown import render_security
+from muniscan.cli.output import fail, note
+from muniscan.reports.formats import FORMATS, UnsupportedFormat, formats_for, render
+from muniscan.reports.i18n import LANGUAGES
 from muniscan.reports.security import build_security_report
 
 app = typer.Typer(help="Reports for the security officer, the DPO and procurement.", no_args_is_help=True)
 
+SecurityFormat = StrEnum("SecurityFormat", {f.replace("-", "_").upper(): f for f in formats_for("security")})  # type: ignore[misc]
+DocumentFormat = StrEnum("DocumentFormat", {f.upper(): f for f in ("md", "html", "json", "pdf")})  # type: ignore[misc]
+Lang = StrEnum("Lang", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
 
-class Format(StrEnum):
-    MD = "md"
-    JSON = "json"
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of headings, labels and explanations.")]
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(data: bytes, output: Path | None) -> None:
     if output is None:
-        typer.echo(text, nl=False)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    output.write_bytes(data)
     note(f"report written to {output}")
+
+
+def emit(report: dict, fmt: str, lang: str, output: Path | None) -> None:
+    """Render a built report and write it; shared by every report command."""
+    if fmt == "pdf" and output is None and sys.stdout.isatty():
+        fail("a PDF is not for the terminal: give --output FILE")
+    try:
+        data = render(report, fmt, lang)
+    except UnsupportedFormat as exc:
+        fail(str(exc))
+    write_output(data, output)
 
 
 @app.command()
 def security(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.MD,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")
-    ] = None,
+    fmt: Annotated[SecurityFormat, typer.Option("--format", "-f", help="; ".join(FORMATS))] = "md",  # type: ignore[assignment]
+    output: OutputOption = None,
+    lang: LangOption = "en",  # type: ignore[assignment]
 ) -> None:
-    """Devices, services and findings with their ENISA, ETSI and OWASP references."""
-    report = build_security_report(state(ctx).store())
-    text = json.dumps(report, indent=2) + "\n" if fmt is Format.JSON else render_security(report)
-    _write(text, output)
+    """Devices, services and findings with their ENISA, ETSI and OWASP references, trend and coverage."""
+    emit(build_security_report(state(ctx).store()), str(fmt), str(lang), output)
+
+
+@app.command()
+def procurement(
+    ctx: typer.Context,
+    device: Annotated[str, typer.Option("--device", help="Address of the tested sample device.")],
+    requirements: Annotated[Path, typer.Option("--requirements", help="Requirements YAML.")],
+    declaration: Annotated[Path, typer.Option("--declaration", help="The vendor's declaration YAML.")],
+    fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = "md",  # type: ignore[assignment]
+    output: OutputOption = None,
+    lang: LangOption = "en",  # type: ignore[assignment]
+) -> None:
+    """Re-judge a tested device from the store (no scan): requirement by requirement, with evidence."""
+    from muniscan.procurement.model import load_declaration, load_requirements
+    from muniscan.procurement.report import NoScanOfDevice, build_procurement_report
+    from muniscan.yamlfile import YamlFileError
+
+    try:
+        report = build_procurement_report(
+            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration)
+        )
+    except (YamlFileError, NoScanOfDevice) as exc:
+        fail(str(exc))
+    emit(report, str(fmt), str(lang), output)

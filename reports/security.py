@@ -1,22 +1,77 @@
-"""The security report's content: devices, services, findings and their ENISA references."""
+"""The security report's content as plain data: one builder, every format renders the same facts.
+
+Untrusted strings (banners, evidence) are cleaned here once; renderers still escape for their format.
+"""
 
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from muniscan import __version__, queries
+from muniscan.checks.registry import load_checks
+from muniscan.reports.coverage import enisa_coverage
+from muniscan.reports.history import SEVERITIES, baseline_states, decisions, severity_history
+from muniscan.reports.safe import clean
 from muniscan.store import Store
 from muniscan.store.db import display_url
 
-REPORT_SCHEMA_VERSION = "1"
+REPORT_SCHEMA_VERSION = "2"
+ACTIVE = ("open", "confirmed")
+TOP_RISKS = 5
+
+
+def _rank(finding: dict[str, Any]) -> tuple[int, float, str]:
+    return (SEVERITIES.index(finding["severity"]), -finding["confidence"], finding["address"])
+
+
+def endpoint(address: str, transport: str | None, port: int | None) -> str:
+    """A network location as a URI, e.g. tcp://127.77.0.10:2323 (an asset alone is host://address)."""
+    host = f"[{address}]" if ":" in address else address
+    return f"{transport or 'tcp'}://{host}:{port}" if port is not None else f"host://{host}"
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "title": c.meta.title,
+            "severity": c.meta.severity.value,
+            "intrusiveness": c.meta.intrusiveness.value,
+            "rationale": c.meta.rationale,
+            "remediation": c.meta.remediation,
+            "enisa": list(c.meta.enisa),
+            "etsi": list(c.meta.etsi),
+            "owasp": list(c.meta.owasp),
+        }
+        for c in load_checks()
+    ]
 
 
 def build_security_report(store: Store, status: str | None = None) -> dict[str, Any]:
     with store.session() as session:
         scan = queries.latest_scan(session)
+        scans = queries.completed_scans(session)
         assets = queries.assets(session)
-        findings = queries.findings(session, status=status)
-    active = [f for f in findings if f.status in ("open", "confirmed")]
+        rows = queries.findings(session, status=status)
+        changes = queries.finding_changes(session)
+        acceptances = queries.risk_acceptances(session)
+    states = baseline_states(scan.id if scan else None, rows, changes)
+    exceptions = decisions(rows, changes, acceptances)
+    asset_class = {a.address: a.device_class for a in assets}
+    findings = []
+    for row in rows:
+        data = row.to_dict()
+        data.pop("last_scan_id", None)
+        data.update(
+            endpoint=endpoint(row.address, row.transport, row.port),
+            device_class=asset_class.get(row.address),
+            change=states.get(row.id),
+            exception=exceptions.get(row.id),
+        )
+        findings.append(clean(data))
+    active = [f for f in findings if f["status"] in ACTIVE]
+    history = severity_history(scans, rows, changes)
+    previous = history[-2]["active"] if len(history) > 1 else None
     return {
         "report": "security",
         "schema_version": REPORT_SCHEMA_VERSION,
@@ -28,6 +83,7 @@ def build_security_report(store: Store, status: str | None = None) -> dict[str, 
         else {
             "id": scan.id,
             "started_at": scan.started_at.isoformat(),
+            "finished_at": scan.finished_at.isoformat() if scan.finished_at else None,
             "status": scan.status,
             "policy": scan.policy_name,
             "policy_hash": scan.policy_hash,
@@ -37,10 +93,17 @@ def build_security_report(store: Store, status: str | None = None) -> dict[str, 
             "devices": len(assets),
             "services": sum(len(a.services) for a in assets),
             "findings": len(findings),
-            "active_by_severity": dict(Counter(f.severity for f in active)),
-            "by_status": dict(Counter(f.status for f in findings)),
-            "enisa_measures_failing": sorted({m for f in active for m in f.enisa}),
+            "active": len(active),
+            "previous_active": previous,
+            "active_by_severity": dict(Counter(f["severity"] for f in active)),
+            "by_status": dict(Counter(f["status"] for f in findings)),
+            "enisa_measures_failing": sorted({m for f in active for m in f["enisa"]}),
         },
-        "assets": [a.to_dict() for a in assets],
-        "findings": [f.to_dict() for f in findings],
+        "top_risks": [f["id"] for f in sorted(active, key=_rank)[:TOP_RISKS]],
+        "history": history,
+        "devices_by_class": dict(Counter(a.device_class or "unknown" for a in assets).most_common()),
+        "coverage": enisa_coverage(active),
+        "rules": _rules(),
+        "assets": [clean(a.to_dict()) for a in assets],
+        "findings": findings,
     }

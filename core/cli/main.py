@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 from muniscan import __version__
-from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy
+from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure
 from muniscan.cli.context import AppState
 from muniscan.labs import cli as lab_cli
 from muniscan.reports import cli as report_cli
@@ -48,6 +48,7 @@ app.add_typer(inventory.app, name="inventory")
 app.add_typer(imports.app, name="import")
 app.add_typer(findings.app, name="findings")
 app.add_typer(report_cli.app, name="report")
+app.add_typer(procure.app, name="procure")
 app.add_typer(policy.app, name="policy")
 app.add_typer(db.app, name="db")
 app.command("evaluate")(evaluate.evaluate)

@@ -1,0 +1,91 @@
+"""The procurement report as plain data: the device's stored verdicts judged against requirements.
+
+It reads only the store (observe once, evaluate many): a changed declaration or requirement file
+is re-judged without scanning the device again.
+"""
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from muniscan import __version__
+from muniscan.procurement.judge import judge_all, overall
+from muniscan.procurement.model import Declaration, RequirementsFile
+from muniscan.reports.safe import clean
+from muniscan.store import Store
+from muniscan.store.models import Asset, Evaluation, Finding, Service
+
+REPORT_SCHEMA_VERSION = "1"
+
+
+class NoScanOfDevice(LookupError):
+    """The store holds no evaluated scan of the device; run `muniscan procure test` first."""
+
+
+def device_verdicts(store: Store, address: str, site: str = "default") -> tuple[dict[str, Any], dict[str, list]]:
+    """The device and, per check, the verdicts of the latest scan that judged it."""
+    with store.session() as session:
+        asset = session.exec(select(Asset).where(Asset.address == address, Asset.site == site)).first()
+        if asset is None:
+            raise NoScanOfDevice(f"no device {address} in the store; run `muniscan procure test` first")
+        scan_id = session.exec(
+            select(Evaluation.scan_id).where(Evaluation.asset_id == asset.id).order_by(col(Evaluation.scan_id).desc())
+        ).first()
+        if scan_id is None:
+            raise NoScanOfDevice(f"device {address} has no evaluated scan; run `muniscan procure test` first")
+        ports = {s.id: s.port for s in session.exec(select(Service).where(Service.asset_id == asset.id))}
+        verdicts: dict[str, list[dict[str, Any]]] = {}
+        for e in session.exec(select(Evaluation).where(Evaluation.scan_id == scan_id, Evaluation.asset_id == asset.id)):
+            verdicts.setdefault(e.check_id, []).append(
+                {"verdict": e.verdict, "port": ports.get(e.service_id), "evidence": e.evidence}
+            )
+        findings = [
+            {
+                "check_id": f.check_id,
+                "title": f.title,
+                "severity": f.severity,
+                "status": f.status,
+                "port": ports.get(f.service_id),
+                "evidence": f.evidence,
+            }
+            for f in session.exec(select(Finding).where(Finding.asset_id == asset.id, Finding.last_scan_id == scan_id))
+        ]
+        device = {
+            "address": asset.address,
+            "vendor": asset.vendor,
+            "model": asset.model,
+            "firmware": asset.firmware,
+            "device_class": asset.device_class,
+            "scan_id": scan_id,
+            "services": [f"{s.transport}/{s.port} {s.name}" for s in session.exec(
+                select(Service).where(Service.asset_id == asset.id, Service.open == True)  # noqa: E712
+            )],
+            "findings": findings,
+        }  # fmt: skip
+    return device, verdicts
+
+
+def build_procurement_report(
+    store: Store, address: str, requirements: RequirementsFile, declaration: Declaration, site: str = "default"
+) -> dict[str, Any]:
+    device, verdicts = device_verdicts(store, address, site)
+    results = judge_all(requirements, declaration, verdicts)
+    return clean(
+        {
+            "report": "procurement",
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "generator": f"muniscan {__version__}",
+            "requirements_file": {"name": requirements.name, "version": requirements.version},
+            "device": device,
+            "declaration": declaration.model_dump(mode="json"),
+            "overall": overall(results),
+            "counts": {
+                v: Counter(r["verdict"] for r in results).get(v, 0)
+                for v in ("pass", "fail", "conditional", "not_assessed")
+            },
+            "requirements": results,
+        }
+    )

@@ -1,0 +1,58 @@
+"""One renderer per format; every report kind (security, procurement, privacy) goes through the same ones.
+
+A report is plain data (a dict with a `report` kind); `render(report, fmt, lang)` turns it into bytes.
+Findings exports (CSV, SARIF, DefectDojo) need a report with `findings`; documents need a template.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from muniscan.reports.i18n import Messages
+
+
+class UnsupportedFormat(ValueError):
+    """The format cannot render this kind of report; the message says which formats can."""
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    function: str
+    kinds: frozenset[str] | None  # None: any kind with a template or section writer
+    suffix: str
+
+    def renderer(self) -> Callable[[dict[str, Any], Messages], str | bytes]:
+        # Imported on use: the PDF engine is heavy and only the PDF format needs it.
+        return getattr(importlib.import_module(f"muniscan.reports.formats.{self.module}"), self.function)
+
+
+FINDINGS = frozenset({"security"})
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("html", "html", "render", None, ".html"),
+        Format("md", "markdown", "render", None, ".md"),
+        Format("json", "json_report", "render", None, ".json"),
+        Format("pdf", "pdf", "render", None, ".pdf"),
+        Format("csv", "csv_export", "findings", FINDINGS, ".csv"),
+        Format("csv-assets", "csv_export", "assets", FINDINGS, ".csv"),
+        Format("sarif", "sarif", "render", FINDINGS, ".sarif"),
+        Format("defectdojo", "defectdojo", "render", FINDINGS, ".json"),
+    )
+}
+
+
+def formats_for(kind: str) -> list[str]:
+    return [name for name, f in FORMATS.items() if f.kinds is None or kind in f.kinds]
+
+
+def render(report: dict[str, Any], fmt: str, lang: str = "en") -> bytes:
+    chosen = FORMATS.get(fmt)
+    kind = report["report"]
+    if chosen is None or (chosen.kinds is not None and kind not in chosen.kinds):
+        raise UnsupportedFormat(f"a {kind} report can be written as {', '.join(formats_for(kind))}, not {fmt!r}")
+    output = chosen.renderer()(report, Messages.of(lang))
+    return output.encode("utf-8") if isinstance(output, str) else output

@@ -1,0 +1,191 @@
+"""Markdown: every value from a device is escaped so it cannot inject markup or HTML."""
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any
+
+from muniscan.reports.i18n import Messages
+from muniscan.text import terminal_safe
+
+
+def cell(value: Any) -> str:
+    """A table cell or inline text: no control characters, no HTML, no pipes or line breaks."""
+    text = terminal_safe("" if value is None else str(value), limit=300)
+    text = html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    for char in "`*_[]":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def exception_text(t: Messages, f: dict[str, Any]) -> str:
+    e = f.get("exception")
+    if not e:
+        return ""
+    if e["kind"] == "accepted":
+        return t("exception.accepted", by=e["by"], until=(e["until"] or "")[:10], reason=e["reason"])
+    return t("exception.false_positive", by=e["by"], at=(e["at"] or "")[:10], reason=e["reason"])
+
+
+def _trend(t: Messages, s: dict[str, Any]) -> str:
+    previous, active = s["previous_active"], s["active"]
+    if previous is None:
+        return t("trend.first")
+    if active > previous:
+        return t("trend.up", delta=active - previous, previous=previous, active=active)
+    if active < previous:
+        return t("trend.down", delta=previous - active, previous=previous, active=active)
+    return t("trend.same", active=active)
+
+
+def security(r: dict[str, Any], t: Messages) -> list[str]:
+    s, scan = r["summary"], r["scan"]
+    generated = t("meta.generated", at=r["generated_at"], generator=r["generator"], store=r["store"])
+    out = [f"# {t('title.security')}", "", cell(generated), ""]
+    if scan:
+        line = t("meta.latest_scan", id=scan["id"], at=scan["started_at"][:19], policy=scan["policy"],
+                 hash=scan["policy_hash"][:12], status=scan["status"])  # fmt: skip
+        out += [cell(line), ""]
+    else:
+        out += [t("meta.no_scan"), ""]
+    by_id = {f["id"]: f for f in r["findings"]}
+    c = r["coverage"]["technical_counts"]
+    coverage = t("explain.coverage", total=sum(c.values()), **c)
+    out += [
+        f"## {t('section.summary')}",
+        "",
+        t("explain.summary", devices=s["devices"], services=s["services"], active=s["active"], findings=s["findings"]),
+        "",
+        f"**{t('section.trend')}.** {_trend(t, s)}",
+        "",
+        f"**{t('section.coverage')}.** {coverage}",
+        "",
+        f"- {t('label.enisa')}: {', '.join(s['enisa_measures_failing']) or t('label.none')}",
+        "",
+        f"### {t('section.top_risks')}",
+        "",
+    ]  # fmt: skip
+    top = [by_id[i] for i in r["top_risks"] if i in by_id]
+    out += [
+        f"{n}. **{cell(t.term('severity', f['severity']))}** {cell(t.check(f['check_id'], 'title', f['title']))} "
+        f"({cell(f['endpoint'])})"
+        for n, f in enumerate(top, 1)
+    ] or [t("explain.no_top_risks")]
+    out += ["", f"## {t('section.findings')}", ""]
+    header = ["label.severity", "label.status", "label.check", "label.address", "label.port", "label.confidence",
+              "label.change", "label.enisa", "label.etsi", "label.owasp", "label.exception"]  # fmt: skip
+    out += table(
+        [t(h) for h in header],
+        [
+            [
+                t.term("severity", f["severity"]),
+                t.term("status", f["status"]),
+                f["check_id"],
+                f["address"],
+                f["port"] or "",
+                f"{f['confidence']:.2f}",
+                t.term("change", f["change"]) if f["change"] else "",
+                ", ".join(f["enisa"]),
+                ", ".join(f["etsi"]),
+                ", ".join(f["owasp"]),
+                exception_text(t, f),
+            ]
+            for f in r["findings"]
+        ],
+    )
+    out += ["", f"## {t('section.devices')}", ""]
+    out += table(
+        [t(f"label.{k}") for k in ("address", "class", "vendor", "model", "firmware", "services")],
+        [
+            [
+                a["address"],
+                a["device_class"],
+                a["vendor"],
+                a["model"],
+                a["firmware"],
+                ", ".join(f"{x['port']}/{x['name']}" for x in a["services"]),
+            ]
+            for a in r["assets"]
+        ],
+    )
+    out += ["", f"## {t('section.annex')}", ""]
+    for f in r["findings"]:
+        refs = [*f["enisa"], *("ETSI " + p for p in f["etsi"]), *("OWASP " + i for i in f["owasp"])]
+        out += [
+            f"### {cell(t.check(f['check_id'], 'title', f['title']))} — {cell(f['endpoint'])}",
+            "",
+            f"- {t('label.severity')}: {cell(t.term('severity', f['severity']))}; {t('label.status')}: "
+            f"{cell(t.term('status', f['status']))}; {t('label.confidence')}: {f['confidence']:.2f}",
+            f"- {t('label.references')}: {cell(', '.join(refs))}",
+            f"- {t('label.first_seen')}: {f['first_seen'][:19]}; {t('label.last_seen')}: {f['last_seen'][:19]}",
+        ]  # fmt: skip
+        if f.get("exception"):
+            out.append(f"- {t('label.exception')}: {cell(exception_text(t, f))}")
+        evidence = "; ".join(f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in f["evidence"].items())
+        out += [
+            f"- {t('label.evidence')}: {cell(evidence)}",
+            f"- {t('label.rationale')}: {cell(t.check(f['check_id'], 'rationale', f['rationale']))}",
+            f"- {t('label.remediation')}: {cell(t.check(f['check_id'], 'remediation', f['remediation']))}",
+            "",
+        ]
+    return out
+
+
+def procurement(r: dict[str, Any], t: Messages) -> list[str]:
+    d, dev, c = r["declaration"], r["device"], r["counts"]
+    out = [
+        f"# {t('title.procurement')}",
+        "",
+        cell(t("meta.generated", at=r["generated_at"], generator=r["generator"], store=r["requirements_file"]["name"])),
+        "",
+        f"- {t('procurement.vendor')}: {cell(d['vendor'])}; {t('procurement.product')}: {cell(d['product'])} "
+        f"{cell(d['model'])} ({cell(d['firmware'])})",
+        f"- {t('procurement.device')}: {cell(dev['address'])} — {cell(', '.join(dev['services']))}",
+        f"- **{t('procurement.overall')}: {cell(t.term('verdict', r['overall']))}**",
+        "",
+        t("procurement.explain", passed=c["pass"], failed=c["fail"], conditional=c["conditional"],
+          not_assessed=c["not_assessed"]),
+        "",
+        f"## {t('procurement.requirements')}",
+        "",
+    ]  # fmt: skip
+    out += table(
+        [t("procurement.requirement"), t("label.title"), t("procurement.level"), t("procurement.verdict"),
+         t("procurement.basis"), t("label.references")],
+        [
+            [q["id"], q["title"], t(f"procurement.{q['level']}"), t.term("verdict", q["verdict"]),
+             t(f"procurement.basis.{q['basis']}"),
+             ", ".join([*q["references"]["enisa"], *("ETSI " + p for p in q["references"]["etsi"])])]
+            for q in r["requirements"]
+        ],
+    )  # fmt: skip
+    for q in r["requirements"]:
+        out += ["", f"### {cell(q['id'])} — {cell(t.term('verdict', q['verdict']))}", ""]
+        out += [f"- {cell(line)}" for line in q["evidence"]]
+        if q["condition"]:
+            out.append(f"- {cell(q['condition'])}")
+    out += ["", f"## {t('procurement.scan_findings')}", ""]
+    out += table(
+        [t("label.severity"), t("label.check"), t("label.port"), t("label.evidence")],
+        [[t.term("severity", f["severity"]), f["check_id"], f["port"] or "", json.dumps(f["evidence"])]
+         for f in dev["findings"]],
+    )  # fmt: skip
+    return out
+
+
+WRITERS: dict[str, Callable[[dict[str, Any], Messages], list[str]]] = {"security": security, "procurement": procurement}
+
+
+def render(report: dict[str, Any], messages: Messages) -> str:
+    writer = WRITERS.get(report["report"])
+    if writer is None:
+        from muniscan.reports.formats import UnsupportedFormat
+
+        raise UnsupportedFormat(f"no Markdown writer for a {report['report']} report")
+    return "\n".join(writer(report, messages)) + "\n"

@@ -1,0 +1,21 @@
+"""PDF from the HTML report (WeasyPrint), so both say exactly the same; nothing is fetched while rendering."""
+
+from typing import Any
+
+from muniscan.reports.formats import html
+from muniscan.reports.i18n import Messages
+
+
+class NoFetch(Exception):
+    """Raised for any resource a report tries to load; reports are self-contained."""
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise NoFetch(f"report tried to load {url!r}; reports load nothing")
+
+
+def render(report: dict[str, Any], messages: Messages) -> bytes:
+    import weasyprint  # heavy; only PDF output needs it
+
+    document = weasyprint.HTML(string=html.render(report, messages), url_fetcher=_refuse, base_url=None)
+    return document.write_pdf()

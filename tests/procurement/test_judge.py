@@ -1,0 +1,83 @@
+"""Requirements judged from check verdicts and a declaration, as a table of cases (no network)."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from muniscan.procurement.judge import judge, overall
+from muniscan.procurement.model import Declaration, ProcurementRequirement, load_declaration, load_requirements
+from muniscan.yamlfile import YamlFileError
+
+TEMPLATES = Path(__file__).parents[2] / "policies" / "procurement"
+DECLARATION = Declaration(
+    vendor="V", product="P", model="M", firmware="1", declared_by="A", declared_on=date(2025, 1, 1),
+    support={"period_years": 3}, data_processing={"locations": ["SE", "US"]}, sbom={"provided": True},
+)  # fmt: skip
+
+
+def requirement(**fields: object) -> ProcurementRequirement:
+    return ProcurementRequirement.model_validate({"id": "R-01", "title": "A requirement title", **fields})
+
+
+CASES = [
+    ({"checks": ["telnet_management_plaintext"]}, {"telnet_management_plaintext": [{"verdict": "fail"}]}, "fail"),
+    ({"checks": ["telnet_management_plaintext"]}, {"telnet_management_plaintext": [{"verdict": "pass"}]}, "pass"),
+    ({"checks": ["brute_force"]}, {}, "not_assessed"),
+    ({"declaration": [{"field": "sbom.provided", "equals": True}]}, {}, "pass"),
+    ({"declaration": [{"field": "support.period_years", "at_least": 5}]}, {}, "fail"),
+    ({"declaration": [{"field": "data_processing.locations", "subset_of": ["SE", "EU", "EEA"]}]}, {}, "fail"),
+    ({"declaration": [{"field": "vulnerability_disclosure.contact", "present": True}]}, {}, "conditional"),
+    ({"declaration": [{"field": "sbom.provided", "equals": True}], "condition": "in the contract"}, {}, "conditional"),
+    (
+        {"checks": ["brute_force"], "declaration": [{"field": "sbom.provided", "equals": True}]},
+        {},
+        "conditional",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "verdicts", "expected"), CASES)
+def test_requirement_verdicts(fields: dict, verdicts: dict, expected: str) -> None:
+    result = judge(requirement(**fields), DECLARATION, verdicts)
+    assert result["verdict"] == expected
+    assert result["evidence"]
+
+
+def test_a_mandatory_fail_fails_the_device_and_a_recommended_one_does_not() -> None:
+    assert overall([{"level": "mandatory", "verdict": "fail"}, {"level": "mandatory", "verdict": "pass"}]) == "fail"
+    assert overall([{"level": "recommended", "verdict": "fail"}, {"level": "mandatory", "verdict": "pass"}]) == "pass"
+    assert overall([{"level": "mandatory", "verdict": "conditional"}]) == "conditional"
+
+
+def test_shipped_templates_load_and_cite_real_enisa_and_etsi_ids() -> None:
+    from muniscan.policies.frameworks import load_frameworks
+
+    frameworks = load_frameworks()
+    wanted = load_requirements(TEMPLATES / "requirements-template.yaml")
+    load_declaration(TEMPLATES / "declaration-template.yaml")
+    for r in wanted.requirements:
+        assert all(frameworks["enisa"].requirement(i) for i in r.references.enisa), r.id
+        assert all(frameworks["etsi"].requirement(i) for i in r.references.etsi), r.id
+    covered = {i for r in wanted.requirements for i in r.references.enisa}
+    assert {"GP-OP-02", "GP-OP-06", "GP-OP-12", "GP-TM-09", "GP-TM-25"} <= covered
+
+
+def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "requirements.yaml"
+    bad.write_text(
+        "name: x\nversion: '1'\nrequirements:\n  - id: SEC-01\n    title: A requirement title\n"
+        "    declaration:\n      - {field: sbom.provided, equals: true, at_least: 3}\n"
+        "  - id: SEC-02\n    title: Another title here\n    levle: mandatory\n    checks: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(YamlFileError) as caught:
+        load_requirements(bad)
+    message = str(caught.value)
+    assert f"{bad}:7: field 'requirements.0.declaration.0'" in message
+    assert f"{bad}:10: field 'requirements.1.levle': unknown field" in message
+    declaration = tmp_path / "declaration.yaml"
+    declaration.write_text("vendor: V\nproduct: P\nmodel: M\nfirmware: '1'\ndeclared_by: A\n"
+                           "declared_on: 2025-01-01\nsupport:\n  period_years: many\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(YamlFileError, match=r"declaration.yaml:8: field 'support.period_years'"):
+        load_declaration(declaration)
