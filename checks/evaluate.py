@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session, select
+
 from muniscan.checks.model import CheckResult, Level, Verdict
 from muniscan.checks.registry import Check
 from muniscan.checks.tailoring import check_applies, classified
@@ -12,7 +14,6 @@ from muniscan.policies.schema import Policy
 from muniscan.scanner.probes.base import AttemptStatus
 from muniscan.scanner.services import identify_service
 from muniscan.store.models import Asset, Observation, ScanRun, Service
-from sqlmodel import Session, select
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sqlmodel import Session
+
 from muniscan.evaluations import evaluations
 from muniscan.policies.frameworks import Evidence, Framework
-from sqlmodel import Session
 
 
 class Status(StrEnum):

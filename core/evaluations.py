@@ -7,12 +7,13 @@ absence as "not tested". Re-judging a scan under the same policy replaces its ea
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
 from muniscan.checks.evaluate import Judgement
 from muniscan.checks.model import Verdict
 from muniscan.store.models import Evaluation
 from muniscan.store.models.common import utcnow
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
 
 BATCH = 5000
 

@@ -11,12 +11,13 @@ import hashlib
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sqlmodel import Session, select
+
 from muniscan.checks.evaluate import Judgement
 from muniscan.checks.model import Verdict
 from muniscan.policies.schema import Policy
 from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance, ScanRun
 from muniscan.store.models.common import utcnow
-from sqlmodel import Session, select
 
 ACTIVE = (FindingStatus.OPEN.value, FindingStatus.CONFIRMED.value)
 

@@ -3,9 +3,10 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sqlmodel import Session, col, select
+
 from muniscan.evaluations import evaluations
 from muniscan.store.models import Asset, Evaluation, Service
-from sqlmodel import Session, col, select
 
 Key = tuple[str, str, str, str]  # check, asset identity, transport/port, result key
 

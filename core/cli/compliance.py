@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from muniscan.checks.registry import CheckLoadError, load_checks
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import ChecksDirs, chosen_scan

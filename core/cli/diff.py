@@ -3,6 +3,7 @@
 from typing import Annotated
 
 import typer
+
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, table
 from muniscan.scandiff import scan_delta

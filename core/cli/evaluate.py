@@ -4,6 +4,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import col, select
+
 from muniscan import queries
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, note, table
@@ -12,7 +14,6 @@ from muniscan.policies.loader import profile_names
 from muniscan.scanning import evaluate_scan
 from muniscan.store import Store
 from muniscan.store.models import ScanRun, ScanStatus
-from sqlmodel import col, select
 
 ChecksDirs = Annotated[list[Path] | None, typer.Option("--checks-dir", help="Extra folder of check modules.")]
 

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
+from sqlmodel import Session, col, select
+
 from muniscan import lifecycle, queries
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
@@ -13,7 +15,6 @@ from muniscan.cli.output import console, emit_json, fail, safe, table
 from muniscan.policies import Policy
 from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.common import utcnow
-from sqlmodel import Session, col, select
 
 app = typer.Typer(help="Findings and their lifecycle.", invoke_without_command=True)
 

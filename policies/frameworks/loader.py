@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from muniscan.policies.frameworks.model import Framework
 from muniscan.yamlfile import YamlFileError, line_of, read_yaml, validate
 

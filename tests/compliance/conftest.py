@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlmodel import select
+
 from muniscan.store import Store
 from muniscan.store.models import Asset, Observation, ScanRun, ScanStatus, Service
-from sqlmodel import select
 
 TELNET = {"banner": {"text": "login:", "size": 6, "head_hex": "fffb01"}}
 CLEAN_HTTPS = {"tls": {"versions_accepted": ["1.2", "1.3"], "versions_refused": ["1.0", "1.1"]}}

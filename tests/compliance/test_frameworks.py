@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from muniscan.checks.registry import load_checks
 from muniscan.policies.frameworks import Evidence, FrameworkError, load_framework, load_frameworks
 from muniscan.policies.frameworks.mapping import mismatches

@@ -5,6 +5,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
 from muniscan.cli.main import app
 from muniscan.compliance import Status, compliance_matrix
 from muniscan.policies import load_profile, policy_hash
@@ -13,8 +16,6 @@ from muniscan.scandiff import scan_delta
 from muniscan.scanning import evaluate_scan
 from muniscan.store import Store
 from muniscan.store.models import Evaluation, ScanRun
-from sqlmodel import select
-from typer.testing import CliRunner
 
 from .conftest import CLEAN_HTTPS, LEGACY_HTTPS, TELNET, TLS_TIMEOUT  # type: ignore[import-not-found]
 
