@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 from muniscan import __version__
-from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure
+from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
 from muniscan.cli.context import AppState
 from muniscan.labs import cli as lab_cli
 from muniscan.reports import cli as report_cli
@@ -54,6 +54,7 @@ app.add_typer(db.app, name="db")
 app.command("evaluate")(evaluate.evaluate)
 app.add_typer(compliance.app, name="compliance")
 app.command("diff")(diff.diff)
+app.add_typer(schedule.app, name="schedule")
 
 
 def run() -> None:

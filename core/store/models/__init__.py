@@ -4,6 +4,7 @@ from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
 from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanStatus
+from muniscan.store.models.schedule import RunStatus, Schedule, ScheduleRun
 
 __all__ = [
     "Asset",
@@ -15,7 +16,10 @@ __all__ = [
     "FindingStatus",
     "Observation",
     "RiskAcceptance",
+    "RunStatus",
     "ScanRun",
     "ScanStatus",
+    "Schedule",
+    "ScheduleRun",
     "Service",
 ]
