@@ -11,6 +11,7 @@ import resource
 import time
 
 import numpy as np
+
 from muniscan.privacy.anonymity import evaluate
 
 QI = ["age", "sex", "postcode", "education", "occupation", "marital"]

@@ -8,9 +8,6 @@ import warnings
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from muniscan.privacy import recognizers as rec
-from muniscan.privacy.identifiers import is_imei, is_personnummer
-from muniscan.privacy.names import NameFieldRecognizer, NameGazetteerRecognizer
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider
@@ -21,6 +18,10 @@ from presidio_analyzer.predefined_recognizers import (
     IpRecognizer,
     PhoneRecognizer,
 )
+
+from muniscan.privacy import recognizers as rec
+from muniscan.privacy.identifiers import is_imei, is_personnummer
+from muniscan.privacy.names import NameFieldRecognizer, NameGazetteerRecognizer
 
 _DECIMAL = re.compile(r"[-+]?\d+\.\d+")
 _TYPED_READING = re.compile(

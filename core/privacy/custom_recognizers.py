@@ -8,8 +8,9 @@ from typing import Any
 
 import regex
 import yaml
-from muniscan.privacy.recognizers import LANGUAGE
 from presidio_analyzer import Pattern, PatternRecognizer
+
+from muniscan.privacy.recognizers import LANGUAGE
 
 EXAMPLE = """\
 recognizers:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
 from muniscan.privacy.analyzer import build_analyzer
 from muniscan.privacy.custom_recognizers import load_recognizer_directory
 from muniscan.privacy.identifiers import digits_of, mac_hex
@@ -16,7 +18,6 @@ from muniscan.privacy.masking import mask_value
 from muniscan.privacy.payloads import PayloadField, payload_fields
 from muniscan.privacy.recognizers import LANGUAGE
 from muniscan.privacy.routing import FieldShape, Route, build_routes
-from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 DEFAULT_THRESHOLD = 0.4
 # Presidio's LemmaContextAwareEnhancer defaults; parity tests hold us to them.

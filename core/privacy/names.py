@@ -6,7 +6,6 @@ import functools
 
 import regex
 from faker.providers.person import en_US, sv_SE
-from muniscan.privacy.recognizers import LANGUAGE
 from presidio_analyzer import (
     AnalysisExplanation,
     EntityRecognizer,
@@ -14,6 +13,8 @@ from presidio_analyzer import (
     PatternRecognizer,
     RecognizerResult,
 )
+
+from muniscan.privacy.recognizers import LANGUAGE
 
 FULL_NAME_SCORE = 0.85
 FIRST_NAME_SCORE = 0.3

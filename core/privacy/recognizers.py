@@ -9,8 +9,9 @@ from typing import ClassVar
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import regex
-from muniscan.privacy import identifiers as ids
 from presidio_analyzer import Pattern, PatternRecognizer
+
+from muniscan.privacy import identifiers as ids
 
 LANGUAGE = "sv"
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
-from muniscan.privacy.analyzer import is_typed_reading
 from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
+
+from muniscan.privacy.analyzer import is_typed_reading
 
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
 

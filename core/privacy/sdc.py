@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
 from muniscan.privacy.anonymity import Classes, combine, encode
 
 

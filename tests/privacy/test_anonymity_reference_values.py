@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+
 from muniscan.privacy.anonymity import Classes, encode, evaluate, quasi_identifier_classes
 from muniscan.privacy.dataset_io import read_table
 from muniscan.privacy.population import population_uniqueness

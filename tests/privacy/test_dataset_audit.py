@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+
 from muniscan.privacy.dataset_audit import audit_dataset
 from muniscan.privacy.dataset_io import read_table, sniff_delimiter
 from muniscan.privacy.precision import coordinate_precision_metres, timestamp_resolution

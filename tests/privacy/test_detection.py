@@ -7,6 +7,7 @@ import socket
 import stat
 
 import pytest
+
 from muniscan.privacy.custom_recognizers import RecognizerConfigError, load_recognizer_file
 from muniscan.privacy.detection import PersonalDataDetector
 from muniscan.privacy.installation_key import keyed_hash, load_or_create_key

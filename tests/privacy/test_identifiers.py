@@ -1,6 +1,7 @@
 """Identifier validators against public test vectors (Presidio SE tests, python-stdnum doctests)."""
 
 import pytest
+
 from muniscan.privacy import identifiers as ids
 
 # presidio-analyzer tests/test_se_personnummer_recognizer.py + python-stdnum se.personnummer doctest
