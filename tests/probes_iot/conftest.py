@@ -1,5 +1,6 @@
 """Start one lab device service in-process on 127.77.11.0/24 and probe it through a real gate."""
 
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,14 @@ from muniscan.policies.schema import Policy, Probes, Rate, Scope
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import Attempt, ProbeSpec, ServiceTarget, attempt
 from muniscan.scanner.scope import Scope as RuntimeScope
+
+# Each test run takes its own block of 12 addresses, so runs started side by side rarely collide.
+_BLOCK = random.Random().randrange(20) * 12 + 10
+
+
+def lab_address(slot: int) -> str:
+    """The address for one protocol's tests (slot 0-11) inside this run's block of 127.77.11.0/24."""
+    return f"127.77.11.{_BLOCK + slot}"
 
 
 def lab_policy(address: str, **probes: Any) -> Policy:

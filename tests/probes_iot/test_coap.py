@@ -9,9 +9,9 @@ import pytest
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.coap import PROBE
 
-from .conftest import run_probe, running
+from .conftest import lab_address, run_probe, running
 
-ADDRESS = "127.77.11.40"
+ADDRESS = lab_address(2)
 TARGET = ServiceTarget(ADDRESS, 5683, transport="udp", name="coap")
 RESOURCES = [
     {"path": "water/level", "payload": '{"level_m": 1.42}', "rt": "level"},
@@ -38,7 +38,7 @@ def test_probe_lists_and_reads_resources(tmp_path: Path, config, listing: str, l
 
 
 def test_silent_port_is_an_error_so_the_udp_port_counts_as_closed() -> None:
-    result = asyncio.run(run_probe(PROBE, ServiceTarget("127.77.11.41", 5683, transport="udp")))
+    result = asyncio.run(run_probe(PROBE, ServiceTarget(lab_address(3), 5683, transport="udp")))
     assert result.status is AttemptStatus.ERROR
 
 

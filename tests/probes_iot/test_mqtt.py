@@ -6,15 +6,16 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
+
 from muniscan.facts import to_json
 from muniscan.privacy.identifiers import is_personnummer
 from muniscan.scanner.probes import mqtt as mqtt_probe
 from muniscan.scanner.probes import mqtt_subscribe
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 
-from .conftest import lab_policy, run_probe, running
+from .conftest import lab_address, lab_policy, run_probe, running
 
-ADDRESS = "127.77.11.30"
+ADDRESS = lab_address(1)
 PUBLISH = [
     {"topic": "care/alarm/{personnummer}", "payload": '{{"resident": "{personnummer}", "lat": {lat}, "lon": {lon}}}',
      "retain": True, "interval": 0.2},

@@ -4,8 +4,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
-from muniscan.scanner.probes.snmp import PROBE
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -16,17 +14,23 @@ from pysnmp.hlapi.v3arch.asyncio import (
     get_cmd,
 )
 
-from .conftest import lab_policy, run_probe, running
+from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.snmp import PROBE
 
-ADDRESS = "127.77.11.20"
+from .conftest import lab_address, lab_policy, run_probe, running
+
+ADDRESS = lab_address(0)
 V3_USERS = {"ops": {"auth_key": "Ops-auth-2024!", "priv_key": "Ops-priv-2024!"}}
 TARGET = ServiceTarget(ADDRESS, 161, transport="udp", name="snmp")
 
 CASES = [
     # config, answered versions, accepted
     ({"versions": ["v1", "v2c"], "communities": {"public": "ro"}}, ("v1", "v2c"), ("v1:public", "v2c:public")),
-    ({"versions": ["v2c", "v3"], "communities": {"private": "rw"}, "v3_users": V3_USERS}, ("v2c", "v3"),
-     ("v2c:private",)),
+    (
+        {"versions": ["v2c", "v3"], "communities": {"private": "rw"}, "v3_users": V3_USERS},
+        ("v2c", "v3"),
+        ("v2c:private",),
+    ),
     ({"versions": ["v3"], "v3_users": V3_USERS}, ("v3",), ()),
     ({"versions": ["v2c", "v3"], "communities": {"Kv4rn-snmp-77": "ro"}, "v3_users": V3_USERS}, ("v3",), ()),
 ]
@@ -46,7 +50,7 @@ def test_probe_reports_versions_and_working_communities(tmp_path: Path, config, 
 
 
 def test_silent_port_is_an_error_so_the_udp_port_counts_as_closed(tmp_path: Path) -> None:
-    result = asyncio.run(run_probe(PROBE, ServiceTarget("127.77.11.21", 161, transport="udp")))
+    result = asyncio.run(run_probe(PROBE, ServiceTarget(lab_address(4), 161, transport="udp")))
     assert result.status is AttemptStatus.ERROR
 
 

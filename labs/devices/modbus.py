@@ -1,0 +1,88 @@
+"""A Modbus/TCP server on pymodbus with its own device identification (function 43/14) and registers.
+
+Settings (`config:`):
+- `identity`: {vendor_name, product_code, revision, vendor_url, product_name, model_name}; defaults
+  come from the device's vendor, model and firmware.
+- `device_identification`: answer function 43/14 (default true); false answers it with exception 01,
+  as older PLCs do.
+- `unit_id`: the unit served (default 1).
+- `holding_registers`: values from address 0 (default a few process values).
+pymodbus keeps one identity per process, so each server's 43/14 answer is rewritten with its own.
+"""
+
+import logging
+from typing import Any
+
+from pymodbus.datastore import ModbusDeviceContext, ModbusSequentialDataBlock, ModbusServerContext
+from pymodbus.pdu import ExceptionResponse, ModbusPDU
+from pymodbus.pdu.device import DeviceInformationFactory, ModbusDeviceIdentification
+from pymodbus.pdu.mei_message import ReadDeviceInformationResponse
+from pymodbus.server import ModbusTcpServer
+
+from muniscan.labs.devices.base import DeviceContext, Running
+
+logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
+
+ILLEGAL_FUNCTION = 0x01
+IDENTITY_FIELDS = {
+    "vendor_name": 0x00,
+    "product_code": 0x01,
+    "revision": 0x02,
+    "vendor_url": 0x03,
+    "product_name": 0x04,
+    "model_name": 0x05,
+}
+
+
+class _OwnIdentity:
+    """Stands in for pymodbus's process-wide control block when answering 43/14."""
+
+    def __init__(self, identity: ModbusDeviceIdentification) -> None:
+        self.Identity = identity
+
+
+def _identity(ctx: DeviceContext) -> ModbusDeviceIdentification:
+    device = ctx.device
+    given: dict[str, str] = {
+        "vendor_name": device.vendor,
+        "product_code": device.model.replace(" ", "-"),
+        "revision": device.firmware,
+        "product_name": f"{device.vendor} {device.model}",
+        "model_name": device.model,
+    } | dict(ctx.setting("identity", {}))
+    return ModbusDeviceIdentification(info={IDENTITY_FIELDS[k]: str(v) for k, v in given.items()})
+
+
+def _answer_with(ctx: DeviceContext, identity: ModbusDeviceIdentification, enabled: bool):  # type: ignore[no-untyped-def]
+    own = _OwnIdentity(identity)
+
+    def trace_pdu(sending: bool, pdu: ModbusPDU) -> ModbusPDU:
+        if not sending:
+            ctx.record("request", function=pdu.function_code)
+            return pdu
+        if isinstance(pdu, ReadDeviceInformationResponse):
+            if not enabled:
+                return ExceptionResponse(pdu.function_code, ILLEGAL_FUNCTION, pdu.dev_id, pdu.transaction_id)
+            information = DeviceInformationFactory.get(own, pdu.read_code, 0)
+            return ReadDeviceInformationResponse(pdu.read_code, information, pdu.dev_id, pdu.transaction_id)
+        return pdu
+
+    return trace_pdu
+
+
+async def start(ctx: DeviceContext) -> Running:
+    registers: list[Any] = ctx.setting("holding_registers", [142, 215, 1, 0, 3300])
+    unit = int(ctx.setting("unit_id", 1))
+    store = ModbusDeviceContext(hr=ModbusSequentialDataBlock(1, list(registers)))
+    server = ModbusTcpServer(
+        ModbusServerContext(devices={unit: store}, single=False),
+        address=(ctx.device.address, ctx.service.port),
+        trace_pdu=_answer_with(ctx, _identity(ctx), bool(ctx.setting("device_identification", True))),
+    )
+    await server.serve_forever(background=True)
+    ctx.record("listening", unit=unit)
+
+    async def stop() -> None:
+        await server.shutdown()
+
+    return Running(stop)
