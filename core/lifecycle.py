@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from muniscan.checks.evaluate import Judgement
 from muniscan.checks.model import Verdict
@@ -96,6 +96,10 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
     counts["reopened"] += reopen_expired_acceptances(session, scan)
     failing: set[str] = set()
     undecided: set[str] = set()
+    known = _findings_by_fingerprint(
+        session, {judgement_fingerprint(j) for j in judgements if j.result.verdict is Verdict.FAIL}
+    )
+    opened: list[Finding] = []
     for j in judgements:
         fp = judgement_fingerprint(j)
         if j.result.verdict is Verdict.UNKNOWN:
@@ -103,7 +107,7 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
         if j.result.verdict is not Verdict.FAIL:
             continue
         failing.add(fp)
-        finding = session.exec(select(Finding).where(Finding.fingerprint == fp)).first()
+        finding = known.get(fp)
         severity = policy.checks.severity.get(j.check.id, j.check.meta.severity).value
         if finding is None:
             finding = Finding(
@@ -116,9 +120,8 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
                 severity=severity,
                 first_scan_id=scan.id,
             )
-            session.add(finding)
-            session.flush()
-            _event(session, finding, "opened", FindingStatus.OPEN.value, scan)
+            known[fp] = finding
+            opened.append(finding)
             counts["new"] += 1
         elif finding.status == FindingStatus.FIXED.value:
             _event(session, finding, "reopened", FindingStatus.OPEN.value, scan, note="seen again")
@@ -129,8 +132,23 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
         finding.evidence, finding.last_seen, finding.last_scan_id = j.result.evidence, now, scan.id
         finding.policy_hash = scan.policy_hash
         session.add(finding)
+    session.flush()  # one flush gives every new finding its ID for its "opened" event
+    for finding in opened:
+        _event(session, finding, "opened", FindingStatus.OPEN.value, scan)
     counts["fixed"] = _mark_fixed(session, scan, judgements, failing | undecided)
     return counts
+
+
+def _findings_by_fingerprint(session: Session, fingerprints: set[str]) -> dict[str, Finding]:
+    """Existing findings in a few queries instead of one per failing result."""
+    found: dict[str, Finding] = {}
+    ordered = sorted(fingerprints)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(
+            {f.fingerprint: f for f in session.exec(select(Finding).where(col(Finding.fingerprint).in_(chunk)))}
+        )
+    return found
 
 
 def _mark_fixed(session: Session, scan: ScanRun, judgements: list[Judgement], keep: set[str]) -> int:
