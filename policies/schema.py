@@ -116,6 +116,12 @@ class Probes(Strict):
     mqtt_subscribe_seconds: float = Field(default=3.0, ge=0, le=60)
     # Community strings the snmp probe tries, in order; keep it short.
     snmp_communities: list[str] = Field(default_factory=lambda: ["public", "private"], max_length=10)
+    # default_credentials (intrusive): at most this many user/password pairs per service, one attempt each,
+    # from these catalogues in scanner/credentials/ (empty: all of them).
+    credential_pairs_limit: int = Field(default=6, ge=1, le=50)
+    credential_catalogues: list[str] = Field(default_factory=list)
+    # brute_force (intrusive): wrong logins sent to see whether the device slows down or locks out.
+    brute_force_attempts: int = Field(default=8, ge=3, le=30)
 
 
 class Discovery(Strict):

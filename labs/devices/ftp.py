@@ -6,11 +6,13 @@ Config keys (all optional):
 - `banner`: the 220 greeting (default "<vendor> <model> FTP ready", no version)
 - `failed_login_delay`: seconds the server waits after a wrong password (default 0)
 - `max_login_attempts`: wrong passwords before the connection is closed (default 3)
+- `lockout_after`: wrong passwords from one address before it is answered 421 (default 0: never)
 """
 
 import asyncio
 import logging
 import threading
+from collections import defaultdict
 from pathlib import Path
 
 from pyftpdlib.authorizers import DummyAuthorizer
@@ -36,6 +38,9 @@ async def start(ctx: DeviceContext) -> Running:
     root.mkdir(parents=True, exist_ok=True)
     (root / "readme.txt").write_text(f"{ctx.device.vendor} {ctx.device.model} log export\n", encoding="utf-8")
 
+    limit = int(ctx.setting("lockout_after", 0))
+    failures: defaultdict[str, int] = defaultdict(int)
+
     class DeviceHandler(FTPHandler):
         authorizer = _authorizer(ctx, root)
         banner = ctx.setting("banner", f"{ctx.device.vendor} {ctx.device.model} FTP ready")
@@ -44,12 +49,16 @@ async def start(ctx: DeviceContext) -> Running:
 
         def on_connect(self) -> None:
             ctx.record("connect", peer=self.remote_ip)
+            if limit and failures[self.remote_ip] >= limit:
+                self.respond("421 Too many failed logins, try again later.")
+                self.close_when_done()
 
         def on_login(self, username: str) -> None:
             ctx.record("login", user=username, success=True)
 
         def on_login_failed(self, username: str, password: str) -> None:
             ctx.record("login", user=username, success=False)
+            failures[self.remote_ip] += 1
 
     server = FTPServer((ctx.device.address, ctx.service.port), DeviceHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)

@@ -52,19 +52,20 @@ async def start(ctx: DeviceContext) -> Running:
 
     class DeviceServer(asyncssh.SSHServer):
         def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+            self.conn = conn
             self.peer = (conn.get_extra_info("peername") or ("",))[0]
             ctx.record("connect", peer=self.peer)
 
         def begin_auth(self, username: str) -> bool:
+            if limit and failures[self.peer] >= limit:
+                ctx.record("login", user=username, success=False, locked=True)
+                self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many failed logins")
             return True
 
         def password_auth_supported(self) -> bool:
             return True
 
         def validate_password(self, username: str, password: str) -> bool:
-            if limit and failures[self.peer] >= limit:
-                ctx.record("login", user=username, success=False, locked=True)
-                raise asyncssh.DisconnectError(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "too many attempts")
             success = bool(username) and accounts.get(username) == password
             ctx.record("login", user=username, success=success)
             if not success:

@@ -1,0 +1,49 @@
+"""A login with a vendor's published default password works: anyone with the manual can take the device over."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import ServiceView
+from muniscan.policies.schema import Intrusiveness, Policy, Severity
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="default_credentials_accepted",
+    title="Device accepts a default (published) password",
+    severity=Severity.CRITICAL,
+    level=Level.SERVICE,
+    requires=("default_credentials",),
+    rationale=(
+        "Default passwords are listed in manuals and botnet dictionaries (Mirai used 62 of them); a "
+        "device that still accepts one is open to anyone on the network, with the account's rights."
+    ),
+    remediation=(
+        "Set a unique, strong password for every account on this device now; require the vendor to ship "
+        "unique per-device passwords or force a change at first use (ETSI EN 303 645 5.1-1)."
+    ),
+    enisa=("GP-TM-09", "GP-TM-22"),
+    etsi=("5.1-1", "5.1-2"),
+    owasp=("I1",),
+    intrusiveness=Intrusiveness.INTRUSIVE,
+)
+
+
+def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+    attempt = service.attempt("default_credentials")
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR:
+        return unknown(attempt.reason or "default_credentials probe failed")
+    facts = attempt.facts
+    if facts.accepted_account:
+        return failed(
+            key=facts.service,
+            port=service.port,
+            service=facts.service,
+            account=facts.accepted_account,
+            catalogue_entries=list(facts.matched_entries),
+            attempts=facts.attempts,
+        )
+    if facts.stopped == "exhausted":
+        return passed(service=facts.service, pairs_tried=facts.attempts)
+    if facts.stopped in {"throttled", "closed"}:
+        return unknown(f"the service {facts.stopped} the login attempts after {facts.attempts}")
+    return not_applicable()  # no login found, none required (another finding) or no credentials for it
