@@ -185,7 +185,7 @@ PORTS = Policy.model_validate(
 def test_unexpected_open_ports(
     address: str, ports: list[int], device_class: str | None, expected: Verdict, unexpected: list[str] | None
 ) -> None:
-    asset = device(address, dict.fromkeys(ports, {}), device_class=device_class)
+    asset = device(address, {port: {} for port in ports}, device_class=device_class)
     verdict, evidence = verdicts("unexpected_open_ports", [asset], PORTS)[address]
     assert verdict is expected
     if unexpected:
