@@ -12,6 +12,7 @@ WELL_KNOWN = {
     554: "rtsp",
     1883: "mqtt",
     2323: "telnet",
+    5555: "adb",
     8080: "http",
     8443: "https",
     8883: "mqtts",
