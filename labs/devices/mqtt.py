@@ -3,7 +3,8 @@
 Settings (`config:`):
 - `anonymous`: accept clients that bring no user name (default false).
 - `accounts`: {user: password} accepted logins (default none).
-- `tls`: serve MQTT over TLS with a self-signed certificate, as on port 8883 (default false).
+- `tls`: serve MQTT over TLS, as on port 8883, with a certificate from the lab CA (default false).
+- `certificate`: "ca" or "self-signed" (default "ca").
 - `publish`: list of {topic, payload, retain, interval}. `payload` is a template whose fields are
   filled per message: {mac} {plate} {personnummer} {email} {lat} {lon} {count} {level} {ts} {device}.
   `retain` keeps the last message for new subscribers; `interval` (seconds, default 1) repeats it.
@@ -23,7 +24,7 @@ from amqtt.broker import Broker
 from amqtt.plugins.base import BaseAuthPlugin
 from amqtt.session import Session
 
-from muniscan.labs.certificates import self_signed
+from muniscan.labs.certificates import CertificateOptions, device_certificate
 from muniscan.labs.devices.base import DeviceContext, Running
 
 logging.getLogger("amqtt").setLevel(logging.CRITICAL)
@@ -87,7 +88,8 @@ async def start(ctx: DeviceContext) -> Running:
     anonymous = bool(ctx.setting("anonymous", False))
     listener: dict[str, Any] = {"type": "tcp", "bind": f"{ctx.device.address}:{ctx.service.port}"}
     if ctx.setting("tls", False):
-        cert, key = self_signed(ctx.state_dir / "certs", f"{ctx.device.name}-mqtt", ctx.device.address)
+        options = CertificateOptions(issuer=str(ctx.setting("certificate", "ca")))
+        cert, key = device_certificate(ctx.state_dir / "certs", f"{ctx.device.name}-mqtt", ctx.device.address, options)
         listener |= {"ssl": True, "certfile": str(cert), "keyfile": str(key)}
     auth = {"anonymous": anonymous, "accounts": dict(ctx.setting("accounts", {})), "record": ctx.record}
     config = {
