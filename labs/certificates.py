@@ -6,6 +6,7 @@ devices of the same `key_group` (as when a vendor burns one key into a whole pro
 """
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,18 @@ def _write_key(path: Path, key: CertificateIssuerPrivateKeyTypes) -> None:
     path.chmod(0o600)
 
 
+def _publish_once(path: Path, key: CertificateIssuerPrivateKeyTypes) -> None:
+    """Write a shared key unless another device process got there first (namespace labs start in parallel)."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    _write_key(draft, key)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
 def _load_or_make_key(path: Path, key_type: str, key_bits: int) -> CertificateIssuerPrivateKeyTypes:
     if path.exists():
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -53,8 +66,8 @@ def _load_or_make_key(path: Path, key_type: str, key_bits: int) -> CertificateIs
         if key_type == "ec"
         else rsa.generate_private_key(public_exponent=65537, key_size=key_bits)
     )
-    _write_key(path, key)
-    return key
+    _publish_once(path, key)
+    return _load_or_make_key(path, key_type, key_bits)
 
 
 def _sign(builder: x509.CertificateBuilder, key: CertificateIssuerPrivateKeyTypes, signature: str) -> bytes:
@@ -90,9 +103,17 @@ def lab_ca(folder: Path) -> tuple[x509.Certificate, CertificateIssuerPrivateKeyT
         .not_valid_after(now + timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
     )
-    cert = x509.load_der_x509_certificate(_sign(builder, key, "sha256"))
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return cert, key
+    draft = cert_path.with_name(f".{cert_path.name}.{os.getpid()}")
+    draft.write_bytes(
+        x509.load_der_x509_certificate(_sign(builder, key, "sha256")).public_bytes(serialization.Encoding.PEM)
+    )
+    try:
+        os.link(draft, cert_path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return x509.load_pem_x509_certificate(cert_path.read_bytes()), key
 
 
 def device_certificate(folder: Path, name: str, address: str, options: CertificateOptions) -> tuple[Path, Path]:
@@ -100,7 +121,9 @@ def device_certificate(folder: Path, name: str, address: str, options: Certifica
     cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
-    shared = folder / "groups" / f"{options.key_group}.key" if options.key_group else key_path
+    # A group's key is one per key type and size, so which member starts first cannot change the others' keys.
+    group_key = f"{options.key_group}-{options.key_type}-{options.key_bits}.key"
+    shared = folder / "groups" / group_key if options.key_group else key_path
     key = _load_or_make_key(shared, options.key_type, options.key_bits)
     if shared != key_path:
         _write_key(key_path, key)

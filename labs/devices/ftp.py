@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.ioloop import IOLoop
 from pyftpdlib.servers import FTPServer
 
 from muniscan.labs.devices.base import DeviceContext, Running
@@ -60,7 +61,8 @@ async def start(ctx: DeviceContext) -> Running:
             ctx.record("login", user=username, success=False)
             failures[self.remote_ip] += 1
 
-    server = FTPServer((ctx.device.address, ctx.service.port), DeviceHandler)
+    # Each server gets its own loop: pyftpdlib's shared default loop cannot serve two threads.
+    server = FTPServer((ctx.device.address, ctx.service.port), DeviceHandler, ioloop=IOLoop())
     thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)
     thread.start()
 

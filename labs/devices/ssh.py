@@ -12,6 +12,8 @@ Config keys (all optional):
 """
 
 import asyncio
+import contextlib
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -31,17 +33,19 @@ HOST_KEY_ALGORITHMS = {"ed25519": ["ssh-ed25519"], "rsa": ["rsa-sha2-512", "rsa-
 def host_key(ctx: DeviceContext) -> asyncssh.SSHKey:
     """This device's host key, or its key group's, made once per lab."""
     kind = ctx.setting("host_key", "ed25519")
+    bits = int(ctx.setting("host_key_bits", 2048))
     name = ctx.setting("key_group") or f"{ctx.device.name}-{ctx.service.port}"
-    path = Path(ctx.state_dir) / "ssh" / f"{name}-{kind}.key"
-    if path.exists():
-        return asyncssh.read_private_key(str(path))
-    if kind == "rsa":
-        key = asyncssh.generate_private_key("ssh-rsa", key_size=int(ctx.setting("host_key_bits", 2048)))
-    else:
-        key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key.write_private_key(str(path))
-    return key
+    path = Path(ctx.state_dir) / "ssh" / f"{name}-{kind}-{bits if kind == 'rsa' else 256}.key"
+    if not path.exists():
+        key = asyncssh.generate_private_key("ssh-rsa", key_size=bits) if kind == "rsa" else None
+        key = key or asyncssh.generate_private_key("ssh-ed25519")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        key.write_private_key(str(draft))
+        with contextlib.suppress(FileExistsError):  # another device process of the group was first
+            os.link(draft, path)
+        draft.unlink()
+    return asyncssh.read_private_key(str(path))
 
 
 async def start(ctx: DeviceContext) -> Running:
