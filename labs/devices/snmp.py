@@ -11,10 +11,11 @@ Settings (`config:`):
 import socket
 from typing import Any
 
-from muniscan.labs.devices.base import DeviceContext, Running
 from pysnmp.carrier.asyncio.dgram import udp
 from pysnmp.entity import config, engine
 from pysnmp.entity.rfc3413 import cmdrsp, context
+
+from muniscan.labs.devices.base import DeviceContext, Running
 
 ALL_MIB = (1, 3, 6, 1)
 # Message processing model numbers: the agent drops versions it has no model for, like a real agent.
@@ -108,4 +109,3 @@ async def start(ctx: DeviceContext) -> Running:
         sock.close()
 
     return Running(stop)
-

@@ -7,15 +7,16 @@ import asyncio
 import secrets
 from dataclasses import dataclass
 
-from muniscan.policies.schema import Intrusiveness, Policy
-from muniscan.scanner.gate import Gate
-from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
-from muniscan.text import terminal_safe
 from pyasn1.codec.ber import decoder, encoder
 from pyasn1.error import PyAsn1Error
 from pysnmp.proto import api, rfc1905
 from pysnmp.proto.mpmod.rfc3412 import SNMPv3Message
 from pysnmp.proto.secmod.rfc3414.service import UsmSecurityParameters
+
+from muniscan.policies.schema import Intrusiveness, Policy
+from muniscan.scanner.gate import Gate
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
+from muniscan.text import terminal_safe
 
 SNMP_PORT = 161
 SYSTEM_OIDS = {

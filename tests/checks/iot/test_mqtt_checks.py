@@ -1,6 +1,7 @@
 """Given MQTT facts, the transport and anonymous-read checks judge them as a person would."""
 
 import pytest
+
 from muniscan.checks.catalogue import mqtt_plaintext_transport, mqtt_topics_readable_anonymously
 from muniscan.checks.model import Verdict
 from muniscan.scanner.probes.mqtt import MqttFacts

@@ -1,6 +1,7 @@
 """Given SNMP facts, the community and version checks judge them as a person would."""
 
 import pytest
+
 from muniscan.checks.catalogue import snmp_default_community, snmp_v1_v2c_enabled
 from muniscan.checks.model import Verdict
 from muniscan.scanner.probes.snmp import SnmpFacts
