@@ -1,5 +1,6 @@
 """Start one lab device service in-process on 127.77.10.0/24 and probe it through a real gate."""
 
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,6 +15,11 @@ from muniscan.scanner.probes.base import Attempt, ProbeSpec, ServiceTarget, atte
 from muniscan.scanner.scope import Scope as RuntimeScope
 
 NEVER_TOUCH = ["515", "2024", "9100-9107", "9999"]
+
+
+def lab_address() -> str:
+    """An address in 127.77.10.150-250, drawn per test module, so two suites running at once rarely meet."""
+    return f"127.77.10.{random.randint(150, 250)}"
 
 
 def lab_policy(address: str, intrusive: bool = False, **probes: Any) -> Policy:

@@ -11,9 +11,9 @@ from muniscan.facts import to_json
 from muniscan.scanner.probes import brute_force, default_credentials
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 
-from .conftest import lab_policy, run_probe, running
+from .conftest import lab_address, lab_policy, run_probe, running
 
-ADDRESS = "127.77.10.13"
+ADDRESS = lab_address()
 CASES = [
     # kind, port, config, name, accepted account, stopped, logins the device saw (user, success)
     ("telnet", 2323, {"accounts": {"admin": "admin"}}, "telnet", "admin", "accepted", 2),

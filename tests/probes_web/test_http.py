@@ -8,9 +8,9 @@ import pytest
 from muniscan.scanner.probes import http
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 
-from .conftest import run_probe, running
+from .conftest import lab_address, run_probe, running
 
-ADDRESS = "127.77.10.11"
+ADDRESS = lab_address()
 CASES = [
     # kind, port, config, expected facts
     ("http", 8080, {"accounts": {"admin": "admin"}}, {"auth_scheme": "basic", "redirect_to_https": False}),

@@ -9,9 +9,9 @@ import pytest
 from muniscan.scanner.probes import ftp, ssh
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 
-from .conftest import run_probe, running
+from .conftest import lab_address, run_probe, running
 
-ADDRESS = "127.77.10.12"
+ADDRESS = lab_address()
 LEGACY_SSH = {
     "server_version": "OpenSSH_5.3",
     "host_key": "rsa",

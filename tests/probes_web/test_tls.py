@@ -8,9 +8,9 @@ import pytest
 from muniscan.scanner.probes import tls
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 
-from .conftest import run_probe, running
+from .conftest import lab_address, run_probe, running
 
-ADDRESS = "127.77.10.10"
+ADDRESS = lab_address()
 CASES = [
     # config, versions accepted, a weak suite expected, certificate facts expected
     ({}, ("1.2", "1.3"), False, {"self_signed": False, "issuer": "muniscan lab CA", "key_bits": 2048}),
