@@ -4,6 +4,7 @@ import os
 from typing import Annotated
 
 import typer
+
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, table
 from muniscan.labs import netns

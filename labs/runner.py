@@ -63,12 +63,18 @@ def _state_folder(name: str) -> Path:
 
 def _is_our_process(pid: int) -> bool:
     """True only for a live lab process: a recycled PID belonging to anything else is not ours."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return SERVE_MODULE.encode() in cmdline and stat.rsplit(")", 1)[-1].split()[0] != "Z"
+    for _ in range(20):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            return False
+        if status == "Z":
+            return False
+        if cmdline:
+            return SERVE_MODULE.encode() in cmdline
+        time.sleep(0.01)  # just exec'd: the kernel has not laid out its arguments yet
+    return False
 
 
 def read_state(name: str) -> LabState | None:
@@ -197,7 +203,8 @@ def _wait_ready(state: LabState, timeout: float) -> None:
         if failed:
             raise LabError(f"{failed[0].stem}: {failed[0].read_text().strip()}")
         if dead:
-            raise LabError(f"a lab process exited early: {_log_tail(run)}")
+            codes = {p: _exit_status(p) for p in dead}
+            raise LabError(f"a lab process exited early {codes}: {_log_tail(run)}")
         if time.monotonic() > deadline:
             raise LabError(f"timed out after {timeout:.0f}s (logs: {run})")
         time.sleep(0.05)
@@ -236,6 +243,13 @@ def down(name: str, timeout: float = 10.0) -> bool:
     netns.remove(state.namespaces)
     shutil.rmtree(state.folder, ignore_errors=True)
     return bool(live or state.namespaces)
+
+
+def _exit_status(pid: int) -> object:
+    try:
+        return os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError as exc:
+        return str(exc)
 
 
 def _reap(pid: int) -> None:

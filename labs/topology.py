@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from muniscan.policies.loader import resolve_extends
 from muniscan.policies.schema import Policy
 from muniscan.scanner.scope import Scope, parse_ports
 from muniscan.yamlfile import YamlFileError, line_of, read_yaml, validate
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # The machine answers on this port of every loopback address; no lab may touch it.
 RESERVED_PORT = 2024

@@ -9,16 +9,17 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlmodel import Session, col, select
+
 from muniscan.labs.runner import LabError, read_state
 from muniscan.labs.topology import Device, Topology, load_topology
 from muniscan.lifecycle import ACTIVE
 from muniscan.store import Store
 from muniscan.store.models import Asset, Finding, FindingStatus, Observation, ScanRun, ScanStatus, Service
 from muniscan.text import terminal_safe
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from sqlmodel import Session, col, select
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,42 @@
+"""Given a count and a seed, when a lab is generated, then it is the same lab every time and carries its truth."""
+
+import ipaddress
+import json
+
+import pytest
+
+from muniscan.labs import runner
+from muniscan.labs.generate import CATALOGUE, address_of, available_templates, generate
+
+from .conftest import muniscan
+
+
+def test_same_seed_same_lab_and_a_known_mix() -> None:
+    first, again, other = generate(300, 7), generate(300, 7), generate(300, 8)
+    assert first == again and first != other
+    devices = first["devices"]
+    assert len({d["address"] for d in devices}) == 300
+    assert all(ipaddress.ip_address(d["address"]) in ipaddress.ip_network("127.78.0.0/16") for d in devices)
+    weak = [d for d in devices if d["expected_findings"]]
+    assert 0 < len(weak) < 300
+    assert {d["class"] for d in devices} <= {t.device_class for t in CATALOGUE}
+
+
+def test_templates_use_only_device_kinds_that_exist() -> None:
+    assert available_templates()
+    assert address_of(0) == "127.78.0.1" and address_of(253) == "127.78.0.254" and address_of(254) == "127.78.1.1"
+
+
+@pytest.mark.slow
+def test_generated_lab_comes_up_and_answers() -> None:
+    code, out = muniscan("lab", "up", "--generate", "40", "--seed", "3", "--name", "gen-test")
+    assert code == 0, out
+    try:
+        state = runner.read_state("gen-test")
+        assert state is not None and len(state.pids) == 2  # a couple of processes serve every address
+        code, out = muniscan("lab", "status", "--json")
+        rows = [r for r in json.loads(out) if r["lab"] == "gen-test"]
+        assert len(rows) == 40
+        assert all(sorted(r["answering"]) == sorted(r["expected"]) for r in rows)
+    finally:
+        muniscan("lab", "down", "gen-test")
