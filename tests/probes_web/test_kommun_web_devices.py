@@ -70,3 +70,49 @@ def test_the_safe_profile_never_tried_a_password(web_lab, tmp_path: Path) -> Non
 
 def test_kommun_itself_still_loads_with_these_devices() -> None:
     assert len(load_topology("kommun").devices) >= 22
+
+
+# What an intrusive policy adds, from the devices' configuration: a default password works on the
+# camera's web login (vendor entry), the kiosk's form login and FTP, and the pump's Basic login; every
+# login without `lockout_after` lets wrong passwords through; the hardened devices lock out after five.
+INTRUSIVE_FINDINGS = {
+    ("traffic-cam-01", "default_credentials_accepted"),
+    ("traffic-cam-01", "brute_force_protection_missing"),
+    ("traffic-cam-02", "brute_force_protection_missing"),
+    ("parking-kiosk-01", "default_credentials_accepted"),
+    ("parking-kiosk-01", "brute_force_protection_missing"),
+    ("water-pump-01", "default_credentials_accepted"),
+    ("water-pump-01", "brute_force_protection_missing"),
+    ("heating-scada-01", "brute_force_protection_missing"),
+}
+
+
+def test_an_intrusive_policy_finds_default_passwords_and_missing_lockouts(web_lab, tmp_path: Path) -> None:
+    _, topology = web_lab
+    policy = tmp_path / "intrusive.yaml"
+    policy.write_text(
+        yaml.safe_dump(
+            {
+                "name": "kommun-web-intrusive",
+                "extends": "enisa-baseline",
+                "scope": {"include": ["127.77.10.110-127.77.10.139"], "never_touch_ports": ["515", "2024", "9999"]},
+                "probes": {"allow": ["passive", "safe", "intrusive"]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    database = tmp_path / "intrusive.sqlite"
+    result = CliRunner().invoke(
+        app, ["--db", str(database), "scan", "--policy", str(policy), "--json", "127.77.10.110-127.77.10.119"]
+    )
+    assert result.exit_code == 0, result.stdout
+    name_of = {d.address: d.name for d in topology.devices}
+    intrusive = {"default_credentials_accepted", "brute_force_protection_missing"}
+    found = {(name_of[f["address"]], f["check_id"]) for f in json.loads(result.stdout)["findings"]}
+    assert {f for f in found if f[1] in intrusive} == INTRUSIVE_FINDINGS
+    accounts = {
+        name_of[f["address"]]: f["evidence"].get("account")
+        for f in json.loads(result.stdout)["findings"]
+        if f["check_id"] == "default_credentials_accepted"
+    }
+    assert "12345" not in json.dumps(json.loads(result.stdout)) and accounts
