@@ -127,9 +127,12 @@ def parse_kexinit(payload: bytes) -> list[tuple[str, ...]]:
     if not payload or payload[0] != MSG_KEXINIT:
         raise ProtocolError("expected KEXINIT")
     lists, offset = [], 17
-    for _ in range(10):
-        raw, offset = _string(payload, offset)
-        lists.append(tuple(n for n in raw.decode("ascii", "replace").split(",") if n))
+    try:
+        for _ in range(10):
+            raw, offset = _string(payload, offset)
+            lists.append(tuple(n for n in raw.decode("ascii", "replace").split(",") if n))
+    except struct.error:
+        raise ProtocolError("truncated KEXINIT") from None
     return lists
 
 
