@@ -1,9 +1,10 @@
 """A scan as one job: plan (scope first), run, store facts, judge, update findings."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from muniscan.checks.evaluate import Judgement, build_views, enabled_checks, failures, judge
 from muniscan.checks.registry import load_checks
@@ -17,6 +18,7 @@ from muniscan.store.inventory import HostRecord, mark_offline, record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 
+T = TypeVar("T")
 Progress = Callable[[int, int, HostRecord], None]
 
 
@@ -51,6 +53,26 @@ def evaluate_scan(
             session.add(scan)
         session.commit()
     return judgements
+
+
+def run_interruptible(work: Coroutine[Any, Any, T], grace: float = 2.0) -> T:
+    """Run the scan's event loop; on Ctrl-C or SIGTERM give open connections `grace` seconds to close, no more.
+
+    asyncio.run would wait for every task to finish cancelling, and one that misses its cancellation
+    (a race in wait_for) would keep an interrupted scan going.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(work)
+    except BaseException:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.wait(pending, timeout=grace))
+        raise
+    finally:
+        loop.close()
 
 
 def run_scan(
@@ -94,7 +116,7 @@ def run_scan(
             progress(done, total, host)
 
     try:
-        gate = asyncio.run(run_plan(plan, on_host, on_hosts_found=on_hosts_found))
+        gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found))
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
         _finish(
             store,

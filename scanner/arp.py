@@ -26,6 +26,7 @@ class ArpFacts:
 
 def attached_segments() -> list[Segment]:
     """Directly connected IPv4 networks (no gateway) of interfaces other than loopback."""
+    import scapy.route  # noqa: F401  (fills conf.route)
     from scapy.config import conf
 
     conf.route.resync()

@@ -7,6 +7,8 @@ from typing import Any, Protocol
 MATCH_LIMIT = 2048
 
 FactBag = dict[str, list[str]]
+# Facts that say the same thing under another probe's name, so one rule covers both.
+ALIASES = {"nmap.banner": "banner.text"}
 
 
 class StoredAttempt(Protocol):
@@ -36,7 +38,8 @@ def facts_from_observations(rows: Iterable[StoredAttempt]) -> FactBag:
         if row.status != "completed" or not row.facts:
             continue
         for name, text in flatten(row.probe, row.facts):
-            values = bag.setdefault(name, [])
-            if text not in values:
-                values.append(text)
+            for key in (name, ALIASES.get(name)):
+                values = bag.setdefault(key, []) if key else None
+                if values is not None and text not in values:
+                    values.append(text)
     return bag
