@@ -106,7 +106,7 @@ CATALOGUE: tuple[Template, ...] = (
         "3.2.0",
         0.35,
         [_https(8443, ["1.0", "1.2"])],
-        ["tls_legacy_protocol_offered"],
+        ["tls_legacy_protocol_offered", "tls_weak_cipher_offered"],
     ),
     Template("water-level-sensor", "Flodia", "WL-2", "2.0.1", 0.35, [_https(443, ["1.2", "1.3"])]),
 )

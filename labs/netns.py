@@ -1,7 +1,7 @@
 """Network namespaces for a lab: a bridge in a lab-owned namespace, one namespace per device, and
 a scanner namespace with no route out, so nothing a lab sends can reach a real network.
 
-Every namespace is named `msl-<lab hash>-<role>` and recorded by the caller before it exists, so
+Every namespace is named `msl-<hash of the lab state folder>-<role>` and recorded by the caller before it exists, so
 `lab down` removes exactly what the lab made, even after a crash half-way through.
 """
 
@@ -36,9 +36,13 @@ class NetnsPlan:
         return [self.bridge, self.scanner, *self.devices.values()]
 
 
-def plan_for(topology: Topology) -> NetnsPlan:
-    tag = hashlib.sha256(topology.name.encode()).hexdigest()[:6]
-    base = f"{PREFIX}{tag}"
+def lab_prefix(state_folder: Path) -> str:
+    """Names unique to one lab of one muniscan home, so labs of the same name in two homes never collide."""
+    return f"{PREFIX}{hashlib.sha256(str(state_folder.resolve()).encode()).hexdigest()[:6]}-"
+
+
+def plan_for(topology: Topology, state_folder: Path) -> NetnsPlan:
+    base = lab_prefix(state_folder).removesuffix("-")
     return NetnsPlan(
         bridge=f"{base}-br",
         scanner=f"{base}-scan",

@@ -167,7 +167,7 @@ def _start_in_namespaces(topology: Topology, state: LabState) -> None:
         raise LabError("namespace labs need root (they create network namespaces with `ip netns`)")
     if shutil.which("ip") is None:
         raise LabError("namespace labs need iproute2 (`ip`)")
-    plan = netns.plan_for(topology)
+    plan = netns.plan_for(topology, state.folder)
     state.scanner_namespace = plan.scanner
 
     def record(namespace: str) -> None:

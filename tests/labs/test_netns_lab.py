@@ -11,6 +11,7 @@ import pytest
 
 from muniscan.labs import netns, runner
 from muniscan.labs.topology import load_topology, topology_path
+from muniscan.paths import lab_state_dir
 
 from .conftest import muniscan, requires_root
 
@@ -34,10 +35,12 @@ print(errno.errorcode.get(code, code), round(time.monotonic() - started, 3))
 """
 
 
-def host_network() -> tuple[list[str], str]:
+def host_network(lab: str) -> tuple[list[str], str]:
+    """This lab's namespaces (other labs may come and go meanwhile) and the root namespace's links."""
+    prefix = netns.lab_prefix(lab_state_dir() / lab)
     namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split("\n")
     links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout
-    return sorted(n.split()[0] for n in namespaces if n.strip()), "\n".join(
+    return sorted(n.split()[0] for n in namespaces if n.startswith(prefix)), "\n".join(
         sorted(line.split(":")[1].strip() for line in links.splitlines())
     )
 
@@ -57,7 +60,8 @@ def in_scanner(state: runner.LabState, *argv: str) -> str:
 
 
 def test_namespace_lab_end_to_end(tmp_path: Path) -> None:
-    before = host_network()
+    before = host_network("nsdemo")
+    assert before[0] == []
     path = lab_file(tmp_path, "nsdemo")
     code, out = muniscan("lab", "up", str(path), "--netns")
     assert code == 0, out
@@ -92,12 +96,12 @@ def test_namespace_lab_end_to_end(tmp_path: Path) -> None:
     finally:
         muniscan("lab", "down", "nsdemo")
     assert not any(runner._is_our_process(p) for p in state.pids)
-    assert host_network() == before
+    assert host_network("nsdemo") == before
     assert muniscan("lab", "down", "nsdemo")[0] == 0
 
 
 def test_a_failed_setup_rolls_back_every_namespace(tmp_path: Path) -> None:
-    before = host_network()
+    before = host_network("nsbroken")
     broken = """  - name: broken-device
     class: hostile
     vendor: Hostilab
@@ -112,4 +116,4 @@ def test_a_failed_setup_rolls_back_every_namespace(tmp_path: Path) -> None:
     assert muniscan("lab", "up", str(path), "--netns")[0] == 2
     assert time.monotonic() - started < 30
     assert runner.read_state("nsbroken") is None
-    assert host_network() == before
+    assert host_network("nsbroken") == before
