@@ -29,11 +29,12 @@ def build_views(session: Session, scan_id: int) -> list[AssetView]:
     scan = session.get(ScanRun, scan_id)
     rows = session.exec(select(Observation).where(Observation.scan_id == scan_id)).all()
     by_service: defaultdict[int, dict[str, Any]] = defaultdict(dict)
+    by_asset: defaultdict[int, dict[str, Any]] = defaultdict(dict)  # host-level facts (data flows, discovery)
     asset_ids: set[int] = set()
     for row in rows:
         asset_ids.add(row.asset_id)
-        if row.service_id is not None:
-            by_service[row.service_id][row.probe] = attempt_from_row(row.probe, row.status, row.reason, row.facts)
+        attempt = attempt_from_row(row.probe, row.status, row.reason, row.facts)
+        (by_service[row.service_id] if row.service_id is not None else by_asset[row.asset_id])[row.probe] = attempt
     services = session.exec(select(Service).where(Service.id.in_(list(by_service)))).all()  # type: ignore[union-attr]
     assets = session.exec(select(Asset).where(Asset.id.in_(list(asset_ids)))).all()  # type: ignore[union-attr]
     address_of = {a.id: a.address for a in assets}
@@ -52,6 +53,7 @@ def build_views(session: Session, scan_id: int) -> list[AssetView]:
             firmware=a.firmware,
             device_class=a.device_class,
             asset_id=a.id,
+            attempts=by_asset[a.id],  # type: ignore[index]
             site=scan.site if scan else a.site,
         )
         for a in sorted(assets, key=lambda a: a.address)

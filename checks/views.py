@@ -4,12 +4,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from muniscan.facts import from_json
+from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts
 from muniscan.scanner.probes import all_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus
 
 
 def _fact_types() -> dict[str, type]:
-    return {p.name: p.facts_type for p in all_probes()}
+    # Data flows are observed by captures, not by a probe, but are judged like any other facts.
+    return {p.name: p.facts_type for p in all_probes()} | {DATAFLOW: DataFlowFacts}
 
 
 def attempt_from_row(probe: str, status: str, reason: str | None, facts: dict[str, Any]) -> Attempt[Any]:

@@ -12,6 +12,7 @@ from muniscan.evaluations import record_evaluations
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.lifecycle import apply
 from muniscan.policies import Policy, policy_hash
+from muniscan.privacy.flowstore import audit_scanned_host
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.store import Store
 from muniscan.store.inventory import HostRecord, mark_offline, record_host
@@ -110,7 +111,8 @@ def run_scan(
             services += len(host.services)
             answered.add(host.address)
             with store.session() as session:  # one transaction per host: an interrupt leaves no half host
-                record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
+                asset = record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
+                audit_scanned_host(session, scan.id, site, asset, host)  # type: ignore[arg-type]
                 session.commit()
         if progress:
             progress(done, total, host)

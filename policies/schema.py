@@ -254,6 +254,27 @@ class RiskException(Strict):
     expires: date
 
 
+# EU and EEA member states (ISO 3166-1 alpha-2): personal data may go there without a transfer mechanism.
+EU_EEA = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT",
+          "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"]  # fmt: skip
+
+
+class Privacy(Strict):
+    """Who may receive personal data from devices (GDPR Art. 28 and 44; ENISA GP-TM-13, GP-OP-12)."""
+
+    # Addresses, networks (CIDR or first-last ranges) and DNS names ("*.city.se") that may receive personal
+    # data. Empty: private and loopback addresses are allowed, public ones are not.
+    allowed_recipients: list[str] = Field(default_factory=list)
+    # Where recipients are: ISO country code -> networks; a recipient in a country not allowed is a finding.
+    recipient_countries: dict[str, list[Network]] = Field(default_factory=dict)
+    allowed_countries: list[str] = Field(default_factory=lambda: list(EU_EEA))
+
+    @field_validator("recipient_countries")
+    @classmethod
+    def _country_networks(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {code.upper(): [_check_network(str(n)) for n in networks] for code, networks in value.items()}
+
+
 class Policy(Strict):
     name: str
     description: str = ""
@@ -269,3 +290,4 @@ class Policy(Strict):
     sla_days: SlaDays = Field(default_factory=SlaDays)
     firmware: list[FirmwareRule] = Field(default_factory=list)
     segmentation: Segmentation = Field(default_factory=Segmentation)
+    privacy: Privacy = Field(default_factory=Privacy)

@@ -56,6 +56,19 @@ def security(
 
 
 @app.command()
+def privacy(
+    ctx: typer.Context,
+    fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = "md",  # type: ignore[assignment]
+    output: OutputOption = None,
+    lang: LangOption = "en",  # type: ignore[assignment]
+) -> None:
+    """For the DPO: data-flow map, personal data by category, clear-text flows, recipients, datasets, DPIA triggers."""
+    from muniscan.reports.privacy import build_privacy_report
+
+    emit(build_privacy_report(state(ctx).store()), str(fmt), str(lang), output)
+
+
+@app.command()
 def procurement(
     ctx: typer.Context,
     device: Annotated[str, typer.Option("--device", help="Address of the tested sample device.")],

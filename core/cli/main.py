@@ -5,6 +5,8 @@ from typing import Annotated
 import typer
 from muniscan import __version__
 from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
+from muniscan.cli import dataset as dataset_cli
+from muniscan.cli import flows as flows_cli
 from muniscan.cli.context import AppState
 from muniscan.labs import cli as lab_cli
 from muniscan.reports import cli as report_cli
@@ -55,6 +57,8 @@ app.command("evaluate")(evaluate.evaluate)
 app.add_typer(compliance.app, name="compliance")
 app.command("diff")(diff.diff)
 app.add_typer(schedule.app, name="schedule")
+app.add_typer(flows_cli.app, name="flows")
+app.add_typer(dataset_cli.app, name="dataset")
 
 
 def run() -> None:

@@ -73,6 +73,7 @@ class PersonalDataDetector:
         self._routes = build_routes(self._recognizers, score_threshold)
         self._routes_by_context: dict[tuple[str, ...], list[tuple[Route, bool]]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], list[RecognizerResult]] = {}
+        self._tokens: dict[tuple[str, str], tuple[str, str]] = {}  # (category, value) -> (masked, keyed hash)
 
     @property
     def key(self) -> bytes:
@@ -129,14 +130,20 @@ class PersonalDataDetector:
     def scan_fields(self, fields: Iterable[PayloadField]) -> list[Detection]:
         """Detections for already-split fields."""
         detections = []
+        tokens = self._tokens
         for field in fields:
             for result in self.analyze_field(field.value, field.context):
                 matched = field.value[result.start:result.end]
                 category = result.entity_type
+                token = tokens.get((category, matched))
+                if token is None:  # masking and hashing depend only on the value: once per value
+                    if len(tokens) >= _CACHE_LIMIT:
+                        tokens.clear()
+                    token = tokens[(category, matched)] = (
+                        mask_value(category, matched), keyed_hash(normalise_for_hash(category, matched), self.key))
                 detections.append(Detection(
                     category=category, field=field.path, score=round(result.score, 4),
-                    start=result.start, end=result.end, masked=mask_value(category, matched),
-                    keyed_hash=keyed_hash(normalise_for_hash(category, matched), self.key),
+                    start=result.start, end=result.end, masked=token[0], keyed_hash=token[1],
                     recognizer=(result.recognition_metadata or {}).get(
                         RecognizerResult.RECOGNIZER_NAME_KEY, "")))
         return detections

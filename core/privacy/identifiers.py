@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import re
 
-from stdnum import imsi as stdnum_imsi
 from stdnum import luhn
 from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.se import orgnr as stdnum_orgnr
@@ -23,6 +22,21 @@ def digits_of(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def luhn_ok(number: str) -> bool:
+    """stdnum's luhn.is_valid, table-driven for ASCII digit strings (the hot path of detection)."""
+    if not number or not _ASCII_DIGITS.issuperset(number):
+        return bool(luhn.is_valid(number))
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = ord(char) - 48
+        total += _DOUBLED[digit] if index & 1 else digit
+    return total % 10 == 0
+
+
 def luhn_check_digit(payload: str) -> str:
     """The Luhn digit that completes `payload` (personnummer, IMEI, card numbers)."""
     return luhn.calc_check_digit(payload)
@@ -34,8 +48,7 @@ def _birth_date_ok(century: int | None, yymmdd: str, separator: str) -> bool:
     if day > 60:
         day -= 60
     # Without a century any one that gives a real date will do: 29 Feb needs a leap year.
-    candidates = [1800 + year2, 1900 + year2, 2000 + year2] if century is None else [
-        century * 100 + year2]
+    candidates = [1800 + year2, 1900 + year2, 2000 + year2] if century is None else [century * 100 + year2]
     for year in candidates:
         try:
             dt.date(year, month, day)
@@ -56,7 +69,7 @@ def is_personnummer(text: str) -> bool:
     century = int(century_text) if century_text else None
     if not _birth_date_ok(century, yymmdd, separator):
         return False
-    return luhn.is_valid(yymmdd + tail)
+    return luhn_ok(yymmdd + tail)
 
 
 def is_samordningsnummer(text: str) -> bool:
@@ -76,19 +89,28 @@ def is_organisationsnummer(text: str) -> bool:
 def is_imei(text: str) -> bool:
     """15-digit IMEI with Luhn check digit (TAC + serial + check)."""
     digits = digits_of(text)
-    return len(digits) == 15 and luhn.is_valid(digits)
+    return len(digits) == 15 and luhn_ok(digits)
 
 
 def is_imsi(text: str) -> bool:
     """14-15 digit IMSI whose MCC/MNC is in the ITU list shipped with python-stdnum."""
     digits = digits_of(text)
-    return len(digits) in (14, 15) and _imsi_prefix_known(digits[:6], len(digits))
+    return len(digits) in (14, 15) and any(digits[:length] in known for length, known in _imsi_country_codes())
 
 
-@functools.lru_cache(maxsize=8192)
-def _imsi_prefix_known(prefix: str, length: int) -> bool:
-    # Validity depends only on MCC+MNC (at most six digits) and length; numdb lookups are slow.
-    return bool(stdnum_imsi.is_valid(prefix + "0" * (length - len(prefix))))
+@functools.cache
+def _imsi_country_codes() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The first-level (MCC) prefixes of stdnum's IMSI table, expanded once into sets.
+
+    stdnum.imsi.is_valid accepts a 14-15 digit number exactly when its leading digits match one
+    of these (the rest always forms a second part); its linear numdb scan is the slow part.
+    """
+    from stdnum import numdb
+
+    by_length: dict[int, set[str]] = {}
+    for length, low, high, _props, _children in numdb.get("imsi").prefixes:
+        by_length.setdefault(length, set()).update(str(n).zfill(length) for n in range(int(low), int(high) + 1))
+    return tuple((length, frozenset(codes)) for length, codes in sorted(by_length.items()))
 
 
 def is_swedish_plate(text: str) -> bool:

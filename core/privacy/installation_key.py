@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -45,4 +44,4 @@ def load_or_create_key(path: Path | None = None) -> bytes:
 
 def keyed_hash(value: str, key: bytes) -> str:
     """HMAC-SHA256 hex: same value, same installation, same token; useless without the key."""
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, value.encode("utf-8"), "sha256").hex()

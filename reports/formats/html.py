@@ -47,7 +47,19 @@ def _security(report: dict[str, Any], t: Messages) -> dict[str, Any]:
     }
 
 
-CONTEXT: dict[str, Callable[[dict[str, Any], Messages], dict[str, Any]]] = {"security": _security}
+def _privacy(report: dict[str, Any], t: Messages) -> dict[str, Any]:
+    from muniscan.reports.privacy_diagram import flow_map
+
+    labels = {k: t(f"privacy.legend.{k}") for k in ("personal", "clear", "encrypted")}
+    labels |= {"devices": t("privacy.label.source"), "recipients": t("privacy.label.destination"),
+               "clients": t("privacy.label.clients")}  # fmt: skip
+    return {"flow_map": Markup(flow_map(report["flows"], labels, t("privacy.section.map")))}
+
+
+CONTEXT: dict[str, Callable[[dict[str, Any], Messages], dict[str, Any]]] = {
+    "security": _security,
+    "privacy": _privacy,
+}
 
 
 def render(report: dict[str, Any], messages: Messages) -> str:

@@ -179,7 +179,17 @@ def procurement(r: dict[str, Any], t: Messages) -> list[str]:
     return out
 
 
-WRITERS: dict[str, Callable[[dict[str, Any], Messages], list[str]]] = {"security": security, "procurement": procurement}
+def privacy(r: dict[str, Any], t: Messages) -> list[str]:
+    from muniscan.reports.privacy_markdown import privacy as write  # its own module; it imports cell and table
+
+    return write(r, t)
+
+
+WRITERS: dict[str, Callable[[dict[str, Any], Messages], list[str]]] = {
+    "security": security,
+    "procurement": procurement,
+    "privacy": privacy,
+}
 
 
 def render(report: dict[str, Any], messages: Messages) -> str:

@@ -3,6 +3,7 @@
 from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
+from muniscan.store.models.privacy import DataFlow, DatasetAudit
 from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanStatus
 from muniscan.store.models.schedule import RunStatus, Schedule, ScheduleRun
 
@@ -10,6 +11,8 @@ __all__ = [
     "Asset",
     "AssetEvent",
     "AssetEventKind",
+    "DataFlow",
+    "DatasetAudit",
     "Evaluation",
     "Finding",
     "FindingEvent",

@@ -1,0 +1,40 @@
+"""A login (password or user name) seen in clear in the device's traffic: anyone on the path can reuse it."""
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.views import AssetView
+from muniscan.policies.schema import Intrusiveness, Policy, Severity
+from muniscan.privacy.flowfacts import DATAFLOW, flow_evidence
+from muniscan.scanner.probes.base import AttemptStatus
+
+METADATA = CheckMeta(
+    id="credentials_cleartext_transit",
+    title="Credentials sent over the network in clear",
+    severity=Severity.HIGH,
+    level=Level.ASSET,
+    requires=(DATAFLOW,),
+    rationale=(
+        "The capture holds a login sent without encryption (telnet, FTP, HTTP Basic, MQTT CONNECT). Whoever "
+        "reads the traffic can log in as the device or its operator. Only the kind of login is recorded here."
+    ),
+    remediation=(
+        "Move the login onto an encrypted channel (SSH, SFTP, HTTPS, MQTT over TLS), change the exposed "
+        "passwords, and prefer per-device certificates or keys over shared passwords."
+    ),
+    enisa=("GP-TM-40",),
+    etsi=("5.5-7",),
+    owasp=("I7",),
+    intrusiveness=Intrusiveness.PASSIVE,
+)
+
+
+def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
+    attempt = asset.attempts.get(DATAFLOW)
+    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+        return not_applicable()
+    if attempt.status is AttemptStatus.ERROR or attempt.facts is None:
+        return unknown(attempt.reason or "the traffic could not be read")
+    exposed = [f for f in attempt.facts.flows if f.credentials and not f.encrypted]
+    if not exposed:
+        return passed(flows=len(attempt.facts.flows))
+    kinds = sorted({kind for f in exposed for kind in f.credentials})
+    return failed(observed_via=attempt.facts.observed_via, kinds=kinds, flows=[flow_evidence(f) for f in exposed])

@@ -1,0 +1,74 @@
+"""`muniscan dataset audit`: is an "anonymised" export anonymous? The WP216 verdict with its reasons, stored."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from muniscan.cli.context import state
+from muniscan.cli.output import console, emit_json, fail, table
+
+app = typer.Typer(help="Datasets claimed to be anonymous: singling out, linkability, inference.", no_args_is_help=True)
+
+
+def _columns(text: str | None) -> list[str] | None:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV, JSON/JSON Lines or Parquet export.")],
+    qi: Annotated[str | None, typer.Option("--qi", help="Quasi-identifier columns, comma-separated.")] = None,
+    sensitive: Annotated[str | None, typer.Option(help="Sensitive columns (for ℓ and t), comma-separated.")] = None,
+    population: Annotated[float | None, typer.Option(help="Population size N (e.g. the municipality's).")] = None,
+    budget: Annotated[float, typer.Option(help="Seconds to spend reversing unsalted hashes.")] = 20.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Audit one file against the three Article 29 WP risks and store the result."""
+    from muniscan.privacy.dataset_audit import audit_dataset
+    from muniscan.privacy.dataset_store import DatasetInputError, check_input, store_audit, summary
+
+    quasi, sensitive_columns = _columns(qi), _columns(sensitive)
+    try:
+        check_input(file, [*(quasi or []), *(sensitive_columns or [])])
+        report = audit_dataset(file, quasi, sensitive_columns, population=population, budget_seconds=budget)
+    except DatasetInputError as exc:
+        fail(str(exc))
+    except (ValueError, KeyError, OSError) as exc:
+        fail(f"{file}: {exc}")
+    with state(ctx).store().session() as session:
+        row = store_audit(session, file, report)
+        session.commit()
+        audit_id = row.id
+    result = {"audit_id": audit_id, **summary(report)}
+    if as_json:
+        emit_json(result)
+        return
+    console.print(f"{file}: {result['records']} records — verdict: {result['verdict'].upper()}")
+    table(
+        "Article 29 WP (WP216) risks",
+        ["risk", "present", "reasons"],
+        [[risk, "YES" if v["present"] else "no", "; ".join(v["reasons"])] for risk, v in result["risks"].items()],
+    )
+    figures = [
+        ["quasi-identifiers", ", ".join(result["quasi_identifiers"]) or "none"],
+        ["k", result["k"]],
+        ["sample uniques", result["sample_uniques"]],
+        ["ℓ (distinct)", ", ".join(f"{a}={v}" for a, v in result["l"].items()) or "-"],
+        ["t-closeness", ", ".join(f"{a}={v}" for a, v in result["t"].items()) or "-"],
+    ]
+    if result["prosecutor_risk"]:
+        figures.append(["prosecutor risk (highest / average)",
+                        "{highest:.3f} / {average:.3f}".format(**result["prosecutor_risk"])])  # fmt: skip
+    if result["population_uniqueness"]:
+        u = result["population_uniqueness"]
+        figures.append(["population uniqueness", f"{u['estimate']:.2%} ({u['model']}, N = {u['population']:.0f})"])
+    for column, r in result["hashes_reversed"].items():
+        figures.append([f"hashes reversed in {column}", f"{r['reversed']} of {r['distinct']} ({r['algorithm']})"])
+    for found in result["direct_identifiers"]:
+        figures.append(
+            [f"direct identifier {found['column']}", f"{found['category']} e.g. {found['masked_examples'][:1]}"]
+        )
+    table("figures", ["measure", "value"], figures)
+    console.print(f"stored as dataset audit #{audit_id}")

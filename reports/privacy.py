@@ -1,0 +1,173 @@
+"""The DPO's privacy report as plain data: data-flow map, personal data by category and device class,
+clear-text flows, recipients, dataset verdicts and DPIA triggers, each with its legal reference."""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from muniscan import __version__
+from muniscan.reports import privacy_legal as legal
+from muniscan.reports.safe import clean
+from muniscan.store import Store
+from muniscan.store.db import display_url
+from muniscan.store.models import Asset, DataFlow, DatasetAudit, Finding
+
+PRIVACY_CHECKS = ("personal_data_cleartext_transit", "credentials_cleartext_transit", "recipient_not_allowed")
+ACTIVE = ("open", "confirmed")
+TRACKING_CATEGORIES = ("MAC_ADDRESS", "SE_LICENCE_PLATE", "IMEI", "IMSI")
+TRACKING_DISTINCT = 50  # distinct identifiers on one flow before it counts as tracking, not an incident
+CAMERA_WORDS = ("camera", "kamera", "cctv")
+COUNTER_WORDS = ("people-counter", "people counter", "footfall", "personräknare", "visitor-counter")
+
+
+def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
+    personal = bool(row.categories)
+    references = (legal.CLEARTEXT if personal and not row.encrypted else []) + (
+        legal.CREDENTIALS if row.credentials and not row.encrypted else []
+    )
+    return {
+        "source": row.source or "",
+        "device": asset.address if asset else row.source,
+        "device_class": (asset.device_class if asset else None) or "unclassified",
+        "destination": row.destination,
+        "server_name": row.server_name,
+        "port": row.port,
+        "transport": row.transport,
+        "protocol": row.protocol,
+        "encrypted": row.encrypted,
+        "observed_via": row.observed_via,
+        "messages": row.messages,
+        "categories": dict(sorted(row.categories.items())),
+        "masked_samples": {k: list(v) for k, v in sorted(row.samples.items())},
+        "distinct_identifiers": {k: len(v) for k, v in sorted(row.hashes.items())},
+        "credentials": list(row.credentials),
+        "first_seen": row.first_seen.isoformat(),
+        "last_seen": row.last_seen.isoformat(),
+        "references": references,
+    }
+
+
+def _by_category(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    devices: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for f in flows:
+        for category, count in f["categories"].items():
+            counts[(category, f["device_class"])] += count
+            devices[(category, f["device_class"])].add(f["device"] or "")
+    return [
+        {"category": category, "device_class": device_class, "count": count,
+         "devices": len(devices[(category, device_class)]), "references": legal.category_references(category)}
+        for (category, device_class), count in sorted(counts.items())
+    ]  # fmt: skip
+
+
+def _recipients(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    grouped: dict[str, dict[str, Any]] = {}
+    for f in flows:
+        if not f["categories"]:
+            continue
+        entry = grouped.setdefault(
+            f["destination"],
+            {"destination": f["destination"], "server_name": f["server_name"], "categories": set(), "devices": set(),
+             "encrypted": True, "references": legal.RECIPIENT},
+        )  # fmt: skip
+        entry["categories"] |= set(f["categories"])
+        entry["devices"].add(f["device"] or "")
+        entry["encrypted"] = entry["encrypted"] and f["encrypted"]
+        entry["server_name"] = entry["server_name"] or f["server_name"]
+    return [
+        {**e, "categories": sorted(e["categories"]), "devices": sorted(e["devices"])}
+        for e in sorted(grouped.values(), key=lambda e: e["destination"])
+    ]
+
+
+def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        report = row.report
+        reversal = report.get("hash_reversal") or {}
+        mac_hashes = any("mac" in column.lower() for column in reversal) or any(
+            "MAC" in str(f.get("category")) for f in report.get("direct_identifiers", [])
+        )
+        anonymity = report.get("anonymity") or {}
+        verdicts = report.get("verdicts", [])
+        out.append({
+            "file": row.path.rsplit("/", 1)[-1],
+            "sha256": row.sha256[:16],
+            "records": row.rows,
+            "verdict": row.verdict,
+            "risks": {v["risk"]: {"present": v["present"], "reasons": v["reasons"]} for v in verdicts},
+            "k": anonymity.get("k"),
+            "hashes_reversed": {c: f"{r['reversed_hashes']}/{r['distinct_hashes']}" for c, r in reversal.items()},
+            "audited_at": row.audited_at.isoformat(),
+            "references": legal.DATASET + (legal.DATASET_MAC if mac_hashes else []),
+        })  # fmt: skip
+    return out
+
+
+def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Art. 35 triggers the store can see; a DPIA may still be needed for reasons it cannot."""
+    triggers = []
+    cameras = sorted(a.address for a in assets if any(w in (a.device_class or "").lower() for w in CAMERA_WORDS))
+    counters = sorted(a.address for a in assets if any(w in (a.device_class or "").lower() for w in COUNTER_WORDS))
+    if cameras:
+        triggers.append({"trigger": "camera", "devices": cameras, "references": legal.DPIA_CAMERA})
+    if counters:
+        triggers.append({"trigger": "people_counter", "devices": counters, "references": legal.DPIA_COUNTER})
+    tracking = sorted({
+        f["device"] or "" for f in flows
+        if any(f["distinct_identifiers"].get(c, 0) >= TRACKING_DISTINCT for c in TRACKING_CATEGORIES)
+    } | {f"dataset:{d['file']}" for d in datasets if d["hashes_reversed"] and d["verdict"] != "anonymous"})  # fmt: skip
+    if tracking:
+        triggers.append({"trigger": "tracking", "devices": tracking, "references": legal.DPIA_TRACKING})
+    return triggers
+
+
+def build_privacy_report(store: Store) -> dict[str, Any]:
+    with store.session() as session:
+        rows = session.exec(select(DataFlow).order_by(col(DataFlow.source), col(DataFlow.destination))).all()
+        assets = session.exec(select(Asset)).all()
+        audits = session.exec(select(DatasetAudit).order_by(col(DatasetAudit.audited_at))).all()
+        findings = session.exec(
+            select(Finding).where(col(Finding.check_id).in_(PRIVACY_CHECKS), col(Finding.status).in_(ACTIVE))
+        ).all()
+    by_id = {a.id: a for a in assets}
+    flows = [_flow(r, by_id.get(r.asset_id)) for r in rows]
+    datasets = _datasets(list(audits))
+    address_of = {a.id: a.address for a in assets}
+    report = {
+        "report": "privacy",
+        "schema_version": "1",
+        "generator": f"muniscan {__version__}",
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store": display_url(store.url),
+        "summary": {
+            "flows": len(flows),
+            "flows_with_personal_data": sum(1 for f in flows if f["categories"]),
+            "cleartext_personal_data": sum(1 for f in flows if f["categories"] and not f["encrypted"]),
+            "cleartext_credentials": sum(1 for f in flows if f["credentials"] and not f["encrypted"]),
+            "recipients": len({f["destination"] for f in flows if f["categories"]}),
+            "datasets": len(datasets),
+            "findings": len(findings),
+        },
+        "flows": flows,
+        "categories": _by_category(flows),
+        "cleartext": [f for f in flows if (f["categories"] or f["credentials"]) and not f["encrypted"]],
+        "recipients": _recipients(flows),
+        "datasets": datasets,
+        "dpia": _dpia(flows, list(assets), datasets),
+        "findings": [
+            {
+                "check_id": f.check_id,
+                "title": f.title,
+                "severity": f.severity,
+                "status": f.status,
+                "address": address_of.get(f.asset_id, ""),
+                "evidence": f.evidence,
+            }
+            for f in sorted(findings, key=lambda f: (f.check_id, address_of.get(f.asset_id, "")))
+        ],
+    }
+    return clean(report)

@@ -1,0 +1,87 @@
+"""The privacy report as Markdown: every value from a device or a file goes through `cell`, never raw."""
+
+from typing import Any
+
+from muniscan.reports.formats.markdown import cell, table
+from muniscan.reports.i18n import Messages
+
+
+def _categories(flow: dict[str, Any]) -> str:
+    return ", ".join(f"{c} ({n})" for c, n in flow["categories"].items())
+
+
+def _endpoint(f: dict[str, Any]) -> str:
+    name = f" ({f['server_name']})" if f["server_name"] else ""
+    return f"{f['destination']}:{f['port']}/{f['transport']}{name}"
+
+
+def _yes(t: Messages, value: bool) -> str:
+    return t("privacy.label.yes") if value else t("privacy.label.no")
+
+
+def privacy(r: dict[str, Any], t: Messages) -> list[str]:
+    s = r["summary"]
+    out = [f"# {t('title.privacy')}", "", cell(t("meta.generated", at=r["generated_at"], generator=r["generator"],
+                                                   store=r["store"])), ""]  # fmt: skip
+    out += [
+        t("privacy.summary", flows=s["flows"], personal=s["flows_with_personal_data"],
+          cleartext=s["cleartext_personal_data"], credentials=s["cleartext_credentials"],
+          recipients=s["recipients"], datasets=s["datasets"]),
+        "", t("privacy.explain.masked"), "", f"## {t('privacy.section.map')}", "",
+    ]  # fmt: skip
+    header = ["privacy.label.source", "privacy.label.destination", "privacy.label.protocol", "privacy.label.encrypted",
+              "privacy.label.categories", "privacy.label.samples", "privacy.label.credentials"]  # fmt: skip
+    out += table(
+        [t(h) for h in header],
+        [
+            [f["device"] or t("privacy.label.clients"),
+             _endpoint(f),
+             f["protocol"], _yes(t, f["encrypted"]), _categories(f),
+             "; ".join(f"{c}: {', '.join(v)}" for c, v in f["masked_samples"].items()), ", ".join(f["credentials"])]
+            for f in r["flows"]
+        ],
+    ) if r["flows"] else [t("privacy.none")]  # fmt: skip
+    out += ["", f"## {t('privacy.section.categories')}", ""]
+    out += table(
+        [t("privacy.label.category"), t("privacy.label.class"), t("privacy.label.count"), t("privacy.label.devices"),
+         t("privacy.label.legal")],
+        [[c["category"], c["device_class"], c["count"], c["devices"], "; ".join(c["references"])]
+         for c in r["categories"]],
+    ) if r["categories"] else [t("privacy.none")]  # fmt: skip
+    out += ["", f"## {t('privacy.section.cleartext')}", ""]
+    out += table(
+        [t("privacy.label.source"), t("privacy.label.destination"), t("privacy.label.categories"),
+         t("privacy.label.credentials"), t("privacy.label.legal")],
+        [[f["device"] or t("privacy.label.clients"), f"{f['destination']}:{f['port']}/{f['protocol']}", _categories(f),
+          ", ".join(f["credentials"]), "; ".join(f["references"])] for f in r["cleartext"]],
+    ) if r["cleartext"] else [t("privacy.none")]  # fmt: skip
+    out += ["", f"## {t('privacy.section.recipients')}", ""]
+    out += table(
+        [t("privacy.label.destination"), t("privacy.label.categories"), t("privacy.label.devices"),
+         t("privacy.label.encrypted"), t("privacy.label.legal")],
+        [[x["destination"] + (f" ({x['server_name']})" if x["server_name"] else ""), ", ".join(x["categories"]),
+          ", ".join(x["devices"]), _yes(t, x["encrypted"]), "; ".join(x["references"])] for x in r["recipients"]],
+    ) if r["recipients"] else [t("privacy.none")]  # fmt: skip
+    out += ["", f"## {t('privacy.section.datasets')}", ""]
+    for d in r["datasets"]:
+        out += [f"### {cell(d['file'])} — {cell(t('privacy.verdict.' + d['verdict']))}", "",
+                f"- {t('label.count')}: {d['records']}; k = {cell(d['k'])}; sha256 {cell(d['sha256'])}"]  # fmt: skip
+        for column, fraction in d["hashes_reversed"].items():
+            out.append(f"- {t('privacy.label.reversed')} ({cell(column)}): {cell(fraction)}")
+        for risk, v in d["risks"].items():
+            state = t("privacy.risk.present") if v["present"] else t("privacy.risk.absent")
+            out.append(f"- **{cell(risk)}**: {cell(state)}. {cell('; '.join(v['reasons']))}")
+        out += [f"- {t('privacy.label.legal')}: {cell('; '.join(d['references']))}", ""]
+    if not r["datasets"]:
+        out += [t("privacy.none"), ""]
+    out += [f"## {t('privacy.section.dpia')}", ""]
+    legal = t("privacy.label.legal")
+    out += [f"- **{cell(t('privacy.dpia.' + d['trigger']))}**: {cell(', '.join(d['devices']))} — "
+            f"{legal}: {cell('; '.join(d['references']))}" for d in r["dpia"]] or [t("privacy.none")]  # fmt: skip
+    out += ["", f"## {t('privacy.section.findings')}", ""]
+    out += table(
+        [t("label.severity"), t("label.check"), t("label.address"), t("label.status")],
+        [[t.term("severity", f["severity"]), t.check(f["check_id"], "title", f["title"]), f["address"],
+          t.term("status", f["status"])] for f in r["findings"]],
+    ) if r["findings"] else [t("privacy.none")]  # fmt: skip
+    return out

@@ -1,0 +1,33 @@
+"""Given stored flows, when the DPO report is written, then map, clear-text flows and legal references appear."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from muniscan.cli.main import app
+
+from .traffic import write_city_pcap
+
+runner = CliRunner()
+
+
+def test_privacy_report_in_every_document_format_and_both_languages(tmp_path: Path, database_url: str) -> None:
+    pcap = write_city_pcap(tmp_path / "city.pcap")
+    assert runner.invoke(app, ["--db", database_url, "flows", "pcap", str(pcap)]).exit_code == 0
+    out = {}
+    for fmt in ("json", "md", "html"):
+        for lang in ("en", "sv"):
+            result = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", fmt, "--lang", lang])
+            assert result.exit_code == 0, result.output
+            out[(fmt, lang)] = result.stdout
+    report = json.loads(out[("json", "en")])
+    assert report["summary"]["cleartext_personal_data"] == 4 and report["summary"]["cleartext_credentials"] == 4
+    parking = next(f for f in report["cleartext"] if f["device"] == "10.20.0.11")
+    assert "GDPR Art. 32(1)(a)" in parking["references"] and "ENISA GP-TM-40" in parking["references"]
+    mac = next(c for c in report["categories"] if c["category"] == "MAC_ADDRESS")
+    assert any("Västerås" in ref for ref in mac["references"])
+    assert all("GDPR Art. 28" in r["references"] for r in report["recipients"])
+    assert "<svg" in out[("html", "en")] and "<script" not in out[("html", "en")]
+    assert "Integritetsrapport" in out[("md", "sv")] and "Karta över dataflöden" in out[("html", "sv")]
+    assert "upload.camvendor.example" in out[("md", "en")]  # the name came from the capture's own TLS SNI

@@ -1,0 +1,81 @@
+"""Given an export claimed to be anonymous, when `muniscan dataset audit` reads it, then the WP216 verdict, stored."""
+
+import csv
+import hashlib
+import json
+import random
+from pathlib import Path
+
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from muniscan.cli.main import app
+from muniscan.store import Store
+from muniscan.store.models import DatasetAudit
+
+runner = CliRunner()
+
+
+def people_counter_export(path: Path, rows: int = 80) -> set[str]:
+    """A Wi-Fi people counter's 'anonymised' export: unsalted SHA-256 of each visitor's MAC, per zone and minute."""
+    rng, macs = random.Random(11), set()
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["visitor_mac_sha256", "zone", "minute"])
+        for _ in range(rows):
+            mac = f"a4:5e:60:00:{rng.randint(0, 1):02x}:{rng.randint(0, 255):02x}"
+            macs.add(mac)
+            writer.writerow([hashlib.sha256(mac.encode()).hexdigest(), f"torget-{rng.randint(1, 2)}",
+                             f"2026-03-02T08:{rng.randint(0, 59):02d}"])  # fmt: skip
+    return macs
+
+
+def test_hashed_mac_export_is_pseudonymised_personal_data(tmp_path: Path, database_url: str) -> None:
+    export = tmp_path / "footfall.csv"
+    macs = people_counter_export(export)
+    result = runner.invoke(
+        app, ["--db", database_url, "dataset", "audit", str(export), "--qi", "zone,minute", "--population", "150000",
+              "--budget", "60", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["verdict"] == "pseudonymised" and out["personal_data"]
+    reversed_ = out["hashes_reversed"]["visitor_mac_sha256"]
+    assert reversed_["algorithm"] == "sha256" and reversed_["reversed"] == reversed_["distinct"] == len(macs)
+    assert out["risks"]["linkability"]["present"] and out["risks"]["singling out"]["present"]
+    assert out["k"] is not None and out["population_uniqueness"]["population"] == 150000
+    store = Store(database_url)
+    with store.session() as session:
+        stored = session.exec(select(DatasetAudit)).one()
+    store.dispose()
+    assert stored.verdict == "pseudonymised" and stored.rows == 80
+    everything = result.stdout + json.dumps(stored.report)
+    assert not any(mac in everything for mac in macs)  # reversed, but never written down
+
+
+def test_human_output_names_the_three_risks(tmp_path: Path, database_url: str) -> None:
+    export = tmp_path / "footfall.csv"
+    people_counter_export(export, rows=20)
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", "30"])
+    assert result.exit_code == 0, result.output
+    assert "PSEUDONYMISED" in result.stdout
+    for risk in ("singling out", "linkability", "inference"):
+        assert risk in result.stdout
+
+
+def test_unknown_column_is_named_with_the_file(tmp_path: Path, database_url: str) -> None:
+    export = tmp_path / "footfall.csv"
+    people_counter_export(export, rows=5)
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--qi", "zone,age"])
+    assert result.exit_code == 2 and "footfall.csv:1" in result.output and "'age'" in result.output
+
+
+def test_bad_rows_are_named_by_line_and_column(tmp_path: Path, database_url: str) -> None:
+    export = tmp_path / "bad.csv"
+    export.write_text("zone,count\na,1\nb,2,3\n")
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export)])
+    assert result.exit_code == 2 and "bad.csv:3:3" in result.output
+    broken = tmp_path / "bad.json"
+    broken.write_text('[{"zone": "a"},\n {"zone": }]')
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(broken)])
+    assert result.exit_code == 2 and "bad.json:2:" in result.output
