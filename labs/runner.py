@@ -196,15 +196,14 @@ def _wait_ready(state: LabState, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     expected = len(state.pids)
     while len(list(run.glob("*.ready"))) < expected:
-        for pid in state.pids:
-            _reap(pid)
-        dead = [p for p in state.pids if not _is_our_process(p)]
+        # Our own children: ask the kernel whether they ended. Their command line is no guide
+        # here, since a child that has not exec'd yet still shows ours.
+        ended = {p: code for p in state.pids if (code := _exit_code(p)) is not None}
         failed = sorted(run.glob("*.failed"))
         if failed:
             raise LabError(f"{failed[0].stem}: {failed[0].read_text().strip()}")
-        if dead:
-            codes = {p: _exit_status(p) for p in dead}
-            raise LabError(f"a lab process exited early {codes}: {_log_tail(run)}")
+        if ended:
+            raise LabError(f"a lab process exited early {ended}: {_log_tail(run)}")
         if time.monotonic() > deadline:
             raise LabError(f"timed out after {timeout:.0f}s (logs: {run})")
         time.sleep(0.05)
@@ -245,11 +244,13 @@ def down(name: str, timeout: float = 10.0) -> bool:
     return bool(live or state.namespaces)
 
 
-def _exit_status(pid: int) -> object:
+def _exit_code(pid: int) -> int | None:
+    """The exit code of a child process that has ended, or None while it runs."""
     try:
-        return os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError as exc:
-        return str(exc)
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None if _is_our_process(pid) else -1
+    return os.waitstatus_to_exitcode(status) if done else None
 
 
 def _reap(pid: int) -> None:
