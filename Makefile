@@ -25,6 +25,7 @@ demo: install
 	$(BIN)/muniscan scan --lab demo && \
 	$(BIN)/muniscan findings --status open && \
 	$(BIN)/muniscan report security --format md --output $(DEMO_HOME)/security-report.md && \
+	$(BIN)/muniscan report security --format html --output $(DEMO_HOME)/security-report.html && \
 	$(BIN)/muniscan report security --format json --output $(DEMO_HOME)/security-report.json
 
 lint: install
