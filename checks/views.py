@@ -1,9 +1,13 @@
 """The read-only view of stored facts that a check judges."""
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from muniscan.checks.model import CheckResult, not_applicable, unknown
 from muniscan.facts import from_json
+from muniscan.policies.schema import Policy
 from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts
 from muniscan.scanner.probes import all_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus
@@ -55,3 +59,28 @@ class AssetView:
     asset_id: int | None = None
     attempts: dict[str, Attempt[Any]] = field(default_factory=dict)
     site: str | None = None  # the scan's vantage point (`--site`), for segmentation checks
+
+
+FactsJudge = Callable[["ServiceView", Any, Policy], CheckResult]
+ServiceJudge = Callable[["ServiceView", Policy], CheckResult]
+
+
+def judged_on(probe: str) -> Callable[[FactsJudge], ServiceJudge]:
+    """Make `evaluate(service, facts, policy)` a service check on one probe's completed facts.
+
+    No attempt means the check does not apply; a failed attempt means unknown, never a pass.
+    """
+
+    def wrap(judge: FactsJudge) -> ServiceJudge:
+        @functools.wraps(judge)
+        def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
+            attempt = service.attempt(probe)
+            if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
+                return not_applicable()
+            if attempt.status is AttemptStatus.ERROR:
+                return unknown(attempt.reason or f"the {probe} probe did not complete")
+            return judge(service, attempt.facts, policy)
+
+        return evaluate
+
+    return wrap

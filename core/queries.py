@@ -4,9 +4,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session, col, select
+
 from muniscan.checks.registry import load_checks
 from muniscan.store.models import Asset, AssetEvent, Finding, ScanRun, ScanStatus, Service
-from sqlmodel import Session, col, select
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """BACnet/IP has no authentication: a controller that answers a stranger can be read, and commanded, by anyone."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="bacnet_unauthenticated_access",
@@ -27,13 +28,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("bacnet")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "bacnet probe failed")
-    facts = attempt.facts
+@judged_on("bacnet")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     readable = [p.name for p in facts.readable]
     if not readable and not facts.answered_who_is:
         return passed(refused=[f"{p.name}: {p.error}" for p in facts.properties][:5])

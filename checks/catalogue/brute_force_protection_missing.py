@@ -1,9 +1,10 @@
 """A login accepts wrong password after wrong password at full speed: nothing stops password guessing."""
 
+from typing import Any
+
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="brute_force_protection_missing",
@@ -26,13 +27,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("brute_force")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "brute_force probe failed")
-    facts = attempt.facts
+@judged_on("brute_force")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.login_found:
         return not_applicable()
     if facts.protected:

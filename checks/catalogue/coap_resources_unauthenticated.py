@@ -1,9 +1,10 @@
 """CoAP resources that answer plain, unauthenticated GETs give sensor data and control points to anyone."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 PATHS_IN_EVIDENCE = 5
 
@@ -27,13 +28,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("coap")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "coap probe failed")
-    facts = attempt.facts
+@judged_on("coap")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     readable = facts.readable
     if readable:
         return failed(

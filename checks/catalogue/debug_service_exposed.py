@@ -1,9 +1,10 @@
 """A debug bridge reachable over the network is a maintenance back door into the device."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="debug_service_exposed",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("adb")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "adb probe failed")
-    facts = attempt.facts
+@judged_on("adb")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.connected:
         return failed(port=service.port, authentication="none", model=facts.product_model)
     if facts.auth_required:

@@ -1,9 +1,10 @@
 """A login with a vendor's published default password works: anyone with the manual can take the device over."""
 
+from typing import Any
+
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="default_credentials_accepted",
@@ -26,13 +27,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("default_credentials")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "default_credentials probe failed")
-    facts = attempt.facts
+@judged_on("default_credentials")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.accepted_account:
         return failed(
             key=facts.service,

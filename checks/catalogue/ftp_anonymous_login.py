@@ -1,9 +1,10 @@
 """An FTP server lets anyone log in as "anonymous": its files (logs, configs, firmware) are open to all."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="ftp_anonymous_login",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("ftp")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "ftp probe failed")
-    facts = attempt.facts
+@judged_on("ftp")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.anonymous_accepted:
         return failed(port=service.port, reply=facts.anonymous_reply)
     return passed(reply=facts.anonymous_reply)

@@ -1,9 +1,10 @@
 """A device's administration pages answer without asking who is there."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="http_admin_unauthenticated",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("http")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "http probe failed")
-    facts = attempt.facts
+@judged_on("http")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     open_pages = [p.path for p in facts.pages if p.admin_content]
     if open_pages:
         return failed(port=service.port, pages=open_pages, title=facts.title, confidence_note="status 200, no login")

@@ -1,9 +1,10 @@
 """A device's web administration is served over plain HTTP without a redirect to HTTPS."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="http_admin_without_tls",
@@ -25,13 +26,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("http")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "http probe failed")
-    facts = attempt.facts
+@judged_on("http")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.tls:
         return not_applicable()
     if facts.redirect_to_https:

@@ -1,9 +1,10 @@
 """Credentials would cross the network in clear: HTTP Basic over plain HTTP, or a login form posted over HTTP."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="http_basic_auth_cleartext",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("http")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "http probe failed")
-    facts = attempt.facts
+@judged_on("http")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.auth_scheme == "basic" and not facts.tls:
         return failed(port=service.port, auth_scheme="basic", realm=facts.auth_realm, tls=False)
     if facts.form_posts_plaintext:

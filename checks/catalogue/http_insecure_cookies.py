@@ -1,9 +1,10 @@
 """The web interface sets cookies without Secure (over HTTPS), HttpOnly or SameSite."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 from muniscan.scanner.probes.http import CookieFacts
 
 METADATA = CheckMeta(
@@ -30,13 +31,8 @@ def missing_flags(cookie: CookieFacts, tls: bool) -> list[str]:
     return missing
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("http")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "http probe failed")
-    facts = attempt.facts
+@judged_on("http")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.cookies:
         return not_applicable()
     problems = {c.name: missing_flags(c, facts.tls) for c in facts.cookies}

@@ -1,9 +1,10 @@
 """The web interface lacks the response headers that make browsers enforce HTTPS and block framing and sniffing."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="http_missing_security_headers",
@@ -38,13 +39,8 @@ def required_missing(present: set[str], tls: bool) -> list[str]:
     return missing
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("http")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "http probe failed")
-    facts = attempt.facts
+@judged_on("http")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.redirect_to_https and not facts.tls:
         return not_applicable()  # it only redirects: the HTTPS side is judged on its own port
     missing = required_missing(set(facts.security_headers), facts.tls)

@@ -1,9 +1,10 @@
 """A device that answers mDNS queries from off its link tells anyone its services, host name and model."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 # TXT keys that name the product or its software version: what an attacker needs to pick an exploit.
 REVEALING_KEYS = frozenset(
@@ -31,13 +32,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("mdns")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "mdns probe failed")
-    facts = attempt.facts
+@judged_on("mdns")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.service_types and not facts.services:
         return passed(reason="the device answered but listed no services")
     revealing = sorted({e for s in facts.services for e in s.txt if e.partition("=")[0].lower() in REVEALING_KEYS})

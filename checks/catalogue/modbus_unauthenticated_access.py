@@ -1,9 +1,10 @@
 """Modbus/TCP has no authentication: a device that answers any client can be read, and written, by anyone."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="modbus_unauthenticated_access",
@@ -25,13 +26,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("modbus")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "modbus probe failed")
-    facts = attempt.facts
+@judged_on("modbus")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.answered:
         return passed(reason="the device closed the connection without answering")
     identity = " ".join(p for p in (facts.vendor_name, facts.product_code, facts.revision) if p)

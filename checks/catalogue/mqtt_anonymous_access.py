@@ -1,17 +1,16 @@
 """An MQTT broker that accepts clients without credentials lets anyone read and publish."""
 
+from typing import Any
+
 from muniscan.checks.model import (
     CheckMeta,
     CheckResult,
     Level,
     failed,
-    not_applicable,
     passed,
-    unknown,
 )
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="mqtt_anonymous_access",
@@ -30,13 +29,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("mqtt")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "mqtt probe failed")
-    facts = attempt.facts
+@judged_on("mqtt")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.anonymous_accepted:
         return failed(port=service.port, connack=facts.return_code, tls=facts.tls)
     return passed(connack=facts.return_code, reason=facts.return_text)

@@ -1,9 +1,10 @@
 """MQTT without TLS carries telemetry, and any login, in clear across the network."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="mqtt_plaintext_transport",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("mqtt")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "mqtt probe failed")
-    facts = attempt.facts
+@judged_on("mqtt")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.tls:
         return passed(port=service.port, tls=True)
     # A broker that refuses anonymous clients still receives their passwords in clear.

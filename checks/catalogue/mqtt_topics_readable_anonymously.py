@@ -1,9 +1,10 @@
 """Anyone can read the broker's messages: a subscription to '#' without credentials received traffic."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 TOPICS_IN_EVIDENCE = 5
 
@@ -27,13 +28,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("mqtt_subscribe")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "mqtt_subscribe probe failed")
-    facts = attempt.facts
+@judged_on("mqtt_subscribe")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.enabled:
         return unknown("the policy turned the subscription off (probes.mqtt_subscribe_seconds is 0)")
     if not facts.anonymous_accepted:

@@ -1,9 +1,10 @@
 """A camera that describes its stream to anyone lets anyone watch it."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="rtsp_stream_without_auth",
@@ -25,13 +26,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("rtsp")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "rtsp probe failed")
-    facts = attempt.facts
+@judged_on("rtsp")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.open_path is not None:
         return failed(port=service.port, path=facts.open_path, server=facts.server)
     if facts.auth_schemes:

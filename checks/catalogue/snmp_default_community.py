@@ -1,9 +1,10 @@
 """An SNMP agent that answers a well-known community string hands its configuration to anyone."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="snmp_default_community",
@@ -25,13 +26,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("snmp")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "snmp probe failed")
-    facts = attempt.facts
+@judged_on("snmp")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.accepted:
         return failed(
             port=service.port,

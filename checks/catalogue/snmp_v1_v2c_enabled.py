@@ -1,9 +1,10 @@
 """SNMP v1 and v2c send community strings and data in clear; only v3 authenticates and encrypts."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 CLEARTEXT_VERSIONS = ("v1", "v2c")
 
@@ -24,13 +25,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("snmp")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "snmp probe failed")
-    facts = attempt.facts
+@judged_on("snmp")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     cleartext = [v for v in facts.answered_versions if v in CLEARTEXT_VERSIONS]
     if cleartext:
         return failed(port=service.port, versions=cleartext)

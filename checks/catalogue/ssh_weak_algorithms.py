@@ -1,9 +1,10 @@
 """An SSH server offers key exchange, host key, cipher or MAC algorithms that are broken or deprecated."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 from muniscan.scanner.probes.ssh import weak_algorithms
 
 METADATA = CheckMeta(
@@ -26,13 +27,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("ssh")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "ssh probe failed")
-    facts = attempt.facts
+@judged_on("ssh")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     weak = weak_algorithms(facts)
     if facts.host_key_type == "ssh-rsa" and facts.host_key_bits and facts.host_key_bits < 2048:
         weak.setdefault("host_key", []).append(f"RSA host key of {facts.host_key_bits} bits")

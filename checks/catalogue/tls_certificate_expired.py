@@ -1,11 +1,11 @@
 """The certificate a TLS service presents is past its end date (or not valid yet)."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="tls_certificate_expired",
@@ -25,15 +25,11 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("tls")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "tls probe failed")
-    certificate = attempt.facts.certificate
+@judged_on("tls")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+    certificate = facts.certificate
     if certificate is None:
-        return unknown(attempt.facts.certificate_error) if attempt.facts.certificate_error else not_applicable()
+        return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()
     now = datetime.now(UTC)
     not_before = datetime.fromisoformat(certificate.not_before)
     not_after = datetime.fromisoformat(certificate.not_after)

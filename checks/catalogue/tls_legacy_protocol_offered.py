@@ -1,5 +1,7 @@
 """A service still accepts TLS versions below the policy's minimum (by default 1.2)."""
 
+from typing import Any
+
 from muniscan.checks.model import (
     CheckMeta,
     CheckResult,
@@ -7,12 +9,10 @@ from muniscan.checks.model import (
     failed,
     not_applicable,
     passed,
-    unknown,
 )
 from muniscan.checks.tailoring import effective_requirements
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="tls_legacy_protocol_offered",
@@ -35,18 +35,14 @@ def _version(label: str) -> tuple[int, ...]:
     return tuple(int(part) for part in label.split("."))
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("tls")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "tls probe failed")
-    accepted = attempt.facts.versions_accepted
-    if not accepted and not attempt.facts.sslv3_accepted:
+@judged_on("tls")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+    accepted = facts.versions_accepted
+    if not accepted and not facts.sslv3_accepted:
         return not_applicable()
     required = effective_requirements(policy, service.device_class).min_tls_version
     legacy = [v for v in accepted if _version(v) < _version(required)]
-    if attempt.facts.sslv3_accepted:
+    if facts.sslv3_accepted:
         legacy.insert(0, "SSLv3")
     if legacy:
         return failed(port=service.port, legacy_versions=legacy, minimum=required)

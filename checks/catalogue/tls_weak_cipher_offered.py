@@ -1,9 +1,10 @@
 """A TLS service accepts cipher suites graded weak or insecure (grades are defined in scanner/probes/tls_hello.py)."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="tls_weak_cipher_offered",
@@ -30,13 +31,8 @@ def _version(label: str) -> tuple[int, ...]:
     return tuple(int(part) for part in label.split("."))
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("tls")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "tls probe failed")
-    facts = attempt.facts
+@judged_on("tls")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.versions_accepted:
         return not_applicable()
     minimum = _version(policy.requirements.min_tls_version)

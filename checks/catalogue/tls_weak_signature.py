@@ -1,9 +1,10 @@
 """A certificate the TLS service presents is signed with SHA-1 or MD5, whose collisions are practical."""
 
+from typing import Any
+
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import ServiceView
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="tls_weak_signature",
@@ -24,13 +25,8 @@ METADATA = CheckMeta(
 WEAK_HASHES = frozenset({"md2", "md4", "md5", "sha1"})
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("tls")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "tls probe failed")
-    facts = attempt.facts
+@judged_on("tls")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if facts.certificate is None:
         return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()
     # The root's own signature does not matter (it is trusted by being installed); the others do.

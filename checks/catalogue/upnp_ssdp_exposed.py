@@ -1,9 +1,10 @@
 """A device answering SSDP advertises itself and its maker, model and serial to anyone who asks."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, unknown
-from muniscan.checks.views import ServiceView
+from typing import Any
+
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed
+from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.base import AttemptStatus
 
 METADATA = CheckMeta(
     id="upnp_ssdp_exposed",
@@ -22,13 +23,8 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-    attempt = service.attempt("upnp")
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR:
-        return unknown(attempt.reason or "upnp probe failed")
-    facts = attempt.facts
+@judged_on("upnp")
+def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     disclosed = [name for name in ("manufacturer", "model_name", "serial") if getattr(facts, name)]
     return failed(
         port=service.port,

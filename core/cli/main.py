@@ -3,6 +3,7 @@
 from typing import Annotated
 
 import typer
+
 from muniscan import __version__
 from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
 from muniscan.cli import dataset as dataset_cli
