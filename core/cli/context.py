@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import typer
+
 from muniscan.cli.output import fail
 from muniscan.store import Store, StoreError, resolve_url
 

@@ -1,6 +1,7 @@
 """`muniscan db`: where the store is, and bringing its schema up to date."""
 
 import typer
+
 from muniscan.cli.context import state
 from muniscan.cli.output import console
 from muniscan.store.db import display_url

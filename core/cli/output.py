@@ -5,10 +5,11 @@ import sys
 from typing import Any, NoReturn
 
 import typer
-from muniscan.text import terminal_safe
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from muniscan.text import terminal_safe
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)

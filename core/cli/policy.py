@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 import yaml
+
 from muniscan.cli.output import console, fail
 from muniscan.policies import PolicyError, load_policy, load_profile, policy_hash
 

@@ -11,10 +11,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from muniscan.paths import default_database_path
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
+
+from muniscan.paths import default_database_path
 
 URL_ENV = "MUNISCAN_DATABASE_URL"
 

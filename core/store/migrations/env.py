@@ -1,9 +1,10 @@
 """Alembic environment: runs on the connection the store hands over, or on the URL."""
 
-import muniscan.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
+
+import muniscan.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,8 +4,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from muniscan.store.models.common import json_column, utcnow
 from sqlmodel import Field, SQLModel
+
+from muniscan.store.models.common import json_column, utcnow
 
 
 class ScanStatus(StrEnum):
