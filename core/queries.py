@@ -162,9 +162,9 @@ def asset_events(session: Session, since: datetime | None = None, site: str | No
 
 
 def latest_scan(session: Session) -> ScanRun | None:
-    return session.exec(
-        select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id).desc())
-    ).first()
+    """The newest completed network scan; data-flow audits (which record their `source`) are not scans of devices."""
+    completed = select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id).desc())
+    return next((scan for scan in session.exec(completed) if "source" not in scan.counts), None)
 
 
 @dataclass(frozen=True)
