@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_HOME ?= $(CURDIR)/var/demo
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install system-packages demo test lint clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,13 @@ demo: install
 	$(BIN)/muniscan report security --format html --output $(DEMO_HOME)/security-report.html && \
 	$(BIN)/muniscan report security --format json --output $(DEMO_HOME)/security-report.json
 
+system-packages:
+	@bash scripts/install-system-packages.sh
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+test: install system-packages lint
 	$(BIN)/python -m pytest
 
 clean:
