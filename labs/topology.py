@@ -269,8 +269,10 @@ def builtin_vendors() -> dict[str, str]:
 
 
 def builtin_names() -> list[str]:
+    """Built-in labs. A lab name has no dot: `<lab>.<what>.yaml` beside a lab is a companion file, not a lab."""
     folder = resources.files("muniscan.labs") / "topologies"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    stems = (p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(s for s in stems if "." not in s)
 
 
 def topology_path(name_or_path: str) -> Path:
@@ -278,7 +280,7 @@ def topology_path(name_or_path: str) -> Path:
     if candidate.suffix in {".yaml", ".yml"}:
         return candidate
     path = Path(str(resources.files("muniscan.labs") / "topologies" / f"{name_or_path}.yaml"))
-    if not path.is_file():
+    if "." in name_or_path or not path.is_file():
         raise YamlFileError(f"no built-in lab '{name_or_path}' (known: {', '.join(builtin_names())})")
     return path
 

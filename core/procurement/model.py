@@ -1,12 +1,14 @@
 """The two files a procurement test reads: the buyer's requirements and the vendor's declaration."""
 
 from datetime import date
+from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from muniscan.checks.registry import load_checks
 from muniscan.yamlfile import load_model
 
 
@@ -49,12 +51,25 @@ class DeclarationRule(Strict):
         return self
 
 
+def known_check(check_id: str) -> str:
+    """A check ID the scanner has (built in or installed); a typo is named with its nearest match."""
+    known = sorted(c.id for c in load_checks())
+    if check_id not in known:
+        near = get_close_matches(check_id, known, n=1, cutoff=0.5)
+        hint = f" (did you mean '{near[0]}'?)" if near else f" (known: {', '.join(known)})"
+        raise ValueError(f"unknown check '{check_id}'{hint}")
+    return check_id
+
+
+CheckId = Annotated[str, AfterValidator(known_check)]
+
+
 class ProcurementRequirement(Strict):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,30}$")
     title: str = Field(min_length=8)
     level: Literal["mandatory", "recommended"] = "mandatory"
     references: References = Field(default_factory=References)
-    checks: list[str] = Field(default_factory=list, description="checks that must not fail on the device")
+    checks: list[CheckId] = Field(default_factory=list, description="checks that must not fail on the device")
     declaration: list[DeclarationRule] = Field(default_factory=list)
     condition: str = Field(default="", description="a contract term the verdict depends on; makes a pass conditional")
 

@@ -23,14 +23,14 @@ def requirement(**fields: object) -> ProcurementRequirement:
 CASES = [
     ({"checks": ["telnet_management_plaintext"]}, {"telnet_management_plaintext": [{"verdict": "fail"}]}, "fail"),
     ({"checks": ["telnet_management_plaintext"]}, {"telnet_management_plaintext": [{"verdict": "pass"}]}, "pass"),
-    ({"checks": ["brute_force"]}, {}, "not_assessed"),
+    ({"checks": ["brute_force_protection_missing"]}, {}, "not_assessed"),
     ({"declaration": [{"field": "sbom.provided", "equals": True}]}, {}, "pass"),
     ({"declaration": [{"field": "support.period_years", "at_least": 5}]}, {}, "fail"),
     ({"declaration": [{"field": "data_processing.locations", "subset_of": ["SE", "EU", "EEA"]}]}, {}, "fail"),
     ({"declaration": [{"field": "vulnerability_disclosure.contact", "present": True}]}, {}, "conditional"),
     ({"declaration": [{"field": "sbom.provided", "equals": True}], "condition": "in the contract"}, {}, "conditional"),
     (
-        {"checks": ["brute_force"], "declaration": [{"field": "sbom.provided", "equals": True}]},
+        {"checks": ["brute_force_protection_missing"], "declaration": [{"field": "sbom.provided", "equals": True}]},
         {},
         "conditional",
     ),
@@ -68,7 +68,8 @@ def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
     bad.write_text(
         "name: x\nversion: '1'\nrequirements:\n  - id: SEC-01\n    title: A requirement title\n"
         "    declaration:\n      - {field: sbom.provided, equals: true, at_least: 3}\n"
-        "  - id: SEC-02\n    title: Another title here\n    levle: mandatory\n    checks: [x]\n",
+        "  - id: SEC-02\n    title: Another title here\n    levle: mandatory\n"
+        "    checks: [telnet_management_plaintext]\n",
         encoding="utf-8",
     )
     with pytest.raises(YamlFileError) as caught:
@@ -81,3 +82,31 @@ def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
                            "declared_on: 2025-01-01\nsupport:\n  period_years: many\n", encoding="utf-8")  # fmt: skip
     with pytest.raises(YamlFileError, match=r"declaration.yaml:8: field 'support.period_years'"):
         load_declaration(declaration)
+
+
+def test_a_check_id_the_scanner_does_not_have_is_an_error_naming_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "requirements.yaml"
+    bad.write_text(
+        "name: x\nversion: '1'\nrequirements:\n  - id: SEC-01\n    title: A requirement title\n"
+        "    checks:\n      - telnet_management_plaintext\n      - default_credentials\n"
+        "  - id: SEC-02\n    title: Another title here\n    checks: [no_such_check_anywhere]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(YamlFileError) as caught:
+        load_requirements(bad)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == (
+        f"{bad}:8: field 'requirements.0.checks.1': unknown check 'default_credentials' "
+        "(did you mean 'default_credentials_accepted'?)"
+    )
+    assert lines[1].startswith(f"{bad}:11: field 'requirements.1.checks.0': unknown check 'no_such_check_anywhere'")
+    assert len(lines) == 2
+
+
+def test_the_template_names_only_checks_the_scanner_has() -> None:
+    from muniscan.checks.registry import load_checks
+
+    known = {c.id for c in load_checks()}
+    named = {c for r in load_requirements(TEMPLATES / "requirements-template.yaml").requirements for c in r.checks}
+    assert named <= known
+    assert {"default_credentials_accepted", "brute_force_protection_missing"} <= named
