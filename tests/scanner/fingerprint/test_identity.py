@@ -52,3 +52,49 @@ def test_hostile_long_banners_are_cut_before_matching() -> None:
     bag = facts_from_observations([_row("banner", {"text": "Lumenvik " + "A" * 100_000})])
     assert len(bag["banner.text"][0]) <= 2048
     assert identify(bag, load_rules()).vendor is None
+
+
+def test_bacnet_properties_and_mdns_txt_become_facts_of_their_own_name() -> None:
+    bacnet = {
+        "answered_who_is": True,
+        "device_instance": 2160,
+        "properties": [
+            {"name": "vendorName", "readable": True, "value": "Ventura", "error": ""},
+            {"name": "modelName", "readable": True, "value": "VX-AHU 40", "error": ""},
+            {"name": "firmwareRevision", "readable": True, "value": "4.2.1", "error": ""},
+            {"name": "location", "readable": False, "value": "", "error": "no answer"},
+        ],
+    }
+    mdns = {
+        "service_types": ["_http._tcp"],
+        "services": [{"service_type": "_http._tcp", "txt": ["model=LD-55", "fw=3.2.1", "path=/", "flag"]}],
+    }
+    bag = facts_from_observations([_row("bacnet", bacnet), _row("mdns", mdns)])
+    assert bag["bacnet.vendor_name"] == ["Ventura"] and "bacnet.location" not in bag
+    assert bag["mdns.txt.model"] == ["LD-55"] and bag["mdns.txt.fw"] == ["3.2.1"]
+    ahu = identify(facts_from_observations([_row("bacnet", bacnet)]), load_rules())
+    assert (ahu.value("vendor"), ahu.value("model"), ahu.value("firmware")) == ("Ventura", "VX-AHU 40", "4.2.1")
+    assert ahu.value("device_class") == "building-management"
+
+
+def test_a_spelled_out_model_and_its_product_token_are_one_model() -> None:
+    bag = facts_from_observations([_row("http", {"server": "Tryggly-CareHub-2", "title": "Tryggly CareHub 2"})])
+    identity = identify(bag, load_rules())
+    assert identity.value("model") == "CareHub 2"  # the Server header's token cannot carry the space
+    assert "model" not in identity.conflicts
+    assert identity.value("device_class") == "care-alarm-gateway"  # from the product line, once it is known
+
+
+def test_a_product_line_class_is_no_surer_than_the_product() -> None:
+    bag = facts_from_observations(
+        [_row("modbus", {"answered": True, "vendor_name": "Varmeverk", "model_name": "DHM-2"})]
+    )
+    identity = identify(bag, load_rules())
+    assert identity.value("device_class") == "district-heating-meter"  # a Modbus answer alone is no PLC
+    assert identity.device_class.confidence < identity.model.confidence
+    assert (
+        identify(
+            facts_from_observations([_row("modbus", {"answered": True, "model_name": "DHM-2"})]), load_rules()
+        ).device_class
+        is None
+    )
