@@ -18,6 +18,9 @@ from muniscan.store.inventory import HostRecord, ServiceRecord
 
 # Probes whose facts decide what the service is, so they run before the rest.
 FIRST_PROBES = ("banner", "tls")
+# Runs after everything else on a service: its wrong logins may lock the device for a while,
+# which would leave the other probes (a default password among them) with nothing to learn.
+LAST_PROBES = ("brute_force",)
 # Reasons worth another try (the device may have been busy); a protocol error will not change.
 RETRIED_REASONS = ("timeout", "connectivity")
 
@@ -68,7 +71,8 @@ async def probe_service(
     tls = _tls_accepted(attempts)
     name = identify_service(found.port, found.banner, tls)
     target = replace(target, tls=tls, name=name)
-    attempts += [await attempt_with_retries(p, gate, target, policy) for p in probes if p.name not in FIRST_PROBES]
+    later = sorted((p for p in probes if p.name not in FIRST_PROBES), key=lambda p: p.name in LAST_PROBES)
+    attempts += [await attempt_with_retries(p, gate, target, policy) for p in later]
     kept = [a for a in attempts if a.status is not AttemptStatus.NOT_APPLICABLE] + list(known or [])
     return ServiceRecord(found.port, name, tls, found.banner, kept)
 
