@@ -12,8 +12,9 @@ from bacpypes3.pdu import Address, IPv4Address
 
 from muniscan.scanner.probes.bacnet import PROBE, frame, unframe
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from tests.lab_device import running
 
-from .conftest import run_probe, running
+from .conftest import run_probe
 
 # Each run takes its own four addresses in 127.77.15.0/24, so runs side by side rarely collide.
 _BASE = random.Random().randrange(60) * 4 + 8

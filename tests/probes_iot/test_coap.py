@@ -8,8 +8,9 @@ import pytest
 
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.coap import PROBE
+from tests.lab_device import running
 
-from .conftest import lab_address, run_probe, running
+from .conftest import lab_address, run_probe
 
 ADDRESS = lab_address(2)
 TARGET = ServiceTarget(ADDRESS, 5683, transport="udp", name="coap")

@@ -11,8 +11,9 @@ import pytest
 
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.mdns import PROBE, mask_identifiers, mask_txt
+from tests.lab_device import running
 
-from .conftest import run_probe, running
+from .conftest import run_probe
 
 # Each run takes its own three addresses in 127.77.15.0/24, so runs side by side rarely collide.
 _BASE = random.Random().randrange(60) * 4 + 9

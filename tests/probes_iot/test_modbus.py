@@ -8,8 +8,9 @@ from pymodbus.client import AsyncModbusTcpClient
 
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.modbus import PROBE
+from tests.lab_device import running
 
-from .conftest import lab_address, run_probe, running
+from .conftest import lab_address, run_probe
 
 ADDRESS = lab_address(5)
 TARGET = ServiceTarget(ADDRESS, 502, name="modbus")

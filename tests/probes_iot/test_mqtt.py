@@ -12,8 +12,9 @@ from muniscan.privacy.identifiers import is_personnummer
 from muniscan.scanner.probes import mqtt as mqtt_probe
 from muniscan.scanner.probes import mqtt_subscribe
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from tests.lab_device import running
 
-from .conftest import lab_address, lab_policy, run_probe, running
+from .conftest import lab_address, lab_policy, run_probe
 
 ADDRESS = lab_address(1)
 PUBLISH = [

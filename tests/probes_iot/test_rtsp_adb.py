@@ -10,8 +10,9 @@ import pytest
 
 from muniscan.scanner.probes import adb, rtsp
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from tests.lab_device import running
 
-from .conftest import lab_address, run_probe, running
+from .conftest import lab_address, run_probe
 
 CAMERA, DEBUG = lab_address(6), lab_address(7)
 CAMERA_MODEL = {"vendor": "Kameravakt", "model": "KV-4", "firmware": "5.1"}

@@ -16,8 +16,9 @@ from pysnmp.hlapi.v3arch.asyncio import (
 
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.snmp import PROBE
+from tests.lab_device import running
 
-from .conftest import lab_address, lab_policy, run_probe, running
+from .conftest import lab_address, lab_policy, run_probe
 
 ADDRESS = lab_address(0)
 V3_USERS = {"ops": {"auth_key": "Ops-auth-2024!", "priv_key": "Ops-priv-2024!"}}

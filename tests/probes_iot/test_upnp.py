@@ -8,8 +8,9 @@ import pytest
 
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from muniscan.scanner.probes.upnp import PROBE, m_search
+from tests.lab_device import running
 
-from .conftest import lab_address, run_probe, running
+from .conftest import lab_address, run_probe
 
 ADDRESS = lab_address(8)
 TARGET = ServiceTarget(ADDRESS, 1900, transport="udp", name="ssdp")

@@ -10,8 +10,9 @@ import pytest
 from muniscan.facts import to_json
 from muniscan.scanner.probes import brute_force, default_credentials
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from tests.lab_device import running
 
-from .conftest import lab_address, lab_policy, run_probe, running
+from .conftest import lab_address, lab_policy, run_probe
 
 ADDRESS = lab_address()
 CASES = [

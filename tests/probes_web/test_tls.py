@@ -7,8 +7,9 @@ import pytest
 
 from muniscan.scanner.probes import tls
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from tests.lab_device import running
 
-from .conftest import lab_address, run_probe, running
+from .conftest import lab_address, run_probe
 
 ADDRESS = lab_address()
 CASES = [
