@@ -39,24 +39,34 @@ def key_words(key: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _walk(value: Any, path: str, context: tuple[str, ...]) -> Iterator[PayloadField]:
-    if isinstance(value, dict):
+def _walk(value: Any, path: str, context: tuple[str, ...], out: list[PayloadField]) -> None:
+    """Appends leaves to `out`: a plain recursive function, no generator frame per level."""
+    if type(value) is str:  # the common leaf first
+        if value:
+            out.append(PayloadField(path, value, context))
+    elif isinstance(value, dict):
         for key, child in value.items():
             key_text = str(key)
             child_path = f"{path}.{key_text}" if path else key_text
             # Parent key words stay: {"owner": {"name": ...}} is the owner's name.
-            yield from _walk(child, child_path, context[-6:] + key_words(key_text))
+            _walk(child, child_path, _child_context(context, key_text), out)
     elif isinstance(value, list | tuple):
         for index, child in enumerate(value):
-            yield from _walk(child, f"{path}[{index}]", context)
+            _walk(child, f"{path}[{index}]", context, out)
     elif isinstance(value, bool) or value is None:
         return
     elif isinstance(value, bytes):
-        yield PayloadField(path, value.hex(), context)
+        out.append(PayloadField(path, value.hex(), context))
     else:
         text = str(value)
         if text:
-            yield PayloadField(path, text, context)
+            out.append(PayloadField(path, text, context))
+
+
+@functools.lru_cache(maxsize=4096)
+def _child_context(context: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The last six parent words plus this key's words; messages repeat their keys."""
+    return context[-6:] + key_words(key)
 
 
 def _decode(payload: bytes) -> Any:
@@ -89,11 +99,18 @@ def _parse_text(text: str) -> Any:
 
 def topic_fields(topic: str) -> Iterator[PayloadField]:
     """MQTT topic segments; the segment before each one is its key (`users/anna/...`)."""
+    return iter(_topic_fields(topic))
+
+
+@functools.lru_cache(maxsize=4096)
+def _topic_fields(topic: str) -> tuple[PayloadField, ...]:
+    """Topic fields once per topic: a device publishes to the same few topics all day."""
     segments = topic.split("/")
-    for index, segment in enumerate(segments):
-        if segment and segment not in ("+", "#"):
-            previous = key_words(segments[index - 1]) if index else ()
-            yield PayloadField(f"topic[{index}]", segment, ("topic", *previous))
+    return tuple(
+        PayloadField(f"topic[{index}]", segment, ("topic", *(key_words(segments[index - 1]) if index else ())))
+        for index, segment in enumerate(segments)
+        if segment and segment not in ("+", "#")
+    )
 
 
 def payload_fields(payload: bytes | str | dict | list, topic: str | None = None) -> list[PayloadField]:
@@ -103,10 +120,10 @@ def payload_fields(payload: bytes | str | dict | list, topic: str | None = None)
         document = _decode(payload)
     if isinstance(document, str):
         document = _parse_text(document)
-    fields = list(topic_fields(topic)) if topic else []
+    fields = list(_topic_fields(topic)) if topic else []
     if isinstance(document, str):
         if document:
             fields.append(PayloadField("", document, ()))
     else:
-        fields.extend(_walk(document, "", ()))
+        _walk(document, "", (), fields)
     return fields
