@@ -50,7 +50,7 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
     out = [f"# {t('title.security')}", "", cell(generated), ""]
     if scan:
         line = t("meta.latest_scan", id=scan["id"], at=scan["started_at"][:19], policy=scan["policy"],
-                 hash=scan["policy_hash"][:12], status=scan["status"])  # fmt: skip
+                 hash=scan["policy_hash"][:12], status=t.term("scan_status", scan["status"]))  # fmt: skip
         out += [cell(line), ""]
     else:
         out += [t("meta.no_scan"), ""]

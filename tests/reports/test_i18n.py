@@ -50,3 +50,4 @@ def test_swedish_report_has_swedish_headings(hostile_db: str, fmt: str) -> None:
     assert "Executive summary" not in out
     assert "Telnet-gränssnitt för administration exponerat" in out
     assert "Risken accepterad av" in out
+    assert "status slutförd" in out and "status completed" not in out
