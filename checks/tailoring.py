@@ -10,7 +10,8 @@ from muniscan.policies.schema import DeviceClass, Policy, Requirements, Severity
 
 
 @lru_cache(maxsize=4096)
-def _in_network(address: str, network: str) -> bool:
+def in_network(address: str, network: str) -> bool:
+    """Whether an address lies in a CIDR or a first-last range; anything unparseable does not."""
     try:
         ip = ipaddress.ip_address(address)
         if "-" in network:
@@ -22,7 +23,7 @@ def _in_network(address: str, network: str) -> bool:
 
 
 def in_networks(address: str, networks: list[str]) -> bool:
-    return any(_in_network(address, n) for n in networks)
+    return any(in_network(address, n) for n in networks)
 
 
 def device_class_of(asset: AssetView, policy: Policy) -> str | None:

@@ -61,25 +61,26 @@ class AssetView:
     site: str | None = None  # the scan's vantage point (`--site`), for segmentation checks
 
 
-FactsJudge = Callable[["ServiceView", Any, Policy], CheckResult]
-ServiceJudge = Callable[["ServiceView", Policy], CheckResult]
+View = ServiceView | AssetView
+FactsJudge = Callable[[Any, Any, Policy], CheckResult]
+ViewJudge = Callable[[Any, Policy], CheckResult]
 
 
-def judged_on(probe: str) -> Callable[[FactsJudge], ServiceJudge]:
-    """Make `evaluate(service, facts, policy)` a service check on one probe's completed facts.
+def judged_on(probe: str) -> Callable[[FactsJudge], ViewJudge]:
+    """Make `evaluate(view, facts, policy)` a check on one probe's completed facts, for a service or an asset.
 
     No attempt means the check does not apply; a failed attempt means unknown, never a pass.
     """
 
-    def wrap(judge: FactsJudge) -> ServiceJudge:
+    def wrap(judge: FactsJudge) -> ViewJudge:
         @functools.wraps(judge)
-        def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
-            attempt = service.attempt(probe)
+        def evaluate(view: View, policy: Policy) -> CheckResult:
+            attempt = view.attempts.get(probe)
             if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
                 return not_applicable()
-            if attempt.status is AttemptStatus.ERROR:
+            if attempt.status is AttemptStatus.ERROR or attempt.facts is None:
                 return unknown(attempt.reason or f"the {probe} probe did not complete")
-            return judge(service, attempt.facts, policy)
+            return judge(view, attempt.facts, policy)
 
         return evaluate
 

@@ -1,10 +1,9 @@
 """A login (password or user name) seen in clear in the device's traffic: anyone on the path can reuse it."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import AssetView
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import AssetView, judged_on
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.privacy.flowfacts import DATAFLOW, flow_evidence
-from muniscan.scanner.probes.base import AttemptStatus
+from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, flow_evidence
 
 METADATA = CheckMeta(
     id="credentials_cleartext_transit",
@@ -27,14 +26,10 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
-    attempt = asset.attempts.get(DATAFLOW)
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR or attempt.facts is None:
-        return unknown(attempt.reason or "the traffic could not be read")
-    exposed = [f for f in attempt.facts.flows if f.credentials and not f.encrypted]
+@judged_on(DATAFLOW)
+def evaluate(asset: AssetView, flows: DataFlowFacts, policy: Policy) -> CheckResult:
+    exposed = [f for f in flows.flows if f.credentials and not f.encrypted]
     if not exposed:
-        return passed(flows=len(attempt.facts.flows))
+        return passed(flows=len(flows.flows))
     kinds = sorted({kind for f in exposed for kind in f.credentials})
-    return failed(observed_via=attempt.facts.observed_via, kinds=kinds, flows=[flow_evidence(f) for f in exposed])
+    return failed(observed_via=flows.observed_via, kinds=kinds, flows=[flow_evidence(f) for f in exposed])

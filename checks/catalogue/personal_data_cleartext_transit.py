@@ -1,10 +1,9 @@
 """Personal data seen crossing the network without encryption, in traffic the device sent or received."""
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import AssetView
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.views import AssetView, judged_on
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.privacy.flowfacts import DATAFLOW, flow_evidence
-from muniscan.scanner.probes.base import AttemptStatus
+from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, flow_evidence
 
 METADATA = CheckMeta(
     id="personal_data_cleartext_transit",
@@ -28,22 +27,18 @@ METADATA = CheckMeta(
 )
 
 
-def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
-    attempt = asset.attempts.get(DATAFLOW)
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR or attempt.facts is None:
-        return unknown(attempt.reason or "the traffic could not be read")
-    exposed = [f for f in attempt.facts.flows if f.personal_data and not f.encrypted]
+@judged_on(DATAFLOW)
+def evaluate(asset: AssetView, flows: DataFlowFacts, policy: Policy) -> CheckResult:
+    exposed = [f for f in flows.flows if f.personal_data and not f.encrypted]
     if not exposed:
-        inspected = sum(f.messages for f in attempt.facts.flows)
-        return passed(flows=len(attempt.facts.flows), messages_read=inspected)
+        inspected = sum(f.messages for f in flows.flows)
+        return passed(flows=len(flows.flows), messages_read=inspected)
     totals: dict[str, int] = {}
     for flow in exposed:
         for category, count in flow.categories.items():
             totals[category] = totals.get(category, 0) + count
     return failed(
-        observed_via=attempt.facts.observed_via,
+        observed_via=flows.observed_via,
         categories=dict(sorted(totals.items())),
         flows=[flow_evidence(f) for f in exposed],
     )

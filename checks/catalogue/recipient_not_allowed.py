@@ -3,11 +3,11 @@
 import fnmatch
 import ipaddress
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
-from muniscan.checks.views import AssetView
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.tailoring import in_network
+from muniscan.checks.views import AssetView, judged_on
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.privacy.flowfacts import DATAFLOW, FlowFact, flow_evidence
-from muniscan.scanner.probes.base import AttemptStatus
+from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, FlowFact, flow_evidence
 
 METADATA = CheckMeta(
     id="recipient_not_allowed",
@@ -30,20 +30,9 @@ METADATA = CheckMeta(
 )
 
 
-def _in(address: str, network: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-        if "-" in network:
-            first, last = (ipaddress.ip_address(p.strip()) for p in network.split("-", 1))
-            return ip.version == first.version and first <= ip <= last  # type: ignore[operator]
-        return ip in ipaddress.ip_network(network, strict=False)
-    except ValueError:
-        return False
-
-
 def _allowed_by_list(flow: FlowFact, allowed: list[str]) -> bool:
     for entry in allowed:
-        if _in(flow.destination, entry) or entry == flow.destination:
+        if in_network(flow.destination, entry) or entry == flow.destination:
             return True
         name = (flow.server_name or "").lower()
         if name and fnmatch.fnmatchcase(name, entry.lower()):
@@ -71,7 +60,7 @@ def refusal(flow: FlowFact, policy: Policy) -> str | None:
     """Why this recipient may not have the data, or None when it may."""
     rules = policy.privacy
     countries = rules.recipient_countries.items()
-    country = next((c for c, nets in countries if any(_in(flow.destination, n) for n in nets)), None)
+    country = next((c for c, nets in countries if any(in_network(flow.destination, n) for n in nets)), None)
     if country and country not in rules.allowed_countries:
         return f"recipient in {country}, outside the allowed countries (EU/EEA unless the policy says otherwise)"
     if rules.allowed_recipients:
@@ -79,13 +68,9 @@ def refusal(flow: FlowFact, policy: Policy) -> str | None:
     return None if _is_internal(flow.destination) else "a public address the policy does not list as a recipient"
 
 
-def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
-    attempt = asset.attempts.get(DATAFLOW)
-    if attempt is None or attempt.status is AttemptStatus.NOT_APPLICABLE:
-        return not_applicable()
-    if attempt.status is AttemptStatus.ERROR or attempt.facts is None:
-        return unknown(attempt.reason or "the traffic could not be read")
-    carrying = [f for f in attempt.facts.flows if f.personal_data]
+@judged_on(DATAFLOW)
+def evaluate(asset: AssetView, flows: DataFlowFacts, policy: Policy) -> CheckResult:
+    carrying = [f for f in flows.flows if f.personal_data]
     refused = [(f, reason) for f in carrying if (reason := refusal(f, policy))]
     if not refused:
         return passed(recipients=sorted({f.destination for f in carrying}))
