@@ -75,6 +75,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=500)
     args = parser.parse_args()
     corpus = list(messages(args.messages, seed=3))
+    fields = [(f.value, f.context) for payload, topic in corpus for f in payload_fields(payload, topic)]
+    print(f"corpus                   : {len(corpus)} messages, {len(fields)} fields, "
+          f"{len(set(fields))} distinct (value, key) pairs")
     seconds, found = time_ours(corpus)
     ours_rate = len(corpus) / seconds
     print(f"muniscan routed detector : {ours_rate:8.0f} msg/s  ({len(corpus)} messages, "

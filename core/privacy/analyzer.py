@@ -20,7 +20,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from muniscan.privacy import recognizers as rec
-from muniscan.privacy.identifiers import is_imei, is_personnummer
+from muniscan.privacy.identifiers import could_be_payment_card, is_imei, is_personnummer
 from muniscan.privacy.names import NameFieldRecognizer, NameGazetteerRecognizer
 
 _DECIMAL = re.compile(r"[-+]?\d+\.\d+")
@@ -62,6 +62,16 @@ class MunicipalPhoneRecognizer(PhoneRecognizer):
         return [r for r in results if not _DECIMAL.fullmatch(text[r.start:r.end])]
 
 
+class PaymentCardRecognizer(CreditCardRecognizer):
+    """Presidio's card recognizer, minus 15-digit numbers no card scheme issues (IMEIs pass Luhn)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(name="PaymentCardRecognizer", **kwargs)
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return not could_be_payment_card(pattern_text)
+
+
 def offline_nlp_engine() -> NlpEngine:
     """Presidio's no_op engine: no spaCy model on disk, nothing downloaded."""
     configuration = {"nlp_engine_name": "no_op",
@@ -78,7 +88,7 @@ def builtin_recognizers() -> list[EntityRecognizer]:
                         supported_regions=PHONE_REGIONS),
         IpRecognizer(supported_language=language, context=IP_CONTEXT),
         IbanRecognizer(supported_language=language, context=IBAN_CONTEXT),
-        CreditCardRecognizer(supported_language=language, context=CARD_CONTEXT),
+        PaymentCardRecognizer(supported_language=language, context=CARD_CONTEXT),
         rec.SchemeUrlRecognizer(),
         rec.SwedishPersonnummerRecognizer(),
         rec.SwedishOrganisationsnummerRecognizer(),

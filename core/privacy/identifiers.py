@@ -92,6 +92,13 @@ def is_imei(text: str) -> bool:
     return len(digits) == 15 and luhn_ok(digits)
 
 
+def could_be_payment_card(text: str) -> bool:
+    """Card numbers of 15 digits are American Express (34, 37) or UATP (1): a Luhn-valid 15-digit
+    number starting otherwise is an IMEI or a serial, not a card."""
+    digits = digits_of(text)
+    return len(digits) != 15 or digits.startswith(("34", "37", "1"))
+
+
 def is_imsi(text: str) -> bool:
     """14-15 digit IMSI whose MCC/MNC is in the ITU list shipped with python-stdnum."""
     digits = digits_of(text)

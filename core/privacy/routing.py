@@ -65,7 +65,7 @@ PREFILTERS: dict[str, Prefilter] = {
     "MunicipalPhoneRecognizer": _phone,
     "IpRecognizer": _ip,
     "IbanRecognizer": _needs(r"[A-Z]{2}[0-9]{2}", 8),
-    "CreditCardRecognizer": _needs(r"\d{4}[- ]?\d{3}", 12),
+    "PaymentCardRecognizer": _needs(r"\d{4}[- ]?\d{3}", 12),
     "SchemeUrlRecognizer": lambda s, _: "://" in s.value,
     "SwedishPersonnummerRecognizer": _needs(r"\d{6}[-+]?\d{4}", 10),
     "SwedishOrganisationsnummerRecognizer": _needs(r"\d{6}-?\d{4}", 10),

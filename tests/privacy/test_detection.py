@@ -23,6 +23,7 @@ POSITIVE = [
     ('{"src": "2001:db8::1"}', None, "IP_ADDRESS", "src"),
     ('{"iban": "SE4550000000058398257466"}', None, "IBAN_CODE", "iban"),
     ('{"card": "4111 1111 1111 1111"}', None, "CREDIT_CARD", "card"),
+    ('{"pan": "378282246310005"}', None, "CREDIT_CARD", "pan"),  # American Express, 15 digits
     ('{"callback": "https://example.se/u?id=7"}', None, "URL", "callback"),
     ('{"pnr": "811228-9874"}', None, "SE_PERSONNUMMER", "pnr"),
     ('{"note": "born 19811228-9874"}', None, "SE_PERSONNUMMER", "note"),
@@ -63,6 +64,7 @@ NEGATIVE = [
     ('{"hostname": "erik"}', {"PERSON"}),                      # whole-word context only
     ('{"checksum": "' + "ab" * 16 + '"}', {"HASHED_IDENTIFIER"}),  # digest, but not an id field
     ('{"imei": "356868000041413"}', {"IMEI"}),                 # Luhn fails
+    ('{"imei": "356868000041418"}', {"CREDIT_CARD"}),          # Luhn-valid, but no card has 15 digits and 35
     ('{"mac": "00:00:00:00:00:00"}', {"MAC_ADDRESS"}),
     ('{"plate": "ABI 123"}', {"SE_LICENCE_PLATE"}),
     ('{"text": "mail me at example.se"}', {"URL", "EMAIL_ADDRESS"}),
