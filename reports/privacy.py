@@ -39,6 +39,7 @@ def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
         "encrypted": row.encrypted,
         "observed_via": row.observed_via,
         "messages": row.messages,
+        "bytes": row.byte_count,
         "categories": dict(sorted(row.categories.items())),
         "masked_samples": {k: list(v) for k, v in sorted(row.samples.items())},
         "distinct_identifiers": {k: len(v) for k, v in sorted(row.hashes.items())},

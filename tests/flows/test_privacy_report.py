@@ -1,8 +1,10 @@
 """Given stored flows, when the DPO report is written, then map, clear-text flows and legal references appear."""
 
 import json
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 from typer.testing import CliRunner
 
 from muniscan.cli.main import app
@@ -22,6 +24,10 @@ def test_privacy_report_in_every_document_format_and_both_languages(tmp_path: Pa
             assert result.exit_code == 0, result.output
             out[(fmt, lang)] = result.stdout
     report = json.loads(out[("json", "en")])
+    schema = json.loads((resources.files("muniscan.reports") / "schemas" / "privacy-report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert all(f["bytes"] > 0 for f in report["flows"])
     assert report["summary"]["cleartext_personal_data"] == 4 and report["summary"]["cleartext_credentials"] == 4
     parking = next(f for f in report["cleartext"] if f["device"] == "10.20.0.11")
     assert "GDPR Art. 32(1)(a)" in parking["references"] and "ENISA GP-TM-40" in parking["references"]

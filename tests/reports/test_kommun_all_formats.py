@@ -98,7 +98,9 @@ def test_every_export_lists_the_same_findings_and_devices(kommun_reports: dict[s
 
 def test_privacy_report_is_written_in_every_document_format(kommun_reports: dict[str, Path]) -> None:
     data = loaded(kommun_reports, "privacy.json")
+    jsonschema.Draft202012Validator(schema("privacy-report.schema.json")).validate(data)
     assert data["report"] == "privacy" and data["summary"]["flows"] > 0  # the lab's MQTT brokers publish data
+    assert {t["trigger"] for t in data["dpia"]} >= {"camera"}  # the lab has cameras in public space
     assert kommun_reports["privacy.md"].read_text(encoding="utf-8").startswith("#")
     assert "<html" in kommun_reports["privacy.html"].read_text(encoding="utf-8").lower()
 
