@@ -117,14 +117,29 @@ def run_scan(
         if progress:
             progress(done, total, host)
 
+    observed = False
     try:
         gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found))
+        observed = True
+        with store.session() as session:
+            offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]
+            identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
+            scan.counts = {**scan.counts, "went_offline": offline, "identified": identified}
+            session.add(scan)
+            session.commit()
+        # Completed only once judged: an interrupt while judging must not leave a "completed" scan whose
+        # findings were never updated. Judging is one transaction, so it leaves nothing half-done.
+        judgements = evaluate_scan(store, scan, policy, checks_dirs)
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
+        stage = "while judging; `muniscan evaluate --scan ID` judges the stored observations" if observed else ""
         _finish(
             store,
             scan,
             ScanStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ScanStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
+            error=f"{type(exc).__name__}: {exc}" + (f" ({stage})" if stage else ""),
+            hosts=done,
+            answering=answering,
+            services=services,
         )
         raise
     _finish(
@@ -136,13 +151,6 @@ def run_scan(
         services=services,
         connections=sum(gate.sent.values()),
     )
-    with store.session() as session:
-        offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]
-        identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
-        scan.counts = {**scan.counts, "went_offline": offline, "identified": identified}
-        session.add(scan)
-        session.commit()
-    judgements = evaluate_scan(store, scan, policy, checks_dirs)
     return ScanOutcome(scan, answering, services, sum(gate.sent.values()), judgements)
 
 
