@@ -45,8 +45,8 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
     out += table(
         [t("privacy.label.category"), t("privacy.label.class"), t("privacy.label.count"), t("privacy.label.devices"),
          t("privacy.label.legal")],
-        [[c["category"], c["device_class"], c["count"], c["devices"], "; ".join(c["references"])]
-         for c in r["categories"]],
+        [[c["category"], t.term("device_class", c["device_class"]), c["count"], c["devices"],
+          "; ".join(c["references"])] for c in r["categories"]],
     ) if r["categories"] else [t("privacy.none")]  # fmt: skip
     out += ["", f"## {t('privacy.section.cleartext')}", ""]
     out += table(

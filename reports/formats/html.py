@@ -40,7 +40,9 @@ def _security(report: dict[str, Any], t: Messages) -> dict[str, Any]:
         "chart_history": Markup(
             charts.severity_over_time(report["history"], severity_labels, t("chart.severity_over_time"))
         ),
-        "chart_classes": Markup(charts.horizontal_bars(report["devices_by_class"], t("chart.devices_by_class"))),
+        "chart_classes": Markup(charts.horizontal_bars(
+            {t.term("device_class", k): v for k, v in report["devices_by_class"].items()}, t("chart.devices_by_class")
+        )),
         "chart_coverage": Markup(
             charts.coverage_grid(report["coverage"]["measures"], state_labels, t("chart.coverage"))
         ),

@@ -105,7 +105,7 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
         [
             [
                 a["address"],
-                a["device_class"],
+                t.term("device_class", a["device_class"]) if a["device_class"] else None,
                 a["vendor"],
                 a["model"],
                 a["firmware"],

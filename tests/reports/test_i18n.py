@@ -51,3 +51,15 @@ def test_swedish_report_has_swedish_headings(hostile_db: str, fmt: str) -> None:
     assert "Telnet-gränssnitt för administration exponerat" in out
     assert "Risken accepterad av" in out
     assert "status slutförd" in out and "status completed" not in out
+
+
+def test_every_device_class_a_rule_can_set_is_named_in_every_language() -> None:
+    from muniscan.scanner.fingerprint.rules import load_rules
+
+    classes = {r.set["device_class"] for r in load_rules() if "device_class" in r.set}
+    assert len(classes) >= 15
+    for lang in LANGUAGES:
+        named = {k.removeprefix("device_class.") for k in catalogue(lang) if k.startswith("device_class.")}
+        assert classes <= named, classes - named
+    assert Messages.of("sv").term("device_class", "ip-camera") == "IP-kamera"
+    assert Messages.of("sv").term("device_class", "homemade-gadget") == "homemade-gadget"  # unknown codes stay
