@@ -56,15 +56,25 @@ def evaluate_scan(
     return judgements
 
 
-def run_interruptible(work: Coroutine[Any, Any, T], grace: float = 2.0) -> T:
-    """Run the scan's event loop; on Ctrl-C or SIGTERM give open connections `grace` seconds to close, no more.
+class ScanTimeLimit(TimeoutError):
+    """The scan ran past the time limit its caller set (a scheduled job's max runtime, `--time-limit`)."""
+
+
+def run_interruptible(work: Coroutine[Any, Any, T], grace: float = 2.0, time_limit: float | None = None) -> T:
+    """Run the scan's event loop; on Ctrl-C, SIGTERM or the time limit give open connections `grace` seconds to
+    close, no more.
 
     asyncio.run would wait for every task to finish cancelling, and one that misses its cancellation
     (a race in wait_for) would keep an interrupted scan going.
     """
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(work)
+        if time_limit is None:
+            return loop.run_until_complete(work)
+        try:
+            return loop.run_until_complete(asyncio.wait_for(work, time_limit))
+        except TimeoutError:
+            raise ScanTimeLimit(f"the scan ran past its time limit of {time_limit:g} s") from None
     except BaseException:
         pending = asyncio.all_tasks(loop)
         for task in pending:
@@ -83,8 +93,13 @@ def run_scan(
     site: str = "default",
     progress: Progress | None = None,
     checks_dirs: tuple[Path, ...] = (),
+    time_limit: float | None = None,
 ) -> ScanOutcome:
-    """Plan first: an empty scope or an out-of-scope target raises OutOfScope before any packet."""
+    """Plan first: an empty scope or an out-of-scope target raises OutOfScope before any packet.
+
+    `time_limit` bounds the network part (seconds); past it the scan stops, keeps what it stored, is marked
+    failed and raises ScanTimeLimit.
+    """
     plan = ScanPlan.build(policy, targets)
     with store.session() as session:
         scan = ScanRun(
@@ -119,7 +134,7 @@ def run_scan(
 
     observed = False
     try:
-        gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found))
+        gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found), time_limit=time_limit)
         observed = True
         with store.session() as session:
             offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]

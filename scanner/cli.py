@@ -15,7 +15,7 @@ from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
 from muniscan.scanner.scope import OutOfScope
-from muniscan.scanning import ScanOutcome, run_scan
+from muniscan.scanning import ScanOutcome, ScanTimeLimit, run_scan
 from muniscan.store.db import display_url
 from muniscan.store.inventory import HostRecord
 from muniscan.yamlfile import YamlFileError
@@ -98,6 +98,10 @@ def scan(
     checks_dir: Annotated[
         list[Path] | None, typer.Option("--checks-dir", help="Extra folder of check modules.")
     ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=1, help="Stop probing after this many seconds; what was found is kept."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -126,9 +130,14 @@ def scan(
     _interrupt_on_sigterm()
     try:
         with progress:
-            outcome = run_scan(store, policy, chosen, site=site, progress=advance, checks_dirs=tuple(checks_dir or ()))
+            outcome = run_scan(
+                store, policy, chosen, site=site, progress=advance, checks_dirs=tuple(checks_dir or ()),
+                time_limit=time_limit,
+            )
     except OutOfScope as exc:
         fail(f"scan refused, nothing was sent: {exc}")
+    except ScanTimeLimit as exc:
+        fail(f"{exc}; what was stored is kept and the scan is marked failed (`muniscan evaluate` can judge it)")
     except KeyboardInterrupt:
         fail("scan interrupted; what was stored is kept and marked interrupted", code=130)
     _report(outcome, as_json)

@@ -40,7 +40,9 @@ def scan_job(store: Store, job: Schedule) -> int | None:
 
     is_profile = not Path(job.policy).exists() and job.policy in profile_names()
     policy = load_profile(job.policy) if is_profile else load_policy(job.policy)
-    outcome = run_scan(store, policy, list(job.targets), site=job.site, checks_dirs=tuple(map(Path, job.checks_dirs)))
+    # The lease lasts max_runtime_seconds; stopping the scan by then keeps two runs of one job apart.
+    outcome = run_scan(store, policy, list(job.targets), site=job.site, checks_dirs=tuple(map(Path, job.checks_dirs)),
+                       time_limit=job.max_runtime_seconds)
     return outcome.scan.id
 
 
