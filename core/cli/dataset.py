@@ -23,16 +23,36 @@ def audit(
     sensitive: Annotated[str | None, typer.Option(help="Sensitive columns (for ℓ and t), comma-separated.")] = None,
     population: Annotated[float | None, typer.Option(help="Population size N (e.g. the municipality's).")] = None,
     budget: Annotated[float, typer.Option(help="Seconds to spend reversing unsalted hashes.")] = 20.0,
+    pseudonym: Annotated[
+        str | None, typer.Option(help="Column holding the device/card pseudonym of each event (else detected).")
+    ] = None,
+    time: Annotated[str | None, typer.Option("--time", help="Time column of the events (else detected).")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="Place of the events: a zone/sensor column or 'lat,lon' (else detected).")
+    ] = None,
+    weight: Annotated[str | None, typer.Option(help="Sampling-weight column: adds sdcMicro's individual risk.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Audit one file against the three Article 29 WP risks and store the result."""
     from muniscan.privacy.dataset_audit import audit_dataset
     from muniscan.privacy.dataset_store import DatasetInputError, check_input, store_audit, summary
 
-    quasi, sensitive_columns = _columns(qi), _columns(sensitive)
+    quasi, sensitive_columns, place_columns = _columns(qi), _columns(sensitive), _columns(place)
+    named = [*(quasi or []), *(sensitive_columns or []), *(place_columns or [])]
+    named += [c for c in (pseudonym, time, weight) if c]
     try:
-        check_input(file, [*(quasi or []), *(sensitive_columns or [])])
-        report = audit_dataset(file, quasi, sensitive_columns, population=population, budget_seconds=budget)
+        check_input(file, named)
+        report = audit_dataset(
+            file,
+            quasi,
+            sensitive_columns,
+            population=population,
+            budget_seconds=budget,
+            pseudonym=pseudonym,
+            time=time,
+            place=place_columns,
+            weight=weight,
+        )
     except DatasetInputError as exc:
         fail(str(exc))
     except (ValueError, KeyError, OSError) as exc:
@@ -49,7 +69,11 @@ def audit(
     table(
         "Article 29 WP (WP216) risks",
         ["risk", "present", "reasons"],
-        [[risk, "YES" if v["present"] else "no", "; ".join(v["reasons"])] for risk, v in result["risks"].items()],
+        [
+            [risk if i == 0 else "", ("YES" if v["present"] else "no") if i == 0 else "", reason]
+            for risk, v in result["risks"].items()
+            for i, reason in enumerate(v["reasons"] or [""])
+        ],
     )
     figures = [
         ["quasi-identifiers", ", ".join(result["quasi_identifiers"]) or "none"],
@@ -70,5 +94,37 @@ def audit(
         figures.append(
             [f"direct identifier {found['column']}", f"{found['category']} e.g. {found['masked_examples'][:1]}"]
         )
+    if result["individual_risk"]:
+        r = result["individual_risk"]
+        figures.append([f"individual risk, weights '{r['weight_column']}' (highest / mean)",
+                        f"{r['highest']:.3f} / {r['mean']:.4f}"])  # fmt: skip
+        figures.append([f"records above {r['threshold']:g}", r["records_above_threshold"]])
+        figures.append(["expected re-identifications", f"{r['expected_reidentifications']:.2f} of {r['records']}"])
     table("figures", ["measure", "value"], figures)
+    if result["trajectory"]:
+        _print_trajectory(result["trajectory"])
     console.print(f"stored as dataset audit #{audit_id}")
+
+
+def _print_trajectory(trajectory: dict) -> None:
+    """Unicity per tested resolution, so the DPO sees which coarsening would help."""
+    place = ", ".join(trajectory["place"]) or "none"
+    unusable = ", ".join(f"{reason}: {count}" for reason, count in trajectory["unusable"].items() if count)
+    console.print(
+        f"traces: pseudonym '{trajectory['pseudonym']}', time '{trajectory['time'] or 'none'}', place {place}; "
+        f"{trajectory['events_used']} of {trajectory['events']} events used"
+        + (f" ({unusable})" if unusable else "")
+        + f"; {trajectory['pseudonyms_sampled']} of {trajectory['pseudonyms']} pseudonyms sampled"
+    )
+    rows = [
+        [lv["time"], lv["place"], lv["points"], *(_share(lv["singled_out"].get(str(p))) for p in range(1, 5))]
+        for lv in trajectory["levels"]
+    ]
+    table("trace uniqueness: pseudonyms singled out by p random points of their trace",
+          ["time", "place", "distinct points", "p=1", "p=2", "p=3", "p=4"], rows)  # fmt: skip
+    if trajectory["suggestion"]:
+        console.print(f"least coarsening that meets the threshold: {trajectory['suggestion']}")
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from muniscan.privacy.anonymity import AnonymityResult, evaluate, quasi_identifier_classes
 from muniscan.privacy.dataset_io import Table, read_table
 from muniscan.privacy.detection import PersonalDataDetector
@@ -21,11 +23,21 @@ from muniscan.privacy.precision import (
 )
 from muniscan.privacy.reidentification import ReidentificationRisk, reidentification_risk
 from muniscan.privacy.reversal import ReversalReport, reverse_hashes
+from muniscan.privacy.sdc import individual_risk, wildcard_frequencies
+from muniscan.privacy.trajectory import (
+    NOT_PSEUDONYM_CATEGORIES,
+    TraceColumns,
+    TrajectoryReport,
+    find_trace_columns,
+    parse_numbers,
+    table_unicity,
+)
 
 SAMPLE_VALUES = 200
 DIRECT_IDENTIFIER_SHARE = 0.5
 DEFAULT_K = 5
 DEFAULT_T = 0.2
+DEFAULT_RISK_THRESHOLD = 0.1  # sdcMicro's floor for "higher risk than the main part of the data"
 QUASI_IDENTIFIER_HINTS = {"age", "ålder", "sex", "gender", "kön", "zip", "postcode", "postnummer",
                           "birth", "born", "födelseår", "födelsedatum", "kommun", "municipality",
                           "district", "stadsdel", "race", "ethnic", "marital", "education",
@@ -54,6 +66,25 @@ class RiskVerdict:
     reasons: list[str]
 
 
+class WeightError(ValueError):
+    """A sampling weight that is missing, not a number or negative; the message names the column and row."""
+
+
+@dataclass(frozen=True)
+class IndividualRisk:
+    """sdcMicro's individual risk (indivRisk, approx) and expected re-identifications (measure_risk risk_ER)."""
+
+    weight_column: str
+    key_variables: list[str]
+    records: int
+    highest: float
+    mean: float
+    threshold: float
+    records_above_threshold: int
+    records_above_main_part: int
+    expected_reidentifications: float
+
+
 @dataclass(frozen=True)
 class DatasetAuditReport:
     """Everything the DPO needs to decide whether a file may be published as anonymous."""
@@ -76,6 +107,8 @@ class DatasetAuditReport:
     verdicts: list[RiskVerdict]
     anonymous: bool
     notes: list[str] = field(default_factory=list)
+    trajectory: TrajectoryReport | None = None
+    individual_risk: IndividualRisk | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,33 +154,110 @@ def _hash_kinds(column: str) -> tuple[str, ...]:
     return tuple(sorted(hinted)) or ("mac", "personnummer", "mobile", "plate")
 
 
+def _row_name(path: Path, index: int) -> str:
+    """A data row as the user finds it: the CSV line (after the header) or the record number."""
+    if path.suffix.lower() in (".json", ".jsonl", ".ndjson", ".parquet", ".pq"):
+        return f"record {index + 1}"
+    return f"row {index + 1} (line {index + 2})"
+
+
+def sampling_weights(table: Table, column: str, path: Path) -> np.ndarray:
+    """The weight column as floats; the first missing, non-numeric or negative weight is an error."""
+    if column not in table.columns:
+        raise WeightError(f"no weight column {column!r}; the columns are {', '.join(table.names)}")
+    values = table.columns[column]
+    weights = parse_numbers(values)
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):
+        first = int(bad[0])
+        problem = ("is missing" if values[first] is None else "is negative" if weights[first] < 0
+                   else "is not a finite number")
+        raise WeightError(f"weight column {column!r}, {_row_name(path, first)}: the weight {problem} "
+                          f"({len(bad)} bad weights in all)")
+    return weights
+
+
+def weighted_risk(table: Table, key_variables: list[str], weights: np.ndarray, weight_column: str,
+                  threshold: float = DEFAULT_RISK_THRESHOLD) -> IndividualRisk:
+    """Per-record risk under sdcMicro's super-population model, missing key values as wildcards.
+
+    Where a class's weights add up to no more than its sample size (fk >= Fk) sdcMicro sets the
+    risk to 1/fk; the approximation is undefined there.
+    """
+    fk, population_fk = wildcard_frequencies([table.columns[c] for c in key_variables], weights)
+    risk = individual_risk(fk, population_fk)
+    risk = np.where(population_fk <= fk, 1 / fk, risk)
+    median = float(np.median(risk))
+    mad = 1.4826 * float(np.median(np.abs(risk - median)))  # R's mad()
+    return IndividualRisk(
+        weight_column=weight_column, key_variables=key_variables, records=len(risk),
+        highest=_significant(risk.max()), mean=_significant(risk.mean()), threshold=threshold,
+        records_above_threshold=int((risk > threshold).sum()),
+        records_above_main_part=int(((risk > median + 2 * mad) & (risk > threshold)).sum()),
+        expected_reidentifications=_significant(risk.sum()))
+
+
+def _significant(value: float, digits: int = 6) -> float:
+    """Rounded to significant digits, so tiny risks of large surveys do not print as 0."""
+    return float(f"{float(value):.{digits}g}")
+
+
+def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str | None, time: str | None,
+                   place: list[str] | None, exclude: set[str]) -> TraceColumns | None:
+    """Named trace columns checked, the others detected among identifier, time and place columns."""
+    for name in [pseudonym, time, *(place or [])]:
+        if name and name not in table.columns:
+            raise ValueError(f"no column {name!r}; the columns are {', '.join(table.names)}")
+    if place is not None and len(place) not in (1, 2):
+        raise ValueError("a place is one zone/sensor column or a latitude,longitude pair")
+    ranked = sorted(findings, key=lambda f: f.category != "HASHED_IDENTIFIER")
+    identifiers = [f.column for f in ranked if f.category not in NOT_PSEUDONYM_CATEGORIES]
+    return find_trace_columns(table, identifiers, pseudonym, time, place, exclude)
+
+
 def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
                   sensitive: list[str] | None = None, population: float | None = None,
                   budget_seconds: float = 20.0, missing: str = "category", k_threshold: int =
                   DEFAULT_K, t_threshold: float = DEFAULT_T,
-                  detector: PersonalDataDetector | None = None) -> DatasetAuditReport:
-    """Audit one CSV/JSON/Parquet file; `population` is N for population-uniqueness estimates."""
+                  detector: PersonalDataDetector | None = None, *, pseudonym: str | None = None,
+                  time: str | None = None, place: list[str] | None = None, unicity_threshold: float = 0.0,
+                  weight: str | None = None, risk_threshold: float = DEFAULT_RISK_THRESHOLD) -> DatasetAuditReport:
+    """Audit one CSV/JSON/Parquet file; `population` is N for population-uniqueness estimates.
+
+    `pseudonym`, `time` and `place` name the trace columns (else detected); `weight` names a sampling
+    weight column for sdcMicro's individual risk.
+    """
     table = read_table(path)
+    weights = sampling_weights(table, weight, Path(path)) if weight else None
     detector = detector or PersonalDataDetector()
     findings = classify_columns(table, detector)
     hashed = [f.column for f in findings if f.category == "HASHED_IDENTIFIER"]
     direct = [f for f in findings if f.category != "HASHED_IDENTIFIER"]
     sensitive = list(sensitive or [])
+    trace_columns = _trace_columns(table, findings, pseudonym, time, place, {weight} if weight else set())
     suggested = quasi_identifiers is None
-    excluded = {f.column for f in findings} | set(sensitive)
+    excluded = {f.column for f in findings} | set(sensitive) | ({weight} if weight else set())
+    excluded |= {trace_columns.pseudonym} if trace_columns else set()
     qis = list(quasi_identifiers) if quasi_identifiers else suggest_quasi_identifiers(table, excluded)
     notes = [f"missing values: policy '{missing}'"]
 
-    anonymity = risk = uniqueness = None
+    anonymity = risk = uniqueness = weighted = None
     if qis:
         anonymity = evaluate(table.columns, qis, sensitive, missing=missing)
-        classes, _ = quasi_identifier_classes(table.columns, qis, missing)
-        risk = reidentification_risk(classes.sizes)
+        classes, kept = quasi_identifier_classes(table.columns, qis, missing)
+        class_weights = None if weights is None else np.bincount(classes.of_record, weights=weights[kept])
+        risk = reidentification_risk(classes.sizes, class_weights)
         if population:
             uniqueness = population_uniqueness(classes.sizes, population)
         if anonymity.records_evaluated < anonymity.records:
             notes.append(f"{anonymity.records - anonymity.records_evaluated} records with missing "
                          "quasi-identifiers were excluded (policy 'drop')")
+        if weights is not None and weight is not None:
+            weighted = weighted_risk(table, qis, weights, weight, risk_threshold)
+            notes.append("individual risk as sdcMicro computes it: missing key values match any value")
+
+    if weight and not qis:
+        notes.append(f"weight column '{weight}' given, but no quasi-identifiers: no individual risk")
 
     reversal: dict[str, ReversalReport] = {}
     per_column_budget = budget_seconds / max(1, len(hashed))
@@ -163,19 +273,55 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     coordinates = {c: round(m, 2) for c in table.names
                    if set(key_words(c)) & (LATITUDE_NAMES | LONGITUDE_NAMES)
                    and (m := coordinate_precision_metres(table.columns[c][:5000])) is not None}
+    trajectory = table_unicity(table, trace_columns, threshold=unicity_threshold) if trace_columns else None
     verdicts = _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
-                         k_threshold, t_threshold)
+                         k_threshold, t_threshold, trajectory=trajectory, weighted=weighted)
     return DatasetAuditReport(
         path=str(path), records=table.n_rows, columns=table.names, missing_policy=missing,
         direct_identifiers=direct, hashed_columns=hashed, quasi_identifiers=qis,
         quasi_identifiers_suggested=suggested, sensitive=sensitive, anonymity=anonymity,
         reidentification=risk, population=uniqueness, hash_reversal=reversal,
         timestamp_resolution=timestamps, coordinate_precision_m=coordinates, verdicts=verdicts,
-        anonymous=not any(v.present for v in verdicts), notes=notes)
+        anonymous=not any(v.present for v in verdicts), notes=notes, trajectory=trajectory,
+        individual_risk=weighted)
+
+
+def _coarsening_advice(trajectory: TrajectoryReport) -> str:
+    """Which tested coarsening brings unicity down to the threshold, or that none does."""
+    if trajectory.suggestion:
+        level = next(lv for lv in trajectory.levels if lv.label == trajectory.suggestion)
+        return f"coarsen to {level.label} ({level.worst_share:.0%} singled out)"
+    best = min(trajectory.levels, key=lambda lv: lv.worst_share)
+    return f"no tested coarsening suffices (best {best.label}: {best.worst_share:.0%}); publish counts, not traces"
+
+
+def _trajectory_reasons(trajectory: TrajectoryReport | None) -> tuple[list[str], list[str]]:
+    """(singling out, linkability) reasons when the traces at the data's own resolution are unique."""
+    if trajectory is None or not trajectory.unique or trajectory.as_given is None:
+        return [], []
+    level = trajectory.as_given
+    measured = [u for u in level.unicity if u.share is not None]
+    shares = ", ".join(f"{u.share:.0%} of {u.evaluated}" for u in measured)
+    column = trajectory.pseudonym
+    singling = (f"p random points of a trace in '{column}' single out {shares} pseudonyms (p = 1..{len(measured)}; "
+                f"{level.label}; de Montjoye 2013: 95 % at p = 4)")
+    linking = (f"'{column}' links events into traces (AP Enschede 2021: counting turns into following); "
+               f"{_coarsening_advice(trajectory)}")
+    return [singling], [linking]
+
+
+def _weighted_reasons(weighted: IndividualRisk | None) -> list[str]:
+    """A singling-out reason when some record's individual risk exceeds the threshold."""
+    if weighted is None or not weighted.records_above_threshold:
+        return []
+    return [f"individual risk with sampling weights '{weighted.weight_column}' (sdcMicro): records above "
+            f"{weighted.threshold:g}: {weighted.records_above_threshold} of {weighted.records} (highest "
+            f"{weighted.highest:.3f}); expected re-identifications {weighted.expected_reidentifications:.2f}"]
 
 
 def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
-              k_threshold: int, t_threshold: float) -> list[RiskVerdict]:
+              k_threshold: int, t_threshold: float, trajectory: TrajectoryReport | None = None,
+              weighted: IndividualRisk | None = None) -> list[RiskVerdict]:
     singling, linking, inferring = [], [], []
     for finding in direct:
         singling.append(f"column '{finding.column}' holds {finding.category} "
@@ -205,6 +351,10 @@ def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coord
     if uniqueness is not None and uniqueness.dankar > 0:
         singling.append(f"estimated population uniqueness {uniqueness.dankar:.2%} "
                         f"({uniqueness.dankar_model}, N = {math.floor(uniqueness.population)})")
+    singling.extend(_weighted_reasons(weighted))
+    trace_singling, trace_linking = _trajectory_reasons(trajectory)
+    singling.extend(trace_singling)
+    linking.extend(trace_linking)
     for column, unit in timestamps.items():
         if unit in ("second", "subsecond", "minute"):
             linking.append(f"'{column}' has {unit} resolution: events join across datasets")

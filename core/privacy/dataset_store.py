@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from muniscan.privacy.dataset_audit import DatasetAuditReport
 from muniscan.privacy.dataset_io import sniff_delimiter
+from muniscan.privacy.trajectory import TrajectoryReport
 from muniscan.store.models import DatasetAudit
 
 
@@ -98,7 +100,7 @@ def store_audit(session: Session, path: Path, report: DatasetAuditReport) -> Dat
 
 
 def summary(report: DatasetAuditReport) -> dict[str, Any]:
-    """The figures a DPO reads first: verdict, WP216 risks, k/ℓ/t, risks, uniqueness, hashes reversed."""
+    """The figures a DPO reads first: verdict, WP216 risks, k/ℓ/t, risks, uniqueness, hashes reversed, traces."""
     anonymity, risk, population = report.anonymity, report.reidentification, report.population
     return {
         "file": report.path,
@@ -127,4 +129,32 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
             column: {"algorithm": r.algorithm, "reversed": r.reversed_hashes, "distinct": r.distinct_hashes}
             for column, r in report.hash_reversal.items()
         },
+        "individual_risk": asdict(report.individual_risk) if report.individual_risk else None,
+        "trajectory": _trajectory(report.trajectory) if report.trajectory else None,
+    }
+
+
+def _trajectory(trajectory: TrajectoryReport) -> dict[str, Any]:
+    """Share of pseudonyms singled out by p = 1..4 points at each tested resolution (None: no trace that long)."""
+    return {
+        "pseudonym": trajectory.pseudonym,
+        "time": trajectory.time,
+        "place": trajectory.place,
+        "events": trajectory.events,
+        "events_used": trajectory.events_used,
+        "unusable": trajectory.unusable,
+        "pseudonyms": trajectory.pseudonyms,
+        "pseudonyms_sampled": trajectory.pseudonyms_sampled,
+        "unique": trajectory.unique,
+        "threshold": trajectory.threshold,
+        "suggestion": trajectory.suggestion,
+        "levels": [
+            {
+                "time": level.time,
+                "place": level.place,
+                "points": level.distinct_points,
+                "singled_out": {str(u.points): u.share for u in level.unicity},
+            }
+            for level in trajectory.levels
+        ],
     }

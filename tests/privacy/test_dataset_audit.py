@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from muniscan.privacy.dataset_audit import audit_dataset
+from muniscan.privacy.dataset_audit import WeightError, audit_dataset
 from muniscan.privacy.dataset_io import read_table, sniff_delimiter
 from muniscan.privacy.precision import coordinate_precision_metres, timestamp_resolution
 from muniscan.privacy.reversal import reverse_hashes
@@ -94,3 +94,71 @@ def test_md5_plate_and_mobile_reversal():
     mobile = hashlib.sha1(b"+46701234567").hexdigest()
     report, recovered = reverse_hashes([mobile], chunks=[("mobile", "070", 1, "e164")], workers=1)
     assert recovered == {mobile: "+46701234567"}
+
+
+SDCMICRO_KEYS = [(2, 3, 1, 18.0), (3, 3, 3, 45.5), (2, 3, 1, 39.0), (2, 3, 2, 17.0), (3, 3, 1, 92.0), (3, 3, 1, 8.0),
+                 (1, 4, 1, 123.5), (2, 3, 1, 51.0)]  # fmt: skip
+
+
+def _write(path, header, rows):
+    path.write_text(",".join(header) + "\n" + "\n".join(",".join(str(v) for v in row) for row in rows) + "\n")
+    return path
+
+
+def test_sampling_weights_give_sdcmicro_individual_risk(tmp_path, detector):
+    """sdcMicro test_indivRisk.R: rk = (0.01369863, 0.08579129, 0.01369863, 0.17707583, 0.01877883,
+    0.01877883, 0.03931625, 0.01369863); measure_risk's expected re-identifications is their sum."""
+    path = _write(tmp_path / "survey.csv", ["A", "B", "C", "w"], SDCMICRO_KEYS)
+    report = audit_dataset(path, ["A", "B", "C"], weight="w", detector=detector)
+    risk = report.individual_risk
+    assert risk.highest == pytest.approx(0.17707583, abs=1e-6)
+    assert risk.expected_reidentifications == pytest.approx(0.38083692, abs=1e-3)
+    assert risk.mean == pytest.approx(0.38083692 / 8, abs=1e-5)
+    assert (risk.records_above_threshold, risk.records) == (1, 8)
+    singling = next(v for v in report.verdicts if v.risk == "singling out")
+    assert any("sampling weights 'w'" in reason and "1 of 8" in reason for reason in singling.reasons)
+    # journalist risk now uses the summed weights per class: 1 / min Fk = 1 / 17
+    assert report.reidentification.journalist_highest == pytest.approx(1 / 17)
+    assert report.to_dict()["individual_risk"]["weight_column"] == "w"
+
+
+def test_weight_column_is_never_a_suggested_quasi_identifier(tmp_path, detector):
+    rows = [(f"a{i % 3}", f"b{i % 2}", 10 * (1 + i % 2)) for i in range(12)]
+    path = _write(tmp_path / "survey.csv", ["x", "y", "w"], rows)
+    assert "w" in audit_dataset(path, detector=detector, budget_seconds=0).quasi_identifiers
+    report = audit_dataset(path, weight="w", detector=detector, budget_seconds=0)
+    assert report.quasi_identifiers == ["x", "y"] and report.individual_risk.key_variables == ["x", "y"]
+
+
+@pytest.mark.parametrize(("bad", "problem"), [("ten", "is not a finite number"), ("-3", "is negative"),
+                                              ("", "is missing")])  # fmt: skip
+def test_bad_weights_name_the_column_and_row(tmp_path, detector, bad, problem):
+    rows = [("a", 10), ("b", 12), ("a", bad), ("b", "-1")]
+    path = _write(tmp_path / "survey.csv", ["x", "weight"], rows)
+    with pytest.raises(WeightError) as caught:
+        audit_dataset(path, ["x"], weight="weight", detector=detector)
+    message = str(caught.value)
+    assert f"weight column 'weight', row 3 (line 4): the weight {problem}" in message
+    assert "2 bad weights in all" in message
+
+
+def test_trace_file_names_unique_traces_and_the_coarsening_that_helps(tmp_path, detector):
+    from tests.privacy.test_trajectory import turnstile_taps
+
+    path = turnstile_taps(tmp_path / "taps.csv")
+    report = audit_dataset(path, detector=detector, budget_seconds=0)
+    assert (report.trajectory.pseudonym, report.trajectory.time, report.trajectory.place) == (
+        "card_id", "tapped_at", ["station"])  # fmt: skip
+    assert "card_id" not in report.quasi_identifiers  # a pseudonym is no quasi-identifier
+    verdicts = {v.risk: v for v in report.verdicts}
+    assert any("points of a trace in 'card_id' single out 40% of 5, 40% of 5, 50% of 4, 50% of 4 pseudonyms" in r
+               for r in verdicts["singling out"].reasons)  # fmt: skip
+    assert any("coarsen to time hour, place as given (0% singled out)" in r for r in verdicts["linkability"].reasons)
+    assert not report.anonymous
+    stored = report.to_dict()["trajectory"]
+    assert stored["levels"][0]["unicity"][2] == {"points": 3, "evaluated": 4, "singled_out": 2, "share": 0.5}
+    named = audit_dataset(path, detector=detector, budget_seconds=0, pseudonym="card_id", time="tapped_at",
+                          place=["station"], unicity_threshold=0.5)  # fmt: skip
+    assert named.trajectory.levels == report.trajectory.levels and not named.trajectory.unique
+    with pytest.raises(ValueError, match="no column 'gate'"):
+        audit_dataset(path, detector=detector, place=["gate"])

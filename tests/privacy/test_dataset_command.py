@@ -79,3 +79,49 @@ def test_bad_rows_are_named_by_line_and_column(tmp_path: Path, database_url: str
     broken.write_text('[{"zone": "a"},\n {"zone": }]')
     result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(broken)])
     assert result.exit_code == 2 and "bad.json:2:" in result.output
+
+
+def test_trace_uniqueness_in_json_and_text(tmp_path: Path, database_url: str) -> None:
+    from tests.privacy.test_trajectory import turnstile_taps
+
+    export = turnstile_taps(tmp_path / "taps.csv")
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    trajectory = json.loads(result.stdout)["trajectory"]
+    assert (trajectory["pseudonym"], trajectory["time"], trajectory["place"]) == ("card_id", "tapped_at", ["station"])
+    own, hour, day = trajectory["levels"]
+    assert own["singled_out"] == {"1": 0.4, "2": 0.4, "3": 0.5, "4": 0.5} and own["points"] == 12
+    assert hour["singled_out"] == {"1": 0.0, "2": 0.0, "3": 0.0, "4": 0.0}
+    assert day["singled_out"] == {"1": 0.0, "2": 0.0, "3": None, "4": None}
+    assert trajectory["suggestion"] == "time hour, place as given" and trajectory["unique"]
+    assert trajectory["unusable"]["place missing"] == 1 and trajectory["events_used"] == 18
+    risks = json.loads(result.stdout)["risks"]
+    assert any("coarsen to time hour" in reason for reason in risks["linkability"]["reasons"])
+
+    text = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", "0",
+                               "--pseudonym", "card_id", "--time", "tapped_at", "--place", "station"])  # fmt: skip
+    assert text.exit_code == 0, text.output
+    assert "trace uniqueness" in text.stdout and "40.0%" in text.stdout and "time hour, place as given" in text.stdout
+
+
+def test_weight_option_reports_individual_risk(tmp_path: Path, database_url: str) -> None:
+    survey = tmp_path / "survey.csv"
+    rows = [(2, 3, 1, 18.0), (3, 3, 3, 45.5), (2, 3, 1, 39.0), (2, 3, 2, 17.0), (3, 3, 1, 92.0), (3, 3, 1, 8.0),
+            (1, 4, 1, 123.5), (2, 3, 1, 51.0)]  # fmt: skip
+    survey.write_text("A,B,C,w\n" + "\n".join(",".join(map(str, row)) for row in rows) + "\n")
+    args = ["--db", database_url, "dataset", "audit", str(survey), "--qi", "A,B,C", "--weight", "w"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    risk = json.loads(result.stdout)["individual_risk"]
+    assert risk["highest"] == 0.177076 and risk["expected_reidentifications"] == 0.380837  # sdcMicro: 0.38083692
+    assert risk["records_above_threshold"] == 1
+    assert "expected re-identifications" in runner.invoke(app, args).stdout
+
+
+def test_bad_weight_is_named_by_column_and_row(tmp_path: Path, database_url: str) -> None:
+    survey = tmp_path / "survey.csv"
+    survey.write_text("x,w\na,10\nb,-2\n")
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(survey), "--weight", "w"])
+    assert result.exit_code == 2 and "'w', row 2 (line 3): the weight is negative" in result.output
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(survey), "--weight", "weight"])
+    assert result.exit_code == 2 and "survey.csv:1" in result.output and "'weight'" in result.output
