@@ -179,14 +179,9 @@ def sampling_weights(table: Table, column: str, path: Path) -> np.ndarray:
 
 def weighted_risk(table: Table, key_variables: list[str], weights: np.ndarray, weight_column: str,
                   threshold: float = DEFAULT_RISK_THRESHOLD) -> IndividualRisk:
-    """Per-record risk under sdcMicro's super-population model, missing key values as wildcards.
-
-    Where a class's weights add up to no more than its sample size (fk >= Fk) sdcMicro sets the
-    risk to 1/fk; the approximation is undefined there.
-    """
+    """Per-record risk under sdcMicro's super-population model, missing key values as wildcards."""
     fk, population_fk = wildcard_frequencies([table.columns[c] for c in key_variables], weights)
     risk = individual_risk(fk, population_fk)
-    risk = np.where(population_fk <= fk, 1 / fk, risk)
     median = float(np.median(risk))
     mad = 1.4826 * float(np.median(np.abs(risk - median)))  # R's mad()
     return IndividualRisk(

@@ -50,12 +50,17 @@ def wildcard_frequencies(columns: Sequence[Sequence[str | None]],
 
 
 def individual_risk(fk: np.ndarray, population_fk: np.ndarray, quality: float = 1.0) -> np.ndarray:
-    """Benedetti-Franconi approximation of E(1/F | f) (sdcMicro indivRisk, method "approx")."""
-    p = fk / population_fk
-    odds = p / (1 - p)
+    """Benedetti-Franconi approximation of E(1/F | f) (sdcMicro indivRisk, method "approx").
+
+    Where a class's weights add up to no more than its sample size (Fk <= fk) the approximation is
+    undefined and, as sdcMicro does, the risk is 1/fk.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
+        p = fk / population_fk
+        odds = p / (1 - p)
         risk = np.where(fk == 1, odds * np.log(1 / p),
                         np.where(fk == 2, odds - odds**2 * np.log(1 / p), p / (fk - (1 - p))))
+    risk = np.where(population_fk <= fk, 1 / fk, risk)
     return risk * quality
 
 

@@ -193,3 +193,11 @@ def test_entropy_l_is_exp_of_minimum_class_entropy():
     expected = math.exp(-(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3)))
     assert stats.l_entropy == pytest.approx(expected) and stats.l_entropy_int == 1
     assert stats.t_distance == "equal"
+
+
+def test_sdcmicro_risk_is_one_over_fk_where_weights_do_not_exceed_the_sample():
+    """indivRisk: a class whose weights sum to no more than its size (Fk <= fk) gets 1/fk, not NaN."""
+    fk, weighted = wildcard_frequencies([["a", "a", "b", "c"]], [1.0, 1.0, 1.0, 40.0])
+    risk = individual_risk(fk, weighted)
+    assert risk[:3].tolist() == [0.5, 0.5, 1.0]
+    assert 0 < risk[3] < 1 and not np.isnan(risk).any()
