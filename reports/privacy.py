@@ -84,6 +84,17 @@ def _recipients(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _traces(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Trace uniqueness at the data's own resolution, from the stored audit: the worst share of
+    pseudonyms singled out by 1..4 of their own points, and the coarsening that would help."""
+    if not stored or not stored.get("levels"):
+        return None
+    shares = [u["share"] for u in stored["levels"][0]["unicity"] if u.get("share") is not None]
+    worst = max(shares, default=0.0)
+    return {"pseudonym": stored["pseudonym"], "pseudonyms": stored["pseudonyms"], "singled_out": worst,
+            "unique": worst > stored.get("threshold", 0.0), "suggestion": stored.get("suggestion")}
+
+
 def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
@@ -102,10 +113,16 @@ def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
             "risks": {v["risk"]: {"present": v["present"], "reasons": v["reasons"]} for v in verdicts},
             "k": anonymity.get("k"),
             "hashes_reversed": {c: f"{r['reversed_hashes']}/{r['distinct_hashes']}" for c, r in reversal.items()},
+            "traces": _traces(report.get("trajectory")),
             "audited_at": row.audited_at.isoformat(),
             "references": legal.DATASET + (legal.DATASET_MAC if mac_hashes else []),
         })  # fmt: skip
     return out
+
+
+def _tracks(dataset: dict[str, Any]) -> bool:
+    """A dataset tracks people when its pseudonyms were reversed or their traces single them out."""
+    return bool(dataset["hashes_reversed"] or (dataset["traces"] and dataset["traces"]["unique"]))
 
 
 def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -120,7 +137,7 @@ def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[
     tracking = sorted({
         f["device"] or "" for f in flows
         if any(f["distinct_identifiers"].get(c, 0) >= TRACKING_DISTINCT for c in TRACKING_CATEGORIES)
-    } | {f"dataset:{d['file']}" for d in datasets if d["hashes_reversed"] and d["verdict"] != "anonymous"})  # fmt: skip
+    } | {f"dataset:{d['file']}" for d in datasets if d["verdict"] != "anonymous" and _tracks(d)})  # fmt: skip
     if tracking:
         triggers.append({"trigger": "tracking", "devices": tracking, "references": legal.DPIA_TRACKING})
     return triggers

@@ -68,6 +68,13 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
                 f"- {t('label.count')}: {d['records']}; k = {cell(d['k'])}; sha256 {cell(d['sha256'])}"]  # fmt: skip
         for column, fraction in d["hashes_reversed"].items():
             out.append(f"- {t('privacy.label.reversed')} ({cell(column)}): {cell(fraction)}")
+        if d["traces"]:
+            x = d["traces"]
+            line = t("privacy.traces", share=f"{x['singled_out'] * 100:.0f}", pseudonyms=x["pseudonyms"],
+                     column=x["pseudonym"])
+            if x["suggestion"]:
+                line += " " + t("privacy.traces_suggestion", suggestion=x["suggestion"])
+            out.append(f"- {cell(line)}")
         for risk, v in d["risks"].items():
             state = t("privacy.risk.present") if v["present"] else t("privacy.risk.absent")
             out.append(f"- **{cell(risk)}**: {cell(state)}. {cell('; '.join(v['reasons']))}")

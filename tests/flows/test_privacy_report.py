@@ -37,3 +37,33 @@ def test_privacy_report_in_every_document_format_and_both_languages(tmp_path: Pa
     assert "<svg" in out[("html", "en")] and "<script" not in out[("html", "en")]
     assert "Integritetsrapport" in out[("md", "sv")] and "Karta över dataflöden" in out[("html", "sv")]
     assert "upload.camvendor.example" in out[("md", "en")]  # the name came from the capture's own TLS SNI
+
+
+def test_audited_datasets_reach_the_report_with_traces_and_a_tracking_trigger(
+    tmp_path: Path, database_url: str
+) -> None:
+    from tests.privacy.test_dataset_command import people_counter_export
+    from tests.privacy.test_trajectory import turnstile_taps
+
+    taps = turnstile_taps(tmp_path / "taps.csv")
+    counter = tmp_path / "counter.csv"
+    people_counter_export(counter)
+    for export, budget in ((taps, "0"), (counter, "20")):
+        result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", budget])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    schema = json.loads((resources.files("muniscan.reports") / "schemas" / "privacy-report.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    by_file = {d["file"]: d for d in report["datasets"]}
+    traces = by_file["taps.csv"]["traces"]
+    assert traces == {"pseudonym": "card_id", "pseudonyms": traces["pseudonyms"], "singled_out": 0.5, "unique": True,
+                      "suggestion": "time hour, place as given"}
+    assert by_file["counter.csv"]["hashes_reversed"]["visitor_mac_sha256"].split("/")[0] != "0"
+    tracking = next(t for t in report["dpia"] if t["trigger"] == "tracking")
+    assert {"dataset:taps.csv", "dataset:counter.csv"} <= set(tracking["devices"])
+    for lang, words in (("en", "are singled out by at most four"), ("sv", "pekas ut av högst fyra")):
+        for fmt in ("md", "html"):
+            out = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", fmt, "--lang", lang])
+            assert out.exit_code == 0 and words in out.stdout, out.output
