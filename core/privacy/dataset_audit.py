@@ -34,6 +34,7 @@ from muniscan.privacy.trajectory import (
 )
 
 SAMPLE_VALUES = 200
+PRECISION_SAMPLE = 5000  # values per column read for timestamp and coordinate precision
 DIRECT_IDENTIFIER_SHARE = 0.5
 DEFAULT_K = 5
 DEFAULT_T = 0.2
@@ -264,10 +265,10 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
                                                 budget_seconds=per_column_budget)
             reversal[column] = report
 
-    timestamps = {c: r for c in table.names if (r := timestamp_resolution(table.columns[c][:5000]))}
+    timestamps = _timestamp_resolutions(table, notes)
     coordinates = {c: round(m, 2) for c in table.names
                    if set(key_words(c)) & (LATITUDE_NAMES | LONGITUDE_NAMES)
-                   and (m := coordinate_precision_metres(table.columns[c][:5000])) is not None}
+                   and (m := coordinate_precision_metres(table.columns[c][:PRECISION_SAMPLE])) is not None}
     trajectory = table_unicity(table, trace_columns, threshold=unicity_threshold) if trace_columns else None
     verdicts = _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
                          k_threshold, t_threshold, trajectory=trajectory, weighted=weighted)
@@ -279,6 +280,21 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         timestamp_resolution=timestamps, coordinate_precision_m=coordinates, verdicts=verdicts,
         anonymous=not any(v.present for v in verdicts), notes=notes, trajectory=trajectory,
         individual_risk=weighted)
+
+
+def _timestamp_resolutions(table: Table, notes: list[str]) -> dict[str, str]:
+    """Resolution of each column whose sampled values are mostly ISO-8601; the values that are not are noted."""
+    found = {}
+    for column in table.names:
+        resolution = timestamp_resolution(table.columns[column][:PRECISION_SAMPLE])
+        if resolution is None:
+            continue
+        found[column] = resolution.unit
+        if resolution.unparsed:
+            sampled = resolution.parsed + resolution.unparsed
+            notes.append(f"'{column}': {resolution.unparsed} of {sampled} sampled values are not ISO-8601 timestamps; "
+                         f"its resolution ({resolution.unit}) is judged on the {resolution.parsed} that are")
+    return found
 
 
 def _coarsening_advice(trajectory: TrajectoryReport) -> str:

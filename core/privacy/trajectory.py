@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,7 +25,14 @@ import numpy as np
 from muniscan.privacy.anonymity import combine, encode
 from muniscan.privacy.dataset_io import Table
 from muniscan.privacy.payloads import key_words
-from muniscan.privacy.precision import LATITUDE_NAMES, LONGITUDE_NAMES, coordinate_precision_metres
+from muniscan.privacy.precision import (
+    LATITUDE_NAMES,
+    LONGITUDE_NAMES,
+    TIME_UNITS_MS,
+    coordinate_precision_metres,
+    iso_milliseconds,
+    time_unit,
+)
 
 MAX_POINTS = 4
 DEFAULT_SAMPLE = 10_000
@@ -34,8 +40,7 @@ DEFAULT_SEED = 2013
 METRES_PER_DEGREE = 111_320.0
 GRID_METRES = (100, 1000)
 TIME_BINS_MS = {"hour": 3_600_000, "day": 86_400_000}
-_TIME_UNITS_MS = (("day", 86_400_000), ("hour", 3_600_000), ("minute", 60_000), ("second", 1000))
-_UNIT_MS = dict(_TIME_UNITS_MS)
+_UNIT_MS = dict(TIME_UNITS_MS)
 _DENSE_MEMBERSHIP_CELLS = 1 << 26  # users x points below this: a bool table beats binary search
 _ROUND_BUDGET = 4_000_000  # candidate checks per vectorised round (bounds memory)
 _EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
@@ -145,52 +150,6 @@ def parse_numbers(values: Sequence[str | None]) -> np.ndarray:
     return numbers
 
 
-def _without_offset(chars: np.ndarray) -> np.ndarray:
-    """Code points with a trailing `Z`, `+HH:MM`, `+HHMM` or `+HH` blanked: times stay as the clock showed them."""
-    rows = np.arange(len(chars))
-    length = (chars != 0).sum(axis=1)
-    at = lambda back: chars[rows, np.maximum(length - back, 0)]  # noqa: E731
-    sign = lambda back: (at(back) == ord("+")) | (at(back) == ord("-"))  # noqa: E731
-    timed = length > 16  # "YYYY-MM-DDTHH:MM" and more, so a '-' here is no date separator
-    cut = np.where(at(1) == ord("Z"), 1, 0)
-    cut = np.where(timed & (cut == 0) & sign(6) & (at(3) == ord(":")), 6, cut)
-    cut = np.where(timed & (cut == 0) & sign(5), 5, cut)
-    cut = np.where(timed & (cut == 0) & sign(3), 3, cut)
-    chars[np.arange(chars.shape[1]) >= (length - cut)[:, None]] = 0
-    return chars
-
-
-def _iso_ms(texts: np.ndarray) -> np.ndarray:
-    """ISO-8601 texts (a numpy unicode array) as milliseconds of the wall clock as written; NaN if unparseable."""
-    n, width = len(texts), texts.dtype.itemsize // 4
-    out = np.full(n, np.nan)
-    if n == 0 or width < 10:
-        return out
-    chars = texts.view(np.uint32).reshape(n, width).copy()
-    digit = (chars >= ord("0")) & (chars <= ord("9"))
-    dated = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
-    if not dated.any():
-        return out
-    cleaned = _without_offset(chars[dated]).view(f"<U{width}").reshape(-1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            parsed = cleaned.astype("datetime64[ms]")
-        except ValueError:
-            parsed = np.array([_datetime_or_nat(str(t)) for t in cleaned], dtype="datetime64[ms]")
-    ms = parsed.astype(np.int64).astype(float)
-    ms[np.isnat(parsed)] = np.nan
-    out[dated] = ms
-    return out
-
-
-def _datetime_or_nat(text: str) -> np.datetime64:
-    try:
-        return np.datetime64(text, "ms")
-    except ValueError:
-        return np.datetime64("NaT", "ms")
-
-
 def looks_like_epoch(values: Sequence[str | None]) -> bool:
     """Most sampled values are 9-13 digit numbers (Unix time in seconds or milliseconds)."""
     sample = [v for v in values[:1000] if v is not None]
@@ -204,16 +163,7 @@ def parse_times(values: Sequence[str | None], epoch: bool | None = None) -> np.n
     if epoch:
         numbers = parse_numbers(values)
         return np.where(numbers < 1e11, numbers * 1000.0, numbers)
-    return _iso_ms(np.array(["" if v is None else v for v in values], dtype=str))
-
-
-def time_unit(ms: np.ndarray) -> str:
-    """The finest unit the times use: day, hour, minute, second or subsecond."""
-    whole = ms.astype(np.int64)
-    for unit, width in _TIME_UNITS_MS:
-        if not np.any(whole % width):
-            return unit
-    return "subsecond"
+    return iso_milliseconds(values)
 
 
 # --- column detection ----------------------------------------------------------------------------

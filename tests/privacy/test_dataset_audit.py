@@ -74,9 +74,36 @@ def test_parquet_and_sniffing(tmp_path):
 
 
 def test_precision_helpers():
-    assert timestamp_resolution(["2026-01-05T07:00:00Z", "2026-01-05T08:15:00Z"]) == "minute"
-    assert timestamp_resolution(["2026-01-05", "2026-01-06"]) == "day"
+    assert timestamp_resolution(["2026-01-05T07:00:00Z", "2026-01-05T08:15:00Z"]).unit == "minute"
+    assert timestamp_resolution(["2026-01-05", "2026-01-06"]).unit == "day"
+    assert timestamp_resolution(["2026-01-05T07:00:00-05:00", "2026-01-05 08:00+0100"]).unit == "hour"
+    assert timestamp_resolution(["2026-01-05T07:00:00.250"]).unit == "subsecond"
     assert coordinate_precision_metres(["59.3293"]) == pytest.approx(5.566, rel=1e-3)
+
+
+def test_timestamp_resolution_tolerates_a_few_dirty_values():
+    """One unparseable cell among the sampled values no longer hides the column's resolution; the
+    values that parse decide, provided they are at least 90 % of the non-missing ones."""
+    clean = [f"2026-01-05T07:{m:02d}:00" for m in range(18)]
+    resolution = timestamp_resolution([*clean, "unknown", None, "2026-02-30T07:00"])
+    assert resolution is not None
+    assert (resolution.unit, resolution.parsed, resolution.unparsed) == ("minute", 18, 2)
+    assert timestamp_resolution([*clean[:17], "unknown", "n/a"]) is None  # 17 of 19: below 90 %
+    assert timestamp_resolution(["Male", "Female", "2026-01-05"]) is None
+    assert timestamp_resolution([None, None]) is None
+
+
+def test_dirty_timestamp_column_still_counts_for_linkability(tmp_path, detector):
+    rows = [f"z{i % 3},2026-01-05T07:{i % 60:02d}:{i % 7:02d}" for i in range(40)]
+    rows[5] = "z2,not recorded"
+    path = tmp_path / "events.csv"
+    path.write_text("zone,seen\n" + "\n".join(rows) + "\n")
+    report = audit_dataset(path, quasi_identifiers=["zone"], budget_seconds=0, detector=detector)
+    assert report.timestamp_resolution == {"seen": "second"}
+    assert "'seen': 1 of 40 sampled values are not ISO-8601 timestamps; its resolution (second) is judged on " \
+           "the 39 that are" in report.notes
+    linking = next(v for v in report.verdicts if v.risk == "linkability")
+    assert "'seen' has second resolution: events join across datasets" in linking.reasons
 
 
 def test_personnummer_hash_reversal_by_birth_year():
