@@ -6,7 +6,11 @@ Missing-value policy (part 2), chosen per call:
     that miss it too.
   * "drop": records with a missing quasi-identifier are left out (what pyCANON does silently,
     via pandas groupby); reported so a reader sees how many were excluded.
-  * "wildcard": sdcMicro's freqCalc semantics, see `wildcard_frequencies` in `sdc.py`.
+
+sdcMicro's third way, a missing value matching any value (`wildcard_frequencies` in `sdc.py`), is
+no policy here: a record then belongs to several groups, so there are no equivalence classes, and
+neither ℓ, t nor the class-based risks are defined. The audit uses it where sdcMicro does, for the
+individual risk with sampling weights.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-MISSING_POLICIES = ("category", "drop", "wildcard")
+MISSING_POLICIES = ("category", "drop")
 
 
 def encode(values: Sequence[str | None]) -> tuple[np.ndarray, list[str | None]]:
@@ -204,11 +208,18 @@ class AnonymityResult:
         return asdict(self)
 
 
+def check_missing_policy(missing: str) -> None:
+    """Refuse an unknown policy before any work, naming the ones there are."""
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing-value policy {missing!r} is not one of {', '.join(MISSING_POLICIES)} "
+                         "(sdcMicro's wildcard matching gives no equivalence classes; it is used for the "
+                         "individual risk with sampling weights)")
+
+
 def quasi_identifier_classes(columns: dict[str, list[str | None]], quasi_identifiers: list[str],
                              missing: str = "category") -> tuple[Classes, np.ndarray]:
     """Classes over the QIs and the boolean mask of records that took part."""
-    if missing not in ("category", "drop"):
-        raise ValueError(f"missing policy {missing!r} not supported here (use sdc for wildcard)")
+    check_missing_policy(missing)
     encoded = [encode(columns[name]) for name in quasi_identifiers]
     n = len(columns[quasi_identifiers[0]])
     keep = np.ones(n, dtype=bool)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from muniscan.privacy.anonymity import AnonymityResult, evaluate, quasi_identifier_classes
+from muniscan.privacy.anonymity import AnonymityResult, check_missing_policy, evaluate, quasi_identifier_classes
 from muniscan.privacy.dataset_io import Table, read_table
 from muniscan.privacy.detection import PersonalDataDetector
 from muniscan.privacy.masking import mask_value
@@ -223,6 +223,7 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     `pseudonym`, `time` and `place` name the trace columns (else detected); `weight` names a sampling
     weight column for sdcMicro's individual risk.
     """
+    check_missing_policy(missing)
     table = read_table(path)
     weights = sampling_weights(table, weight, Path(path)) if weight else None
     detector = detector or PersonalDataDetector()

@@ -189,3 +189,17 @@ def test_trace_file_names_unique_traces_and_the_coarsening_that_helps(tmp_path, 
     assert named.trajectory.levels == report.trajectory.levels and not named.trajectory.unique
     with pytest.raises(ValueError, match="no column 'gate'"):
         audit_dataset(path, detector=detector, place=["gate"])
+
+
+def test_missing_value_policies(tmp_path, detector):
+    """'category': a missing cell is one more value; 'drop': the record is left out and counted;
+    sdcMicro's wildcard matching gives no equivalence classes and is refused before any work."""
+    rows = [("a", "x"), ("a", "x"), ("a", "y"), ("a", "y"), ("b", ""), ("b", "x"), ("b", "x")]
+    path = _write(tmp_path / "survey.csv", ["district", "group"], rows)
+    category = audit_dataset(path, ["district", "group"], missing="category", detector=detector, budget_seconds=0)
+    assert (category.anonymity.k, category.anonymity.records_evaluated, category.anonymity.classes) == (1, 7, 4)
+    dropped = audit_dataset(path, ["district", "group"], missing="drop", detector=detector, budget_seconds=0)
+    assert (dropped.anonymity.k, dropped.anonymity.records_evaluated, dropped.anonymity.classes) == (2, 6, 3)
+    assert "1 records with missing quasi-identifiers were excluded (policy 'drop')" in dropped.notes
+    with pytest.raises(ValueError, match=r"missing-value policy 'wildcard' is not one of category, drop"):
+        audit_dataset(tmp_path / "not-read.csv", ["district"], missing="wildcard", detector=detector)
