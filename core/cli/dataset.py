@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from muniscan.cli.context import state
-from muniscan.cli.output import console, emit_json, fail, table
+from muniscan.cli.output import console, emit_json, fail, safe, table
 
 app = typer.Typer(help="Datasets claimed to be anonymous: singling out, linkability, inference.", no_args_is_help=True)
 
@@ -31,11 +31,24 @@ def audit(
         str | None, typer.Option(help="Place of the events: a zone/sensor column or 'lat,lon' (else detected).")
     ] = None,
     weight: Annotated[str | None, typer.Option(help="Sampling-weight column: adds sdcMicro's individual risk.")] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, help="k the quasi-identifiers must reach (default: the audit's, 5).")
+    ] = None,
+    hierarchies: Annotated[
+        Path | None,
+        typer.Option(
+            "--hierarchies",
+            metavar="DIR",
+            help="Folder of ARX-format hierarchy CSVs (<column>.csv or <name>_hierarchy_<column>.csv): "
+            "suggest the least-lossy generalisation that reaches k.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Audit one file against the three Article 29 WP risks and store the result."""
     from muniscan.privacy.dataset_audit import audit_dataset
     from muniscan.privacy.dataset_store import DatasetInputError, check_input, store_audit, summary
+    from muniscan.privacy.generalisation import HierarchyError
 
     quasi, sensitive_columns, place_columns = _columns(qi), _columns(sensitive), _columns(place)
     named = [*(quasi or []), *(sensitive_columns or []), *(place_columns or [])]
@@ -52,8 +65,10 @@ def audit(
             time=time,
             place=place_columns,
             weight=weight,
+            hierarchies=hierarchies,
+            **({"k_threshold": k} if k is not None else {}),
         )
-    except DatasetInputError as exc:
+    except (DatasetInputError, HierarchyError) as exc:
         fail(str(exc))
     except (ValueError, KeyError, OSError) as exc:
         fail(f"{file}: {exc}")
@@ -103,6 +118,10 @@ def audit(
     table("figures", ["measure", "value"], figures)
     if result["trajectory"]:
         _print_trajectory(result["trajectory"])
+    if result["generalisation"]:
+        _print_generalisation(result["generalisation"])
+    for line in result["notes"]:
+        console.print(safe(f"note: {line}"))
     console.print(f"stored as dataset audit #{audit_id}")
 
 
@@ -128,3 +147,33 @@ def _print_trajectory(trajectory: dict) -> None:
 
 def _share(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
+
+
+def _print_generalisation(suggestion: dict) -> None:
+    """The hierarchy level per column and what it leaves, or that the hierarchies cannot reach k."""
+    target = suggestion["k_target"]
+    rows = [[c["column"], f"{c['level']} of {c['top_level']}", _becomes(c), _loss(c)] for c in suggestion["columns"]]
+    title = "suggested generalisation" if suggestion["reachable"] else "top of every hierarchy"
+    table(f"{title} (to reach k = {target})", ["column", "level", "example", "loss"], rows)
+    if suggestion["reachable"]:
+        line = (
+            f"would give k = {suggestion['k']} in {suggestion['classes']} classes; prosecutor risk "
+            f"{suggestion['prosecutor_highest']:.3f} highest, {suggestion['prosecutor_average']:.4f} average"
+        )
+    else:
+        line = f"no generalisation with these hierarchies reaches k = {target}; at their top, k = {suggestion['k']}"
+    if suggestion["kept"]:
+        line += f"; kept as they are (no hierarchy): {', '.join(suggestion['kept'])}"
+    for tie in suggestion["ties"]:
+        line += "; equally good: " + ", ".join(f"{column} {level}" for column, level in tie.items())
+    console.print(safe(line))
+
+
+def _loss(column: dict) -> str:
+    return "-" if column["loss"] is None else f"{column['loss']:.4f}"
+
+
+def _becomes(column: dict) -> str:
+    if column["example"] is None:
+        return "(identifier column: no example)"
+    return f"{column['example']} → {column['becomes']}"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -12,6 +15,15 @@ import numpy as np
 from muniscan.privacy.anonymity import AnonymityResult, check_missing_policy, evaluate, quasi_identifier_classes
 from muniscan.privacy.dataset_io import Table, read_table
 from muniscan.privacy.detection import PersonalDataDetector
+from muniscan.privacy.generalisation import (
+    Hierarchy,
+    HierarchyError,
+    apply_levels,
+    hierarchy_files,
+    kept_as_is,
+    optimal_generalisation,
+    read_hierarchy,
+)
 from muniscan.privacy.masking import mask_value
 from muniscan.privacy.payloads import key_words
 from muniscan.privacy.population import PopulationUniqueness, population_uniqueness
@@ -87,6 +99,38 @@ class IndividualRisk:
 
 
 @dataclass(frozen=True)
+class ColumnGeneralisation:
+    """One quasi-identifier's level in a suggested generalisation, with a value and what it becomes."""
+
+    column: str
+    hierarchy: str
+    level: int
+    top_level: int
+    loss: float | None  # ARX's normalised loss, 0 = as given, 1 = suppressed; None when k is out of reach
+    example: str | None  # None for identifier columns: their values are never shown
+    becomes: str | None
+
+
+@dataclass(frozen=True)
+class GeneralisationSuggestion:
+    """The least-lossy full-domain generalisation (ARX's Loss with RANK, no suppression) that would make the
+    quasi-identifiers k-anonymous; only suggested, no data is written. Columns without a hierarchy are `kept`
+    as they are. When k is out of `reachable`, the columns stand at the top of their hierarchies and k,
+    classes and risks are what even that leaves."""
+
+    k_target: int
+    reachable: bool
+    columns: list[ColumnGeneralisation]
+    kept: list[str]
+    k: int
+    classes: int
+    prosecutor_average: float
+    prosecutor_highest: float
+    ties: list[dict[str, int]]
+    seconds: float
+
+
+@dataclass(frozen=True)
 class DatasetAuditReport:
     """Everything the DPO needs to decide whether a file may be published as anonymous."""
 
@@ -110,6 +154,7 @@ class DatasetAuditReport:
     notes: list[str] = field(default_factory=list)
     trajectory: TrajectoryReport | None = None
     individual_risk: IndividualRisk | None = None
+    generalisation: GeneralisationSuggestion | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,6 +193,12 @@ def suggest_quasi_identifiers(table: Table, excluded: set[str]) -> list[str]:
     n = table.n_rows
     return [c for c in candidates
             if 2 <= len(set(table.columns[c])) <= max(2, n // 2)]
+
+
+def _suggested_with_hierarchies(table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy]) -> list[str]:
+    """Suggested quasi-identifiers plus the columns the DPO wrote a hierarchy for, in table order."""
+    chosen = set(suggest_quasi_identifiers(table, excluded)) | (set(hierarchies) - excluded)
+    return [c for c in table.names if c in chosen]
 
 
 def _hash_kinds(column: str) -> tuple[str, ...]:
@@ -211,20 +262,112 @@ def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str |
     return find_trace_columns(table, identifiers, pseudonym, time, place, exclude)
 
 
+def load_hierarchies(source: Path | str | Mapping[str, Hierarchy], table: Table) -> tuple[dict[str, Hierarchy],
+                                                                                        list[str]]:
+    """Hierarchies of the table's columns from a folder (or a mapping), and notes on those for absent columns,
+    which are not read: a stray file must not stop the audit, but the DPO should see it was not used."""
+    if isinstance(source, Mapping):
+        given: Mapping[str, Hierarchy | Path] = source
+    else:
+        given = hierarchy_files(source)
+        if not given:
+            raise HierarchyError(f"{source}: no hierarchy files (<column>.csv or <name>_hierarchy_<column>.csv)")
+    notes = [f"hierarchy {_source(h)} not used: the table has no column {column!r}"
+             for column, h in given.items() if column not in table.columns]
+    hierarchies = {column: h if isinstance(h, Hierarchy) else read_hierarchy(h)
+                   for column, h in given.items() if column in table.columns}
+    return hierarchies, notes
+
+
+def _source(hierarchy: Hierarchy | Path) -> str:
+    return hierarchy.source if isinstance(hierarchy, Hierarchy) else str(hierarchy)
+
+
+def _example(values: Sequence[str | None], hierarchy: Hierarchy, level: int, k: int) -> tuple[str | None, str | None]:
+    """A value shared by at least k records (so it singles no one out), else the hierarchy's first value,
+    and its label at `level`."""
+    counts = Counter(value for value in values if value is not None)
+    value, count = counts.most_common(1)[0] if counts else (None, 0)
+    if count < k:
+        value = next((row[0] for i, row in enumerate(hierarchy.rows) if i != hierarchy.missing_row), None)
+    if value is None:
+        return None, None
+    return value, apply_levels({"v": [value]}, {"v": hierarchy}, {"v": level})["v"][0]
+
+
+def suggest_generalisation(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy],
+                           k: int, identifying: Collection[str] = ()) -> GeneralisationSuggestion:
+    """The least-lossy generalisation of the quasi-identifiers `columns` (the records as audited) to k-anonymity;
+    columns without a hierarchy are kept as they are, and no example is shown for `identifying` columns."""
+    chosen = {name: hierarchies.get(name) or kept_as_is(values, name) for name, values in columns.items()}
+    started = perf_counter()
+    found = optimal_generalisation(columns, chosen, k)
+    seconds = round(perf_counter() - started, 3)
+    with_hierarchy = [name for name in columns if name in hierarchies]
+    if found is None:
+        levels = {name: hierarchy.height - 1 for name, hierarchy in chosen.items()}
+        sizes = quasi_identifier_classes(apply_levels(columns, chosen, levels), list(columns))[0].sizes
+        loss: dict[str, float] = {}
+        ties: list[dict[str, int]] = []
+    else:
+        levels, sizes, loss = found.levels, found.class_sizes, found.loss
+        ties = [{name: tie[name] for name in with_hierarchy} for tie in found.ties]
+    steps = []
+    for name in with_hierarchy:
+        hierarchy = hierarchies[name]
+        example, becomes = (None, None) if name in identifying else _example(columns[name], hierarchy, levels[name], k)
+        steps.append(ColumnGeneralisation(name, hierarchy.source, levels[name], hierarchy.height - 1, loss.get(name),
+                                          example, becomes))
+    risk = reidentification_risk(sizes)
+    return GeneralisationSuggestion(
+        k_target=k, reachable=found is not None, columns=steps,
+        kept=[name for name in columns if name not in hierarchies], k=int(sizes.min()), classes=len(sizes),
+        prosecutor_average=risk.prosecutor_average, prosecutor_highest=risk.prosecutor_highest, ties=ties,
+        seconds=seconds)
+
+
+def _generalisation(table: Table, qis: list[str], kept: np.ndarray, hierarchies: dict[str, Hierarchy],
+                    anonymity: AnonymityResult, k: int, identifying: set[str],
+                    notes: list[str]) -> GeneralisationSuggestion | None:
+    """Check that the hierarchies cover the audited records, then suggest a generalisation if k is not met."""
+    rows = None if kept.all() else np.flatnonzero(kept)
+    columns = {c: table.columns[c] if rows is None else [table.columns[c][i] for i in rows] for c in qis}
+    for column in qis:
+        if column in hierarchies:
+            hierarchies[column].leaf_rows(columns[column], column)
+    unused = [c for c in hierarchies if c not in qis]
+    if unused:
+        notes.append(f"hierarchies not used, the columns are no quasi-identifiers: {', '.join(unused)}")
+    if not any(c in hierarchies for c in qis):
+        notes.append("no quasi-identifier has a hierarchy: no generalisation suggested")
+        return None
+    if not anonymity.records_evaluated:
+        notes.append("no records to generalise")
+        return None
+    if anonymity.k >= k:
+        notes.append(f"the quasi-identifiers are {k}-anonymous as given: no generalisation suggested")
+        return None
+    return suggest_generalisation(columns, hierarchies, k, identifying)
+
+
 def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
                   sensitive: list[str] | None = None, population: float | None = None,
                   budget_seconds: float = 20.0, missing: str = "category", k_threshold: int =
                   DEFAULT_K, t_threshold: float = DEFAULT_T,
                   detector: PersonalDataDetector | None = None, *, pseudonym: str | None = None,
                   time: str | None = None, place: list[str] | None = None, unicity_threshold: float = 0.0,
-                  weight: str | None = None, risk_threshold: float = DEFAULT_RISK_THRESHOLD) -> DatasetAuditReport:
+                  weight: str | None = None, risk_threshold: float = DEFAULT_RISK_THRESHOLD,
+                  hierarchies: Path | str | Mapping[str, Hierarchy] | None = None) -> DatasetAuditReport:
     """Audit one CSV/JSON/Parquet file; `population` is N for population-uniqueness estimates.
 
-    `pseudonym`, `time` and `place` name the trace columns (else detected); `weight` names a sampling
-    weight column for sdcMicro's individual risk.
+    `missing` is "category" or "drop"; `pseudonym`, `time` and `place` name the trace columns (else
+    detected); `weight` names a sampling weight column for sdcMicro's individual risk; `hierarchies` (a
+    folder of ARX-format CSVs, or {column: Hierarchy}) lets the audit suggest the least-lossy generalisation
+    to k_threshold-anonymity. A hierarchy that cannot be read or does not cover the data raises HierarchyError.
     """
     check_missing_policy(missing)
     table = read_table(path)
+    hierarchy_map, notes = load_hierarchies(hierarchies, table) if hierarchies is not None else ({}, [])
     weights = sampling_weights(table, weight, Path(path)) if weight else None
     detector = detector or PersonalDataDetector()
     findings = classify_columns(table, detector)
@@ -233,12 +376,12 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     sensitive = list(sensitive or [])
     trace_columns = _trace_columns(table, findings, pseudonym, time, place, {weight} if weight else set())
     suggested = quasi_identifiers is None
-    excluded = {f.column for f in findings} | set(sensitive) | ({weight} if weight else set())
-    excluded |= {trace_columns.pseudonym} if trace_columns else set()
-    qis = list(quasi_identifiers) if quasi_identifiers else suggest_quasi_identifiers(table, excluded)
-    notes = [f"missing values: policy '{missing}'"]
+    identifying = {f.column for f in findings} | ({trace_columns.pseudonym} if trace_columns else set())
+    excluded = identifying | set(sensitive) | ({weight} if weight else set())
+    qis = list(quasi_identifiers) if quasi_identifiers else _suggested_with_hierarchies(table, excluded, hierarchy_map)
+    notes.insert(0, f"missing values: policy '{missing}'")
 
-    anonymity = risk = uniqueness = weighted = None
+    anonymity = risk = uniqueness = weighted = generalisation = None
     if qis:
         anonymity = evaluate(table.columns, qis, sensitive, missing=missing)
         classes, kept = quasi_identifier_classes(table.columns, qis, missing)
@@ -252,6 +395,9 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         if weights is not None and weight is not None:
             weighted = weighted_risk(table, qis, weights, weight, risk_threshold)
             notes.append("individual risk as sdcMicro computes it: missing key values match any value")
+        if hierarchy_map:
+            generalisation = _generalisation(table, qis, kept, hierarchy_map, anonymity, k_threshold, identifying,
+                                             notes)
 
     if weight and not qis:
         notes.append(f"weight column '{weight}' given, but no quasi-identifiers: no individual risk")
@@ -272,7 +418,8 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
                    and (m := coordinate_precision_metres(table.columns[c][:PRECISION_SAMPLE])) is not None}
     trajectory = table_unicity(table, trace_columns, threshold=unicity_threshold) if trace_columns else None
     verdicts = _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
-                         k_threshold, t_threshold, trajectory=trajectory, weighted=weighted)
+                         k_threshold, t_threshold, trajectory=trajectory, weighted=weighted,
+                         generalisation=generalisation)
     return DatasetAuditReport(
         path=str(path), records=table.n_rows, columns=table.names, missing_policy=missing,
         direct_identifiers=direct, hashed_columns=hashed, quasi_identifiers=qis,
@@ -280,7 +427,7 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         reidentification=risk, population=uniqueness, hash_reversal=reversal,
         timestamp_resolution=timestamps, coordinate_precision_m=coordinates, verdicts=verdicts,
         anonymous=not any(v.present for v in verdicts), notes=notes, trajectory=trajectory,
-        individual_risk=weighted)
+        individual_risk=weighted, generalisation=generalisation)
 
 
 def _timestamp_resolutions(table: Table, notes: list[str]) -> dict[str, str]:
@@ -331,9 +478,27 @@ def _weighted_reasons(weighted: IndividualRisk | None) -> list[str]:
             f"{weighted.highest:.3f}); expected re-identifications {weighted.expected_reidentifications:.2f}"]
 
 
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _generalisation_hint(suggestion: GeneralisationSuggestion | None) -> list[str]:
+    """The singling-out hint: which hierarchy levels would reach k, or that none does."""
+    if suggestion is None:
+        return []
+    kept = (f"; without a hierarchy and kept as they are: {', '.join(suggestion.kept)}" if suggestion.kept else "")
+    if not suggestion.reachable:
+        return [f"no generalisation with the given hierarchies makes the table {suggestion.k_target}-anonymous: "
+                f"at the top of every hierarchy the smallest class has {suggestion.k} record(s){kept}"]
+    steps = [f"{c.column} to level {c.level}" for c in suggestion.columns if c.level]
+    return [f"generalising {_listed(steps)} would make the table {suggestion.k_target}-anonymous (smallest class "
+            f"{suggestion.k}, {suggestion.classes} classes){kept}"]
+
+
 def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
               k_threshold: int, t_threshold: float, trajectory: TrajectoryReport | None = None,
-              weighted: IndividualRisk | None = None) -> list[RiskVerdict]:
+              weighted: IndividualRisk | None = None,
+              generalisation: GeneralisationSuggestion | None = None) -> list[RiskVerdict]:
     singling, linking, inferring = [], [], []
     for finding in direct:
         singling.append(f"column '{finding.column}' holds {finding.category} "
@@ -352,6 +517,7 @@ def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coord
             singling.append(f"k = {anonymity.k} < {k_threshold} on {anonymity.quasi_identifiers}; "
                             f"{anonymity.sample_uniques} records are unique "
                             f"({anonymity.sample_unique_share:.1%})")
+            singling.extend(_generalisation_hint(generalisation))
         if anonymity.sample_uniques:
             linking.append(f"{anonymity.sample_uniques} records are unique on the quasi-identifiers"
                            " and can be joined to registers holding the same attributes")

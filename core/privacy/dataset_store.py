@@ -100,7 +100,8 @@ def store_audit(session: Session, path: Path, report: DatasetAuditReport) -> Dat
 
 
 def summary(report: DatasetAuditReport) -> dict[str, Any]:
-    """The figures a DPO reads first: verdict, WP216 risks, k/ℓ/t, risks, uniqueness, hashes reversed, traces."""
+    """The figures a DPO reads first: verdict, WP216 risks, k/ℓ/t, risks, uniqueness, hashes reversed, traces,
+    and the generalisation that would reach k."""
     anonymity, risk, population = report.anonymity, report.reidentification, report.population
     return {
         "file": report.path,
@@ -131,6 +132,8 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
         },
         "individual_risk": asdict(report.individual_risk) if report.individual_risk else None,
         "trajectory": _trajectory(report.trajectory) if report.trajectory else None,
+        "generalisation": asdict(report.generalisation) if report.generalisation else None,
+        "notes": report.notes,
     }
 
 

@@ -43,6 +43,7 @@ from muniscan.privacy.dataset_io import MISSING_TOKENS
 LOSS_DIGITS = 10  # ARX ignores loss differences below 1e-10 (Metric.round floors to 10 digits)
 _SCALE = 10**LOSS_DIGITS
 _UNKNOWN, _ANONYMOUS, _FAILS = 0, 1, -1
+_ARX_INFIX = "_hierarchy_"
 
 
 class HierarchyError(ValueError):
@@ -177,11 +178,39 @@ def read_hierarchy(path: Path | str, delimiter: str = ";") -> Hierarchy:
         return _build([(reader.line_num, row) for row in reader], source=str(path))
 
 
-def read_hierarchies(folder: Path | str, dataset: str, delimiter: str = ";") -> dict[str, Hierarchy]:
-    """All `<dataset>_hierarchy_<column>.csv` files in a folder (ARX's naming), keyed by column."""
-    prefix = f"{dataset}_hierarchy_"
-    found = sorted(Path(folder).glob(f"{prefix}*.csv"))
-    return {path.stem[len(prefix):]: read_hierarchy(path, delimiter) for path in found}
+def hierarchy_files(folder: Path | str, dataset: str | None = None) -> dict[str, Path]:
+    """The hierarchy CSVs of a folder keyed by column: `<anything>_hierarchy_<column>.csv` (ARX's
+    naming; with `dataset`, only `<dataset>_hierarchy_...`) or else `<column>.csv`. Two files for
+    one column are an error, as either could be the one meant."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise HierarchyError(f"{folder}: not a folder of hierarchy files")
+    found: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.csv")):
+        name, infix, column = path.stem.partition(_ARX_INFIX)
+        if dataset is not None and (not infix or name != dataset):
+            continue
+        column = column if infix else path.stem
+        if column in found:
+            raise HierarchyError(f"{path}: a second hierarchy for column {column!r} (the first is {found[column]})")
+        found[column] = path
+    return found
+
+
+def read_hierarchies(folder: Path | str, dataset: str | None = None, delimiter: str = ";") -> dict[str, Hierarchy]:
+    """Every hierarchy of a folder (named as `hierarchy_files` expects), keyed by column."""
+    return {column: read_hierarchy(path, delimiter) for column, path in hierarchy_files(folder, dataset).items()}
+
+
+def kept_as_is(values: Sequence[str | None], source: str) -> Hierarchy:
+    """A one-level hierarchy over a column's own values: the column takes part in the classes but is
+    never generalised (a quasi-identifier the DPO gave no hierarchy for)."""
+    distinct = [value for value in dict.fromkeys(values) if value is not None]
+    rows = [(value,) for value in distinct]
+    if None not in values:
+        return Hierarchy(source, tuple(rows))
+    spelling = min(MISSING_TOKENS - set(distinct))  # a leaf that reads as missing and is no value
+    return Hierarchy(source, (*rows, (spelling,)), missing_row=len(rows))
 
 
 def _loss_units(hierarchy: Hierarchy, leaf_rows: np.ndarray) -> list[int]:

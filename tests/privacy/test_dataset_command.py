@@ -125,3 +125,50 @@ def test_bad_weight_is_named_by_column_and_row(tmp_path: Path, database_url: str
     assert result.exit_code == 2 and "'w', row 2 (line 3): the weight is negative" in result.output
     result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(survey), "--weight", "weight"])
     assert result.exit_code == 2 and "survey.csv:1" in result.output and "'weight'" in result.output
+
+
+def test_hierarchies_give_a_generalisation_suggestion(tmp_path: Path, database_url: str) -> None:
+    from tests.privacy.test_dataset_generalisation import residents
+
+    data, folder = residents(tmp_path)
+    args = ["--db", database_url, "dataset", "audit", str(data), "--budget", "0", "--hierarchies", str(folder)]
+    result = runner.invoke(app, [*args, "--k", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    suggestion = out["generalisation"]
+    assert out["k"] == 1 and suggestion["reachable"] and suggestion["k_target"] == 3
+    assert [(c["column"], c["level"], c["example"], c["becomes"], c["loss"]) for c in suggestion["columns"]] == [
+        ("age", 1, "28", "20-29", 0.3333333333), ("zip", 1, "1301", "130*", 0.3333333333)]  # fmt: skip
+    assert (suggestion["k"], suggestion["classes"], suggestion["kept"]) == (3, 2, ["sex"])
+    assert suggestion["prosecutor_average"] == 0.25 and suggestion["ties"] == []
+    assert any(r.startswith("generalising age to level 1 and zip to level 1 would make the table 3-anonymous")
+               for r in out["risks"]["singling out"]["reasons"])  # fmt: skip
+    store = Store(database_url)
+    with store.session() as session:
+        stored = session.exec(select(DatasetAudit)).one()
+    store.dispose()
+    assert stored.report["generalisation"]["columns"][1]["becomes"] == "130*"
+
+    text = runner.invoke(app, [*args, "--k", "6"])
+    assert text.exit_code == 0, text.output
+    assert "top of every hierarchy (to reach k = 6)" in text.stdout and "21 → *" in text.stdout
+    assert "no generalisation with these hierarchies reaches k = 6; at their top, k = 3" in text.stdout
+    text = runner.invoke(app, args)  # the default k is 5: also out of reach
+    assert "(to reach k = 5)" in text.stdout and "kept as they are (no hierarchy): sex" in text.stdout
+    assert "note: hierarchy" in text.stdout and "postort.csv not used: the table has no column 'postort'" in text.stdout
+
+
+def test_hierarchy_errors_exit_2_and_store_nothing(tmp_path: Path, database_url: str) -> None:
+    from tests.privacy.test_dataset_generalisation import residents
+
+    data, folder = residents(tmp_path)
+    (folder / "age.csv").write_text("21;20-29;*\n28;20-29;*\n34;30-39\n37;30-39;*\n", encoding="utf-8")
+    result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(data), "--budget", "0",
+                                 "--hierarchies", str(folder), "--json"])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{folder / 'age.csv'} line 3: 2 level(s), expected 3 as on line 1" in " ".join(result.output.split())
+    assert not result.stdout.strip().startswith("{")
+    store = Store(database_url)
+    with store.session() as session:
+        assert session.exec(select(DatasetAudit)).all() == []
+    store.dispose()

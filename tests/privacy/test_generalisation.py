@@ -18,7 +18,9 @@ from muniscan.privacy.dataset_io import read_table
 from muniscan.privacy.generalisation import (
     HierarchyError,
     apply_levels,
+    hierarchy_files,
     hierarchy_from_rows,
+    kept_as_is,
     optimal_generalisation,
     read_hierarchies,
     read_hierarchy,
@@ -276,3 +278,30 @@ def test_data_value_missing_from_hierarchy_names_file_value_and_record(tmp_path)
 def test_hierarchy_for_an_absent_column_is_an_error():
     with pytest.raises(ValueError, match="not have"):
         optimal_generalisation({"x": ["a"]}, {"y": hierarchy_from_rows([("a", "*")])})
+
+
+def test_hierarchy_files_by_column_in_either_naming(tmp_path):
+    _write(tmp_path, "a;*\n", name="age.csv")
+    _write(tmp_path, "a;*\n", name="adult_hierarchy_marital-status.csv")
+    _write(tmp_path, "a;*\n", name="other_hierarchy_zip.csv")
+    _write(tmp_path, "not a hierarchy", name="notes.txt")
+    assert hierarchy_files(tmp_path) == {"age": tmp_path / "age.csv",
+                                         "marital-status": tmp_path / "adult_hierarchy_marital-status.csv",
+                                         "zip": tmp_path / "other_hierarchy_zip.csv"}
+    assert list(read_hierarchies(tmp_path, "adult")) == ["marital-status"]  # ARX's naming for one dataset only
+    _write(tmp_path, "a;*\n", name="adult_hierarchy_age.csv")
+    with pytest.raises(HierarchyError, match=r"age\.csv: a second hierarchy for column 'age' \(the first is .*"
+                                             r"adult_hierarchy_age\.csv\)"):
+        hierarchy_files(tmp_path)
+
+
+def test_a_column_kept_as_is_never_generalises():
+    """A column without a hierarchy still splits classes: with it, 2-anonymity needs x at its top."""
+    columns = {"x": ["a", "b", "a", "b"], "kept": ["p", "p", None, None]}
+    kept = kept_as_is(columns["kept"], "kept")
+    assert (kept.height, kept.rows, kept.missing_row) == (1, (("p",), ("",)), 1)
+    x = hierarchy_from_rows([("a", "*"), ("b", "*")])
+    result = optimal_generalisation(columns, {"x": x, "kept": kept}, k=2)
+    assert result.levels == {"x": 1, "kept": 0} and result.loss == {"x": 1.0, "kept": 0.0}
+    assert result.columns["kept"] == ["p", "p", None, None]
+    assert optimal_generalisation(columns, {"x": x, "kept": kept}, k=3) is None
