@@ -89,6 +89,7 @@ def audit(
             for risk, v in result["risks"].items()
             for i, reason in enumerate(v["reasons"] or [""])
         ],
+        limit=1000,  # reasons are muniscan's own sentences (column names in them are escaped)
     )
     figures = [
         ["quasi-identifiers", ", ".join(result["quasi_identifiers"]) or "none"],

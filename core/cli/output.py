@@ -35,10 +35,11 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
-def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+def table(title: str, columns: list[str], rows: list[list[Any]], limit: int = 200) -> None:
+    """`limit` caps each cell: 200 suits device-controlled text; sentences muniscan writes may need more."""
     grid = Table(title=title, title_justify="left")
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
-        grid.add_row(*(safe(cell) for cell in row))
+        grid.add_row(*(safe(cell, limit) for cell in row))
     console.print(grid)
