@@ -95,6 +95,14 @@ def _traces(stored: dict[str, Any] | None) -> dict[str, Any] | None:
             "unique": worst > stored.get("threshold", 0.0), "suggestion": stored.get("suggestion")}
 
 
+def _generalisation(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The suggested generalisation from the stored audit: each coarsened column's level, and the k it gives."""
+    if not stored:
+        return None
+    levels = {c["column"]: c["level"] for c in stored["columns"] if c["level"]}
+    return {"k_target": stored["k_target"], "reachable": stored["reachable"], "levels": levels, "k": stored["k"]}
+
+
 def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
@@ -114,6 +122,7 @@ def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
             "k": anonymity.get("k"),
             "hashes_reversed": {c: f"{r['reversed_hashes']}/{r['distinct_hashes']}" for c, r in reversal.items()},
             "traces": _traces(report.get("trajectory")),
+            "generalisation": _generalisation(report.get("generalisation")),
             "audited_at": row.audited_at.isoformat(),
             "references": legal.DATASET + (legal.DATASET_MAC if mac_hashes else []),
         })  # fmt: skip

@@ -75,6 +75,12 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
             if x["suggestion"]:
                 line += " " + t("privacy.traces_suggestion", suggestion=x["suggestion"])
             out.append(f"- {cell(line)}")
+        if d["generalisation"]:
+            g = d["generalisation"]
+            levels = ", ".join(f"{column} → {level}" for column, level in g["levels"].items())
+            out.append("- " + cell(t("privacy.generalise", target=g["k_target"], levels=levels, k=g["k"])
+                                   if g["reachable"] else
+                                   t("privacy.generalise_unreachable", target=g["k_target"], k=g["k"])))
         for risk, v in d["risks"].items():
             state = t("privacy.risk.present") if v["present"] else t("privacy.risk.absent")
             out.append(f"- **{cell(risk)}**: {cell(state)}. {cell('; '.join(v['reasons']))}")

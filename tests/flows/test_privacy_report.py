@@ -48,8 +48,10 @@ def test_audited_datasets_reach_the_report_with_traces_and_a_tracking_trigger(
     taps = turnstile_taps(tmp_path / "taps.csv")
     counter = tmp_path / "counter.csv"
     people_counter_export(counter)
-    for export, budget in ((taps, "0"), (counter, "20")):
-        result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", budget])
+    survey, hierarchies = _survey_with_hierarchies(tmp_path)
+    for export, extra in ((taps, ["--budget", "0"]), (counter, ["--budget", "20"]),
+                          (survey, ["--qi", "age,zip", "--k", "2", "--hierarchies", str(hierarchies)])):
+        result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), *extra])
         assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -61,9 +63,23 @@ def test_audited_datasets_reach_the_report_with_traces_and_a_tracking_trigger(
     assert traces == {"pseudonym": "card_id", "pseudonyms": traces["pseudonyms"], "singled_out": 0.5, "unique": True,
                       "suggestion": "time hour, place as given"}
     assert by_file["counter.csv"]["hashes_reversed"]["visitor_mac_sha256"].split("/")[0] != "0"
+    assert by_file["survey.csv"]["generalisation"] == {"k_target": 2, "reachable": True, "levels": {"age": 1}, "k": 2}
+    assert by_file["taps.csv"]["generalisation"] is None
     tracking = next(t for t in report["dpia"] if t["trigger"] == "tracking")
     assert {"dataset:taps.csv", "dataset:counter.csv"} <= set(tracking["devices"])
-    for lang, words in (("en", "are singled out by at most four"), ("sv", "pekas ut av högst fyra")):
+    for lang, words in (("en", "are singled out by at most four"), ("sv", "pekas ut av högst fyra"),
+                        ("en", "generalise (column → hierarchy level): age → 1"), ("sv", "age → 1; k blir då 2")):
         for fmt in ("md", "html"):
             out = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", fmt, "--lang", lang])
             assert out.exit_code == 0 and words in out.stdout, out.output
+
+
+def _survey_with_hierarchies(folder: Path) -> tuple[Path, Path]:
+    """Ages single people out; the decade (level 1 of the age hierarchy) makes the table 2-anonymous."""
+    survey = folder / "survey.csv"
+    survey.write_text("age,zip\n21,12345\n24,12345\n33,12345\n37,12345\n", encoding="utf-8")
+    hierarchies = folder / "hierarchies"
+    hierarchies.mkdir()
+    (hierarchies / "age.csv").write_text("21;20-29;*\n24;20-29;*\n33;30-39;*\n37;30-39;*\n", encoding="utf-8")
+    (hierarchies / "zip.csv").write_text("12345;1234*;*\n", encoding="utf-8")
+    return survey, hierarchies
