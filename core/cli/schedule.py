@@ -30,7 +30,9 @@ def add(
     target: Annotated[list[str] | None, typer.Option(help="Targets; default the policy's whole scope.")] = None,
     site: Annotated[str, typer.Option(help="Vantage point / network segment name of the scan.")] = "default",
     checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", help="Extra check folder.")] = None,
-    max_runtime: Annotated[int, typer.Option(help="Seconds a run may hold the job's lease.", min=1)] = 6 * 3600,
+    max_runtime: Annotated[
+        int, typer.Option(help="Seconds a run may take: its scan stops then, and the job's lease expires.", min=1)
+    ] = 6 * 3600,
 ) -> None:
     """Add a scheduled scan; the policy is validated now, not at 2 a.m."""
     if not name.replace("-", "").replace("_", "").isalnum():
