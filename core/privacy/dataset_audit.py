@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -15,14 +13,12 @@ import numpy as np
 from muniscan.privacy.anonymity import AnonymityResult, check_missing_policy, evaluate, quasi_identifier_classes
 from muniscan.privacy.dataset_io import Table, read_table
 from muniscan.privacy.detection import PersonalDataDetector
-from muniscan.privacy.generalisation import (
-    Hierarchy,
-    HierarchyError,
-    apply_levels,
-    hierarchy_files,
-    kept_as_is,
-    optimal_generalisation,
-    read_hierarchy,
+from muniscan.privacy.generalisation import Hierarchy
+from muniscan.privacy.generalisation_advice import (
+    GeneralisationSuggestion,
+    generalisation_hint,
+    load_hierarchies,
+    suggestion_for_audit,
 )
 from muniscan.privacy.masking import mask_value
 from muniscan.privacy.payloads import key_words
@@ -35,14 +31,19 @@ from muniscan.privacy.precision import (
 )
 from muniscan.privacy.reidentification import ReidentificationRisk, reidentification_risk
 from muniscan.privacy.reversal import ReversalReport, reverse_hashes
-from muniscan.privacy.sdc import individual_risk, wildcard_frequencies
 from muniscan.privacy.trajectory import (
     NOT_PSEUDONYM_CATEGORIES,
     TraceColumns,
     TrajectoryReport,
     find_trace_columns,
-    parse_numbers,
     table_unicity,
+)
+from muniscan.privacy.weighted_risk import (
+    DEFAULT_RISK_THRESHOLD,
+    IndividualRisk,
+    sampling_weights,
+    weighted_reasons,
+    weighted_risk,
 )
 
 SAMPLE_VALUES = 200
@@ -50,7 +51,6 @@ PRECISION_SAMPLE = 5000  # values per column read for timestamp and coordinate p
 DIRECT_IDENTIFIER_SHARE = 0.5
 DEFAULT_K = 5
 DEFAULT_T = 0.2
-DEFAULT_RISK_THRESHOLD = 0.1  # sdcMicro's floor for "higher risk than the main part of the data"
 QUASI_IDENTIFIER_HINTS = {"age", "ålder", "sex", "gender", "kön", "zip", "postcode", "postnummer",
                           "birth", "born", "födelseår", "födelsedatum", "kommun", "municipality",
                           "district", "stadsdel", "race", "ethnic", "marital", "education",
@@ -77,57 +77,6 @@ class RiskVerdict:
     risk: str
     present: bool
     reasons: list[str]
-
-
-class WeightError(ValueError):
-    """A sampling weight that is missing, not a number or negative; the message names the column and row."""
-
-
-@dataclass(frozen=True)
-class IndividualRisk:
-    """sdcMicro's individual risk (indivRisk, approx) and expected re-identifications (measure_risk risk_ER)."""
-
-    weight_column: str
-    key_variables: list[str]
-    records: int
-    highest: float
-    mean: float
-    threshold: float
-    records_above_threshold: int
-    records_above_main_part: int
-    expected_reidentifications: float
-
-
-@dataclass(frozen=True)
-class ColumnGeneralisation:
-    """One quasi-identifier's level in a suggested generalisation, with a value and what it becomes."""
-
-    column: str
-    hierarchy: str
-    level: int
-    top_level: int
-    loss: float | None  # ARX's normalised loss, 0 = as given, 1 = suppressed; None when k is out of reach
-    example: str | None  # None for identifier columns: their values are never shown
-    becomes: str | None
-
-
-@dataclass(frozen=True)
-class GeneralisationSuggestion:
-    """The least-lossy full-domain generalisation (ARX's Loss with RANK, no suppression) that would make the
-    quasi-identifiers k-anonymous; only suggested, no data is written. Columns without a hierarchy are `kept`
-    as they are. When k is out of `reachable`, the columns stand at the top of their hierarchies and k,
-    classes and risks are what even that leaves."""
-
-    k_target: int
-    reachable: bool
-    columns: list[ColumnGeneralisation]
-    kept: list[str]
-    k: int
-    classes: int
-    prosecutor_average: float
-    prosecutor_highest: float
-    ties: list[dict[str, int]]
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -206,49 +155,6 @@ def _hash_kinds(column: str) -> tuple[str, ...]:
     return tuple(sorted(hinted)) or ("mac", "personnummer", "mobile", "plate")
 
 
-def _row_name(path: Path, index: int) -> str:
-    """A data row as the user finds it: the CSV line (after the header) or the record number."""
-    if path.suffix.lower() in (".json", ".jsonl", ".ndjson", ".parquet", ".pq"):
-        return f"record {index + 1}"
-    return f"row {index + 1} (line {index + 2})"
-
-
-def sampling_weights(table: Table, column: str, path: Path) -> np.ndarray:
-    """The weight column as floats; the first missing, non-numeric or negative weight is an error."""
-    if column not in table.columns:
-        raise WeightError(f"no weight column {column!r}; the columns are {', '.join(table.names)}")
-    values = table.columns[column]
-    weights = parse_numbers(values)
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
-    if len(bad):
-        first = int(bad[0])
-        problem = ("is missing" if values[first] is None else "is negative" if weights[first] < 0
-                   else "is not a finite number")
-        raise WeightError(f"weight column {column!r}, {_row_name(path, first)}: the weight {problem} "
-                          f"({len(bad)} bad weights in all)")
-    return weights
-
-
-def weighted_risk(table: Table, key_variables: list[str], weights: np.ndarray, weight_column: str,
-                  threshold: float = DEFAULT_RISK_THRESHOLD) -> IndividualRisk:
-    """Per-record risk under sdcMicro's super-population model, missing key values as wildcards."""
-    fk, population_fk = wildcard_frequencies([table.columns[c] for c in key_variables], weights)
-    risk = individual_risk(fk, population_fk)
-    median = float(np.median(risk))
-    mad = 1.4826 * float(np.median(np.abs(risk - median)))  # R's mad()
-    return IndividualRisk(
-        weight_column=weight_column, key_variables=key_variables, records=len(risk),
-        highest=_significant(risk.max()), mean=_significant(risk.mean()), threshold=threshold,
-        records_above_threshold=int((risk > threshold).sum()),
-        records_above_main_part=int(((risk > median + 2 * mad) & (risk > threshold)).sum()),
-        expected_reidentifications=_significant(risk.sum()))
-
-
-def _significant(value: float, digits: int = 6) -> float:
-    """Rounded to significant digits, so tiny risks of large surveys do not print as 0."""
-    return float(f"{float(value):.{digits}g}")
-
-
 def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str | None, time: str | None,
                    place: list[str] | None, exclude: set[str]) -> TraceColumns | None:
     """Named trace columns checked, the others detected among identifier, time and place columns."""
@@ -260,94 +166,6 @@ def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str |
     ranked = sorted(findings, key=lambda f: f.category != "HASHED_IDENTIFIER")
     identifiers = [f.column for f in ranked if f.category not in NOT_PSEUDONYM_CATEGORIES]
     return find_trace_columns(table, identifiers, pseudonym, time, place, exclude)
-
-
-def load_hierarchies(source: Path | str | Mapping[str, Hierarchy], table: Table) -> tuple[dict[str, Hierarchy],
-                                                                                        list[str]]:
-    """Hierarchies of the table's columns from a folder (or a mapping), and notes on those for absent columns,
-    which are not read: a stray file must not stop the audit, but the DPO should see it was not used."""
-    if isinstance(source, Mapping):
-        given: Mapping[str, Hierarchy | Path] = source
-    else:
-        given = hierarchy_files(source)
-        if not given:
-            raise HierarchyError(f"{source}: no hierarchy files (<column>.csv or <name>_hierarchy_<column>.csv)")
-    notes = [f"hierarchy {_source(h)} not used: the table has no column {column!r}"
-             for column, h in given.items() if column not in table.columns]
-    hierarchies = {column: h if isinstance(h, Hierarchy) else read_hierarchy(h)
-                   for column, h in given.items() if column in table.columns}
-    return hierarchies, notes
-
-
-def _source(hierarchy: Hierarchy | Path) -> str:
-    return hierarchy.source if isinstance(hierarchy, Hierarchy) else str(hierarchy)
-
-
-def _example(values: Sequence[str | None], hierarchy: Hierarchy, level: int, k: int) -> tuple[str | None, str | None]:
-    """A value shared by at least k records (so it singles no one out), else the hierarchy's first value,
-    and its label at `level`."""
-    counts = Counter(value for value in values if value is not None)
-    value, count = counts.most_common(1)[0] if counts else (None, 0)
-    if count < k:
-        value = next((row[0] for i, row in enumerate(hierarchy.rows) if i != hierarchy.missing_row), None)
-    if value is None:
-        return None, None
-    return value, apply_levels({"v": [value]}, {"v": hierarchy}, {"v": level})["v"][0]
-
-
-def suggest_generalisation(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy],
-                           k: int, identifying: Collection[str] = ()) -> GeneralisationSuggestion:
-    """The least-lossy generalisation of the quasi-identifiers `columns` (the records as audited) to k-anonymity;
-    columns without a hierarchy are kept as they are, and no example is shown for `identifying` columns."""
-    chosen = {name: hierarchies.get(name) or kept_as_is(values, name) for name, values in columns.items()}
-    started = perf_counter()
-    found = optimal_generalisation(columns, chosen, k)
-    seconds = round(perf_counter() - started, 3)
-    with_hierarchy = [name for name in columns if name in hierarchies]
-    if found is None:
-        levels = {name: hierarchy.height - 1 for name, hierarchy in chosen.items()}
-        sizes = quasi_identifier_classes(apply_levels(columns, chosen, levels), list(columns))[0].sizes
-        loss: dict[str, float] = {}
-        ties: list[dict[str, int]] = []
-    else:
-        levels, sizes, loss = found.levels, found.class_sizes, found.loss
-        ties = [{name: tie[name] for name in with_hierarchy} for tie in found.ties]
-    steps = []
-    for name in with_hierarchy:
-        hierarchy = hierarchies[name]
-        example, becomes = (None, None) if name in identifying else _example(columns[name], hierarchy, levels[name], k)
-        steps.append(ColumnGeneralisation(name, hierarchy.source, levels[name], hierarchy.height - 1, loss.get(name),
-                                          example, becomes))
-    risk = reidentification_risk(sizes)
-    return GeneralisationSuggestion(
-        k_target=k, reachable=found is not None, columns=steps,
-        kept=[name for name in columns if name not in hierarchies], k=int(sizes.min()), classes=len(sizes),
-        prosecutor_average=risk.prosecutor_average, prosecutor_highest=risk.prosecutor_highest, ties=ties,
-        seconds=seconds)
-
-
-def _generalisation(table: Table, qis: list[str], kept: np.ndarray, hierarchies: dict[str, Hierarchy],
-                    anonymity: AnonymityResult, k: int, identifying: set[str],
-                    notes: list[str]) -> GeneralisationSuggestion | None:
-    """Check that the hierarchies cover the audited records, then suggest a generalisation if k is not met."""
-    rows = None if kept.all() else np.flatnonzero(kept)
-    columns = {c: table.columns[c] if rows is None else [table.columns[c][i] for i in rows] for c in qis}
-    for column in qis:
-        if column in hierarchies:
-            hierarchies[column].leaf_rows(columns[column], column)
-    unused = [c for c in hierarchies if c not in qis]
-    if unused:
-        notes.append(f"hierarchies not used, the columns are no quasi-identifiers: {', '.join(unused)}")
-    if not any(c in hierarchies for c in qis):
-        notes.append("no quasi-identifier has a hierarchy: no generalisation suggested")
-        return None
-    if not anonymity.records_evaluated:
-        notes.append("no records to generalise")
-        return None
-    if anonymity.k >= k:
-        notes.append(f"the quasi-identifiers are {k}-anonymous as given: no generalisation suggested")
-        return None
-    return suggest_generalisation(columns, hierarchies, k, identifying)
 
 
 def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
@@ -396,7 +214,7 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
             weighted = weighted_risk(table, qis, weights, weight, risk_threshold)
             notes.append("individual risk as sdcMicro computes it: missing key values match any value")
         if hierarchy_map:
-            generalisation = _generalisation(table, qis, kept, hierarchy_map, anonymity, k_threshold, identifying,
+            generalisation = suggestion_for_audit(table, qis, kept, hierarchy_map, anonymity, k_threshold, identifying,
                                              notes)
 
     if weight and not qis:
@@ -469,32 +287,6 @@ def _trajectory_reasons(trajectory: TrajectoryReport | None) -> tuple[list[str],
     return [singling], [linking]
 
 
-def _weighted_reasons(weighted: IndividualRisk | None) -> list[str]:
-    """A singling-out reason when some record's individual risk exceeds the threshold."""
-    if weighted is None or not weighted.records_above_threshold:
-        return []
-    return [f"individual risk with sampling weights '{weighted.weight_column}' (sdcMicro): records above "
-            f"{weighted.threshold:g}: {weighted.records_above_threshold} of {weighted.records} (highest "
-            f"{weighted.highest:.3f}); expected re-identifications {weighted.expected_reidentifications:.2f}"]
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _generalisation_hint(suggestion: GeneralisationSuggestion | None) -> list[str]:
-    """The singling-out hint: which hierarchy levels would reach k, or that none does."""
-    if suggestion is None:
-        return []
-    kept = (f"; without a hierarchy and kept as they are: {', '.join(suggestion.kept)}" if suggestion.kept else "")
-    if not suggestion.reachable:
-        return [f"no generalisation with the given hierarchies makes the table {suggestion.k_target}-anonymous: "
-                f"at the top of every hierarchy the smallest class has {suggestion.k} record(s){kept}"]
-    steps = [f"{c.column} to level {c.level}" for c in suggestion.columns if c.level]
-    return [f"generalising {_listed(steps)} would make the table {suggestion.k_target}-anonymous (smallest class "
-            f"{suggestion.k}, {suggestion.classes} classes){kept}"]
-
-
 def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
               k_threshold: int, t_threshold: float, trajectory: TrajectoryReport | None = None,
               weighted: IndividualRisk | None = None,
@@ -517,7 +309,7 @@ def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coord
             singling.append(f"k = {anonymity.k} < {k_threshold} on {anonymity.quasi_identifiers}; "
                             f"{anonymity.sample_uniques} records are unique "
                             f"({anonymity.sample_unique_share:.1%})")
-            singling.extend(_generalisation_hint(generalisation))
+            singling.extend(generalisation_hint(generalisation))
         if anonymity.sample_uniques:
             linking.append(f"{anonymity.sample_uniques} records are unique on the quasi-identifiers"
                            " and can be joined to registers holding the same attributes")
@@ -529,7 +321,7 @@ def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coord
     if uniqueness is not None and uniqueness.dankar > 0:
         singling.append(f"estimated population uniqueness {uniqueness.dankar:.2%} "
                         f"({uniqueness.dankar_model}, N = {math.floor(uniqueness.population)})")
-    singling.extend(_weighted_reasons(weighted))
+    singling.extend(weighted_reasons(weighted))
     trace_singling, trace_linking = _trajectory_reasons(trajectory)
     singling.extend(trace_singling)
     linking.extend(trace_linking)
