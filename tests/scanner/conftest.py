@@ -120,6 +120,11 @@ def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread, closers: li
     async def shutdown() -> None:
         for close in closers:
             close()
+        # Handlers still waiting on a silent client are cancelled, not left for the loop's garbage collector.
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
         await asyncio.sleep(0.05)
 
     asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
