@@ -140,12 +140,12 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
         ctx.record("request", peer=request.remote, line=f"{request.method} {request.path_qs}"[:200], tls=tls)
         if redirect_port and not tls:
             location = f"https://{ctx.device.address}:{redirect_port}{request.path_qs}"
-            response: web.StreamResponse = web.HTTPMovedPermanently(location)
+            response: web.StreamResponse = web.Response(status=301, headers={"Location": location})
         else:
             try:
                 response = await handler(request)
-            except web.HTTPException as exc:
-                response = exc
+            except web.HTTPException as exc:  # redirects and errors carry the device's headers too
+                response = web.Response(status=exc.status, reason=exc.reason, headers=exc.headers, body=exc.body)
         response.headers["Server"] = server
         if headers_on:
             response.headers.update(SECURITY_HEADERS)
