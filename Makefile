@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml setup.py
 install: $(STAMP)
 
 # Start the built-in demo lab on loopback, scan it with its own policy, list the findings,
-# write a report, and stop the lab again (also when the scan fails).
+# write the security and privacy reports, and stop the lab again (also when the scan fails).
 demo: install
 	@mkdir -p $(DEMO_HOME)
 	@export MUNISCAN_HOME=$(DEMO_HOME); \
@@ -26,7 +26,8 @@ demo: install
 	$(BIN)/muniscan findings --status open && \
 	$(BIN)/muniscan report security --format md --output $(DEMO_HOME)/security-report.md && \
 	$(BIN)/muniscan report security --format html --output $(DEMO_HOME)/security-report.html && \
-	$(BIN)/muniscan report security --format json --output $(DEMO_HOME)/security-report.json
+	$(BIN)/muniscan report security --format json --output $(DEMO_HOME)/security-report.json && \
+	$(BIN)/muniscan report privacy --format html --output $(DEMO_HOME)/privacy-report.html
 
 system-packages:
 	@bash scripts/install-system-packages.sh
