@@ -71,9 +71,12 @@ def run_interruptible(work: Coroutine[Any, Any, T], grace: float = 2.0, time_lim
     try:
         if time_limit is None:
             return loop.run_until_complete(work)
+        started = loop.time()
         try:
             return loop.run_until_complete(asyncio.wait_for(work, time_limit))
         except TimeoutError:
+            if loop.time() - started < time_limit:
+                raise  # a timeout inside the scan itself, not the limit
             raise ScanTimeLimit(f"the scan ran past its time limit of {time_limit:g} s") from None
     except BaseException:
         pending = asyncio.all_tasks(loop)
@@ -146,7 +149,7 @@ def run_scan(
         # findings were never updated. Judging is one transaction, so it leaves nothing half-done.
         judgements = evaluate_scan(store, scan, policy, checks_dirs)
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
-        stage = "while judging; `muniscan evaluate --scan ID` judges the stored observations" if observed else ""
+        stage = f"while judging; `muniscan evaluate --scan {scan.id}` judges what was observed" if observed else ""
         _finish(
             store,
             scan,
