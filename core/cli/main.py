@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from muniscan import __version__
+from muniscan.cli import agent as agent_cli
 from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
 from muniscan.cli import dataset as dataset_cli
 from muniscan.cli import flows as flows_cli
@@ -60,6 +61,7 @@ app.command("diff")(diff.diff)
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(flows_cli.app, name="flows")
 app.add_typer(dataset_cli.app, name="dataset")
+app.add_typer(agent_cli.app, name="agent")
 
 
 def run() -> None:

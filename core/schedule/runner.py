@@ -12,13 +12,14 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from muniscan.policies import load_policy, load_profile
+from muniscan.policies import Policy, load_policy, load_profile
 from muniscan.policies.loader import profile_names
 from muniscan.schedule.jobs import job_named, next_time
 from muniscan.store import Store
@@ -27,19 +28,37 @@ from muniscan.store.models.common import utcnow
 
 log = logging.getLogger(__name__)
 
-Execute = Callable[[Store, Schedule], int | None]  # runs the job; returns the scan ID
+DISPATCHED = "dispatched"  # a run handed to the agents of the job's site; `muniscan agent runs` shows the rest
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    message_id: str
+    site: str
+
+
+Execute = Callable[[Store, Schedule], int | Dispatched | None]  # runs the job; returns the scan ID
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def scan_job(store: Store, job: Schedule) -> int | None:
-    """The real job: load the policy and run a scan (scope first, as any scan)."""
+def job_policy(job: Schedule) -> Policy:
+    is_profile = not Path(job.policy).exists() and job.policy in profile_names()
+    return load_profile(job.policy) if is_profile else load_policy(job.policy)
+
+
+def scan_job(store: Store, job: Schedule) -> int | Dispatched | None:
+    """The real job: load the policy and run a scan (scope first, as any scan), or queue it for the agents of
+    the job's site when the job is routed to them (`muniscan agent route`)."""
+    from muniscan.agents.routes import dispatch_if_routed
     from muniscan.scanning import run_scan
 
-    is_profile = not Path(job.policy).exists() and job.policy in profile_names()
-    policy = load_profile(job.policy) if is_profile else load_policy(job.policy)
+    policy = job_policy(job)
+    message_id = dispatch_if_routed(store, job, policy)
+    if message_id is not None:
+        return Dispatched(message_id, job.site)
     # The lease lasts max_runtime_seconds; stopping the scan by then keeps two runs of one job apart.
     outcome = run_scan(store, policy, list(job.targets), site=job.site, checks_dirs=tuple(map(Path, job.checks_dirs)),
                        time_limit=job.max_runtime_seconds)
@@ -93,8 +112,11 @@ def start_run(store: Store, job: Schedule, worker: str) -> ScheduleRun:
 def finish_run(store: Store, job: Schedule, run: ScheduleRun, execute: Execute) -> ScheduleRun:
     """Run the job under the lease already taken; record how it ended; always release the lease."""
     try:
-        run.scan_id = execute(store, job)
-        run.status = RunStatus.COMPLETED.value
+        result = execute(store, job)
+        if isinstance(result, Dispatched):
+            run.status, run.reason = DISPATCHED, f"message {result.message_id} queued for site {result.site}"
+        else:
+            run.scan_id, run.status = result, RunStatus.COMPLETED.value
     except BaseException as exc:  # a failed run is recorded, never fatal to the scheduler
         run.status, run.reason = RunStatus.FAILED.value, f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("scheduled job %s failed: %s", job.name, run.reason)

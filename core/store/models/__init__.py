@@ -1,5 +1,6 @@
 """The tables. Each module holds one area; importing this package registers them all."""
 
+from muniscan.store.models.agents import AgentRoute, AgentRun, AgentRunStatus
 from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
@@ -8,6 +9,9 @@ from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanSt
 from muniscan.store.models.schedule import RunStatus, Schedule, ScheduleRun
 
 __all__ = [
+    "AgentRoute",
+    "AgentRun",
+    "AgentRunStatus",
     "Asset",
     "AssetEvent",
     "AssetEventKind",

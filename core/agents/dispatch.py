@@ -1,0 +1,37 @@
+"""The central node's side: check the job as any scan would be checked, record it, then queue it."""
+
+from dramatiq import Broker, Message
+
+from muniscan.agents.broker import ACTOR, AgentError, queue_name
+from muniscan.agents.jobs import AgentJob
+from muniscan.agents.records import record_finished, record_queued
+from muniscan.policies import Policy
+from muniscan.scanner.engine import ScanPlan
+from muniscan.store import Store
+from muniscan.store.models import AgentRun, AgentRunStatus
+
+
+def job_message(job: AgentJob) -> Message[None]:
+    """The Dramatiq message for a job: the job as keyword arguments on the site's queue."""
+    return Message(queue_name=queue_name(job.site), actor_name=ACTOR, args=(), kwargs=job.model_dump(), options={})
+
+
+def dispatch(broker: Broker, store: Store, job: AgentJob, policy: Policy, schedule: str | None = None) -> str:
+    """Queue a job for the agents of its site; returns the message id.
+
+    The scope is checked here too (ScanPlan.build sends nothing), so an out-of-scope target is refused
+    before it is queued; the agent checks again, since it runs whatever reaches its queue.
+    """
+    ScanPlan.build(policy, job.targets)
+    message = job_message(job)
+    run = record_queued(
+        store,
+        AgentRun(message_id=message.message_id, site=job.site, policy_name=policy.name, targets=job.targets,
+                 time_limit=job.time_limit, schedule=schedule),
+    )
+    try:
+        broker.enqueue(message)
+    except Exception as exc:  # the broker is down: the row says so, the caller reports it
+        record_finished(store, run, AgentRunStatus.FAILED, error=f"not queued: {type(exc).__name__}: {exc}")
+        raise AgentError(f"cannot queue the job: {exc}") from exc
+    return message.message_id

@@ -1,0 +1,58 @@
+"""`agent run` as one or more processes; SIGINT or SIGTERM stops each worker gracefully."""
+
+import multiprocessing
+import signal
+import threading
+from dataclasses import dataclass, replace
+
+from muniscan.agents.worker import serve
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    store_url: str
+    broker_url: str
+    namespace: str
+    site: str
+    name: str | None = None
+    threads: int = 1
+    stop_timeout: float = 60.0
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+def _serve(config: AgentConfig, stop: threading.Event) -> None:
+    serve(config.store_url, config.broker_url, config.namespace, config.site, config.name, config.threads, stop,
+          config.stop_timeout)
+
+
+def _child(config: AgentConfig) -> None:
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    _serve(config, stop)
+
+
+def run_agent(config: AgentConfig, processes: int = 1) -> None:
+    """Serve until signalled; with several processes each is a spawned child (own store engine and broker
+    connection) that receives the stop signal from this one."""
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if processes == 1:
+        _serve(config, stop)
+        return
+    spawn = multiprocessing.get_context("spawn")
+    named = [replace(config, name=f"{config.name}.{i}" if config.name else None) for i in range(processes)]
+    children = [spawn.Process(target=_child, args=(c,), name=f"muniscan-agent-{i}") for i, c in enumerate(named)]
+    for child in children:
+        child.start()
+    while not stop.wait(1.0):
+        if not any(child.is_alive() for child in children):
+            break
+    for child in children:
+        if child.is_alive() and child.pid is not None:
+            child.terminate()  # SIGTERM: the child's own graceful stop
+    for child in children:
+        child.join()

@@ -1,0 +1,38 @@
+"""Scheduled jobs routed to agents: the scheduler queues their runs for the job's site instead of scanning."""
+
+from muniscan.agents.broker import AgentError, broker_from_env, queue_name
+from muniscan.agents.dispatch import dispatch
+from muniscan.agents.jobs import job_for
+from muniscan.policies import Policy
+from muniscan.schedule.jobs import job_named
+from muniscan.store import Store
+from muniscan.store.models import AgentRoute, Schedule
+
+
+def set_route(store: Store, name: str, routed: bool) -> Schedule:
+    """Route a job to its site's agents (or back to the central scheduler)."""
+    with store.session() as session:
+        job = job_named(session, name)
+        if routed:
+            queue_name(job.site)
+            if job.checks_dirs:
+                raise AgentError(f"job '{name}' uses extra check folders, which exist on the central node only")
+            if session.get(AgentRoute, job.id) is None:
+                session.add(AgentRoute(schedule_id=job.id))  # type: ignore[arg-type]
+        elif (route := session.get(AgentRoute, job.id)) is not None:
+            session.delete(route)
+        session.commit()
+    return job
+
+
+def dispatch_if_routed(store: Store, job: Schedule, policy: Policy) -> str | None:
+    """The message id when the job is routed to agents and was queued; None when it runs centrally."""
+    with store.session() as session:
+        if session.get(AgentRoute, job.id) is None:
+            return None
+    broker = broker_from_env()
+    try:
+        job_message = job_for(policy, job.site, list(job.targets), float(job.max_runtime_seconds))
+        return dispatch(broker, store, job_message, policy, schedule=job.name)
+    finally:
+        broker.close()

@@ -1,0 +1,127 @@
+"""`muniscan agent`: scan agents, one per network segment, taking jobs from that segment's queue on Redis."""
+
+import logging
+from typing import Annotated
+
+import typer
+
+from muniscan.agents.broker import (
+    BROKER_ENV,
+    DEFAULT_BROKER,
+    DEFAULT_NAMESPACE,
+    NAMESPACE_ENV,
+    AgentError,
+    make_broker,
+    queue_name,
+)
+from muniscan.agents.dispatch import dispatch as queue_job
+from muniscan.agents.jobs import job_for
+from muniscan.agents.process import AgentConfig, run_agent
+from muniscan.agents.records import recent_runs
+from muniscan.agents.routes import set_route
+from muniscan.cli.context import state
+from muniscan.cli.evaluate import policy_from_option
+from muniscan.cli.output import console, emit_json, fail, note, table
+from muniscan.scanner.scope import OutOfScope
+from muniscan.schedule.jobs import ScheduleError
+
+app = typer.Typer(help="Scan agents: run one per segment, dispatch jobs to it, see what agents did.",
+                  no_args_is_help=True)
+
+Site = Annotated[str, typer.Option("--site", help="The segment: its agents consume only its queue.")]
+BrokerUrl = Annotated[str, typer.Option("--broker", envvar=BROKER_ENV, help="Redis URL of the task queue.")]
+Namespace = Annotated[
+    str, typer.Option("--namespace", envvar=NAMESPACE_ENV, help="Prefix of every Redis key (one per estate).")
+]
+
+
+def _queue(site: str) -> str:
+    try:
+        return queue_name(site)
+    except AgentError as exc:
+        fail(str(exc))
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    site: Site,
+    broker: BrokerUrl = DEFAULT_BROKER,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+    processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    threads: Annotated[int, typer.Option(help="Jobs run at once per process.", min=1)] = 1,
+    name: Annotated[str | None, typer.Option(help="Agent name in the records (default host:pid).")] = None,
+    stop_timeout: Annotated[
+        float, typer.Option(help="On SIGINT/SIGTERM, seconds to let running jobs finish.", min=0)
+    ] = 60.0,
+) -> None:
+    """Run an agent in the foreground: take the site's jobs, scan (scope first), write to the store given by --db."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
+    try:
+        make_broker(broker, namespace).close()
+    except AgentError as exc:
+        fail(str(exc))
+    config = AgentConfig(state(ctx).store().url, broker, namespace, site, name, threads, stop_timeout)
+    run_agent(config, processes)
+
+
+@app.command("dispatch")
+def dispatch(
+    ctx: typer.Context,
+    site: Site,
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped profile name.")],
+    target: Annotated[list[str] | None, typer.Option(help="Targets; default the policy's whole scope.")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds the agent's scan may take.", min=1)] = None,
+    broker: BrokerUrl = DEFAULT_BROKER,
+    namespace: Namespace = DEFAULT_NAMESPACE,
+) -> None:
+    """Queue one scan for the site's agents; the policy (its content, not its path) is checked first.
+
+    Prints the message id."""
+    _queue(site)
+    loaded = policy_from_option(policy)
+    store = state(ctx).store()
+    try:
+        queue = make_broker(broker, namespace)
+        message_id = queue_job(queue, store, job_for(loaded, site, target or [], time_limit), loaded)
+        queue.close()
+    except (AgentError, OutOfScope) as exc:
+        fail(str(exc))
+    note(f"queued for site {site} (policy {loaded.name})")
+    console.print(message_id)
+
+
+@app.command("runs")
+def runs(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.", min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recent agent jobs: site, agent, message id, scan id, status and why a job failed."""
+    found = recent_runs(state(ctx).store(), site, limit)
+    rows = [run.model_dump(mode="json") for run in found]
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        f"{len(rows)} agent job(s)",
+        ["site", "agent", "message", "job", "scan", "status", "queued (UTC)", "error"],
+        [[r["site"], r["agent"] or "", r["message_id"], r["schedule"] or "", r["scan_id"] or "", r["status"],
+          r["queued_at"][:19], r["error"] or ""] for r in rows],
+    )
+
+
+@app.command("route")
+def route(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Scheduled job name.")],
+    off: Annotated[bool, typer.Option("--off", help="Run the job on the central node again.")] = False,
+) -> None:
+    """Send a scheduled job's runs to the agents of its site (broker from MUNISCAN_BROKER_URL)."""
+    try:
+        job = set_route(state(ctx).store(), name, not off)
+    except (AgentError, ScheduleError) as exc:
+        fail(str(exc))
+    console.print(f"job {name}: " + ("runs on the central node" if off else f"dispatched to site {job.site}"))

@@ -1,0 +1,41 @@
+"""Scan agents: every job sent to a segment's queue, who ran it and how it ended; jobs routed to agents."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from muniscan.store.models.common import json_column, utcnow
+
+
+class AgentRunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class AgentRun(SQLModel, table=True):
+    """One queue message: written `queued` by the central node, then `running` and finished by the agent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(index=True, unique=True, max_length=64)
+    site: str = Field(index=True, max_length=100)
+    status: str = Field(default=AgentRunStatus.QUEUED.value, max_length=16)
+    agent: str | None = Field(default=None, max_length=200)
+    policy_name: str | None = Field(default=None, max_length=200)
+    targets: list[str] = Field(default_factory=list, sa_column=json_column())
+    time_limit: float | None = None
+    schedule: str | None = Field(default=None, max_length=100)  # the scheduled job that sent it, if any
+    scan_id: int | None = Field(default=None, foreign_key="scanrun.id")
+    error: str | None = None
+    queued_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class AgentRoute(SQLModel, table=True):
+    """A scheduled job whose runs are sent to the agents of its site instead of being scanned centrally."""
+
+    schedule_id: int = Field(primary_key=True, foreign_key="schedule.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)

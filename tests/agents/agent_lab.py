@@ -1,0 +1,67 @@
+"""The agent tests' loopback device, policy and waits, shared by the test modules and the fixtures."""
+
+import socketserver
+import time
+from pathlib import Path
+
+from dramatiq.brokers.redis import RedisBroker
+from sqlmodel import select
+
+from muniscan.store import Store
+from muniscan.store.models import AgentRun
+
+REDIS = "redis://127.0.0.1:6379/0"
+DEVICE = "127.88.4.1"
+OTHER = "127.88.4.2"  # in no test policy's scope unless a test says so
+TELNET = 2323
+SITE = "north"
+
+
+class TelnetLike(socketserver.ThreadingTCPServer):
+    """Greets like a telnet login prompt and counts every connection it was offered."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, address: str, port: int) -> None:
+        self.connections = 0
+        super().__init__((address, port), _Greeter)
+
+
+class _Greeter(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.server.connections += 1  # type: ignore[attr-defined]
+        self.request.settimeout(2)
+        try:
+            self.request.sendall(b"\r\nBusybox v1.2 telnetd\r\nlogin: ")
+            self.request.recv(1024)
+        except OSError:
+            pass
+
+
+def write_policy(
+    folder: Path, include: str = DEVICE, rate: str = "rate:\n  connect_timeout: 1.0\n  read_timeout: 1.0\n"
+) -> Path:
+    path = folder / "agent-policy.yaml"
+    path.write_text(
+        f"name: agent-test\nscope:\n  include: [{include}]\n  never_touch_ports: ['2024']\n"
+        f"discovery:\n  tcp_ports: [{TELNET}]\n  udp_ports: []\n"
+        + rate,
+        encoding="utf-8",
+    )
+    return path
+
+
+def redis_keys(broker: RedisBroker, namespace: str) -> list[bytes]:
+    return list(broker.client.scan_iter(match=f"{namespace}:*"))
+
+
+def wait_finished(store: Store, message_id: str, timeout: float = 30.0) -> AgentRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.session() as session:
+            run = session.exec(select(AgentRun).where(AgentRun.message_id == message_id)).first()
+        if run is not None and run.status in ("completed", "failed"):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"message {message_id} was not finished within {timeout} s")

@@ -1,0 +1,52 @@
+"""Real Redis (a key namespace of its own per test), a loopback telnet-like device, an in-process agent."""
+
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from dramatiq.brokers.redis import RedisBroker
+
+from muniscan.agents.broker import make_broker
+from muniscan.agents.worker import build_worker
+from muniscan.store import Store
+from tests.agents.agent_lab import DEVICE, REDIS, SITE, TELNET, TelnetLike
+
+
+@pytest.fixture
+def device() -> Iterator[TelnetLike]:
+    server = TelnetLike(DEVICE, TELNET)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def namespace() -> Iterator[str]:
+    """A Redis key prefix of this test's own; only its keys are deleted afterwards."""
+    prefix = f"muniscan-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    cleaner = make_broker(REDIS, prefix)
+    for key in cleaner.client.scan_iter(match=f"{prefix}:*"):
+        cleaner.client.delete(key)
+    cleaner.close()
+
+
+@pytest.fixture
+def broker(namespace: str) -> Iterator[RedisBroker]:
+    opened = make_broker(REDIS, namespace)
+    opened.client.ping()  # Redis must be up: these tests are about the real queue
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def agent(broker: RedisBroker, store: Store) -> Iterator[None]:
+    """An in-process agent for SITE, stopped after the test."""
+    worker = build_worker(broker, store, SITE, "test-agent", threads=1)
+    worker.start()
+    yield
+    worker.stop(timeout=10_000)

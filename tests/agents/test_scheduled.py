@@ -1,0 +1,60 @@
+"""A scheduled job routed to agents: the scheduler queues its run (recorded as dispatched), the agent scans."""
+
+from pathlib import Path
+
+import pytest
+from dramatiq.brokers.redis import RedisBroker
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from muniscan.cli.main import app
+from muniscan.schedule.jobs import add_job
+from muniscan.schedule.runner import run_job_now
+from muniscan.store import Store
+from muniscan.store.models import AgentRoute, Schedule
+from tests.agents.agent_lab import DEVICE, REDIS, SITE, TelnetLike, wait_finished, write_policy
+
+runner = CliRunner()
+
+
+def test_a_routed_job_is_dispatched_and_run_by_the_site_agent(
+    store: Store, database_url: str, namespace: str, broker: RedisBroker, agent: None, device: TelnetLike,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MUNISCAN_BROKER_URL", REDIS)
+    monkeypatch.setenv("MUNISCAN_BROKER_NAMESPACE", namespace)
+    with store.session() as session:
+        add_job(session, "north-nightly", str(write_policy(tmp_path)), every_seconds=3600, targets=[DEVICE],
+                site=SITE, max_runtime_seconds=120)
+        session.commit()
+    routed = runner.invoke(app, ["--db", database_url, "agent", "route", "north-nightly"])
+    assert routed.exit_code == 0 and f"dispatched to site {SITE}" in routed.output
+    run = run_job_now(store, "north-nightly")
+    assert run.status == "dispatched" and run.scan_id is None
+    message_id = (run.reason or "").split()[1]
+    agent_run = wait_finished(store, message_id)
+    assert agent_run.status == "completed", agent_run.error
+    assert (agent_run.schedule, agent_run.time_limit, agent_run.agent) == ("north-nightly", 120.0, "test-agent")
+    with store.session() as session:
+        assert session.exec(select(Schedule)).one().lease_owner is None
+
+
+def test_route_refuses_unknown_jobs_and_central_only_check_folders(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    with store.session() as session:
+        add_job(session, "custom", "enisa-baseline", every_seconds=60, site=SITE, checks_dirs=[str(tmp_path)])
+        add_job(session, "central", "enisa-baseline", every_seconds=60, site=SITE)
+        session.commit()
+    assert runner.invoke(app, ["--db", database_url, "agent", "route", "nope"]).exit_code == 2
+    refused = runner.invoke(app, ["--db", database_url, "agent", "route", "custom"])
+    assert refused.exit_code == 2 and "check folders" in refused.output
+    assert runner.invoke(app, ["--db", database_url, "agent", "route", "central"]).exit_code == 0
+    assert runner.invoke(app, ["--db", database_url, "agent", "route", "central", "--off"]).exit_code == 0
+    with store.session() as session:
+        assert session.exec(select(AgentRoute)).all() == []
+    # removing a routed job takes its route with it (the foreign key cascades)
+    assert runner.invoke(app, ["--db", database_url, "agent", "route", "central"]).exit_code == 0
+    assert runner.invoke(app, ["--db", database_url, "schedule", "remove", "central"]).exit_code == 0
+    with store.session() as session:
+        assert session.exec(select(AgentRoute)).all() == []
