@@ -82,7 +82,7 @@ class Scope:
         if self.empty:
             raise OutOfScope("the policy's scope is empty: add networks to scope.include")
         specs = list(targets) or list(self.include_specs)
-        outside = [t for t in specs if not all(self._covers(n) for n in parse_networks(t))]
+        outside = [t for t in specs if not self.covers(t)]
         if outside:
             raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
         seen: dict[str, None] = {}
@@ -96,10 +96,11 @@ class Scope:
                         )
         return list(seen)
 
-    def _covers(self, network: IPNetwork) -> bool:
-        return any(
-            network.version == inc.version and network.subnet_of(inc)  # type: ignore[arg-type]
-            for inc in self.include
+    def covers(self, spec: str) -> bool:
+        """Whether every address of a target (address, CIDR or range) lies inside one included network."""
+        return all(
+            any(n.version == inc.version and n.subnet_of(inc) for inc in self.include)  # type: ignore[arg-type]
+            for n in parse_networks(spec)
         )
 
 

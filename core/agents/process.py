@@ -5,6 +5,7 @@ import signal
 import threading
 from dataclasses import dataclass, replace
 
+from muniscan.agents.jobs import agent_ceiling
 from muniscan.agents.worker import serve
 
 
@@ -14,6 +15,8 @@ class AgentConfig:
     broker_url: str
     namespace: str
     site: str
+    scope: tuple[str, ...]  # the agent's own ceiling: networks of its segment
+    never_touch_ports: tuple[str, ...] = ()
     name: str | None = None
     threads: int = 1
     stop_timeout: float = 60.0
@@ -25,8 +28,9 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def _serve(config: AgentConfig, stop: threading.Event) -> None:
-    serve(config.store_url, config.broker_url, config.namespace, config.site, config.name, config.threads, stop,
-          config.stop_timeout)
+    ceiling = agent_ceiling(list(config.scope), list(config.never_touch_ports))
+    serve(config.store_url, config.broker_url, config.namespace, config.site, ceiling, config.name, config.threads,
+          stop, config.stop_timeout)
 
 
 def _child(config: AgentConfig) -> None:

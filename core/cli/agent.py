@@ -15,7 +15,7 @@ from muniscan.agents.broker import (
     queue_name,
 )
 from muniscan.agents.dispatch import dispatch as queue_job
-from muniscan.agents.jobs import job_for
+from muniscan.agents.jobs import agent_ceiling, job_for
 from muniscan.agents.process import AgentConfig, run_agent
 from muniscan.agents.records import recent_runs
 from muniscan.agents.routes import set_route
@@ -46,6 +46,14 @@ def _queue(site: str) -> str:
 def run(
     ctx: typer.Context,
     site: Site,
+    scope: Annotated[
+        list[str],
+        typer.Option("--scope", help="The agent's own scope (repeatable): no job may reach past these networks."),
+    ],
+    never_touch: Annotated[
+        list[str] | None,
+        typer.Option("--never-touch", help="Ports this agent never touches, added to every job's policy."),
+    ] = None,
     broker: BrokerUrl = DEFAULT_BROKER,
     namespace: Namespace = DEFAULT_NAMESPACE,
     processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
@@ -59,10 +67,12 @@ def run(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
     try:
+        agent_ceiling(scope, never_touch or [])
         make_broker(broker, namespace).close()
     except AgentError as exc:
         fail(str(exc))
-    config = AgentConfig(state(ctx).store().url, broker, namespace, site, name, threads, stop_timeout)
+    config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
+                         name, threads, stop_timeout)
     run_agent(config, processes)
 
 

@@ -13,6 +13,8 @@ from muniscan.store.models import AgentRun
 REDIS = "redis://127.0.0.1:6379/0"
 DEVICE = "127.88.4.1"
 OTHER = "127.88.4.2"  # in no test policy's scope unless a test says so
+AGENT_SCOPE = "127.88.4.0/29"  # the in-process agent's own scope: DEVICE and OTHER, nothing else
+OUTSIDE_AGENT = "127.88.5.1"  # a listener outside the agent's own scope
 TELNET = 2323
 SITE = "north"
 

@@ -8,9 +8,10 @@ import pytest
 from dramatiq.brokers.redis import RedisBroker
 
 from muniscan.agents.broker import make_broker
+from muniscan.agents.jobs import agent_ceiling
 from muniscan.agents.worker import build_worker
 from muniscan.store import Store
-from tests.agents.agent_lab import DEVICE, REDIS, SITE, TELNET, TelnetLike
+from tests.agents.agent_lab import AGENT_SCOPE, DEVICE, REDIS, SITE, TELNET, TelnetLike
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def broker(namespace: str) -> Iterator[RedisBroker]:
 @pytest.fixture
 def agent(broker: RedisBroker, store: Store) -> Iterator[None]:
     """An in-process agent for SITE, stopped after the test."""
-    worker = build_worker(broker, store, SITE, "test-agent", threads=1)
+    worker = build_worker(broker, store, SITE, "test-agent", agent_ceiling([AGENT_SCOPE], ["2024"]), threads=1)
     worker.start()
     yield
     worker.stop(timeout=10_000)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from muniscan.cli.main import app
 from muniscan.store import Store
-from tests.agents.agent_lab import DEVICE, REDIS, SITE, TelnetLike, wait_finished, write_policy
+from tests.agents.agent_lab import AGENT_SCOPE, DEVICE, REDIS, SITE, TelnetLike, wait_finished, write_policy
 
 START = "from muniscan.cli.main import run; run()"
 
@@ -24,7 +24,8 @@ def test_agent_run_takes_a_job_and_stops_on_sigterm(
     processes: str,
 ) -> None:
     command = [sys.executable, "-c", START, "--db", database_url, "agent", "run", "--site", SITE, "--broker", REDIS,
-               "--namespace", namespace, "--name", "edge-1", "--processes", processes, "--stop-timeout", "10"]
+               "--scope", AGENT_SCOPE, "--never-touch", "2024", "--namespace", namespace, "--name", "edge-1",
+               "--processes", processes, "--stop-timeout", "10"]
     agent = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         dispatched = CliRunner().invoke(app, ["--db", database_url, "agent", "dispatch", "--site", SITE, "--policy",
