@@ -13,7 +13,7 @@ from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
 from muniscan.cli.output import console, emit_json, fail, note, table
 from muniscan.schedule.install import install as install_files
-from muniscan.schedule.jobs import ScheduleError, add_job, job_named
+from muniscan.schedule.jobs import ScheduleError, add_job, remove_job
 from muniscan.schedule.runner import run_job_now, run_scheduler
 from muniscan.store.models import RunStatus, Schedule, ScheduleRun
 
@@ -121,12 +121,9 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Job nam
     """Remove a job; its run history goes with it."""
     with state(ctx).store().session() as session:
         try:
-            job = job_named(session, name)
+            remove_job(session, name)
         except ScheduleError as exc:
             fail(str(exc))
-        for run in session.exec(select(ScheduleRun).where(ScheduleRun.schedule_id == job.id)):
-            session.delete(run)
-        session.delete(job)
         session.commit()
     console.print(f"job {name} removed")
 

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from croniter import croniter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
-from muniscan.store.models import Schedule
+from muniscan.store.models import Schedule, ScheduleRun
 from muniscan.store.models.common import utcnow
 
 
@@ -62,3 +62,10 @@ def job_named(session: Session, name: str) -> Schedule:
     if job is None:
         raise ScheduleError(f"no scheduled job named '{name}'")
     return job
+
+
+def remove_job(session: Session, name: str) -> None:
+    """Remove a job and its run history; the runs go first, in their own statement, since they refer to it."""
+    job = job_named(session, name)
+    session.exec(delete(ScheduleRun).where(col(ScheduleRun.schedule_id) == job.id))  # type: ignore[call-overload]
+    session.delete(job)

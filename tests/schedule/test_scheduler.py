@@ -157,6 +157,18 @@ def test_cli_add_list_remove_and_install(store: Store, tmp_path: Path) -> None:
     assert "lab" not in runner.invoke(app, [*base, "list", "--json"]).output
 
 
+def test_a_job_with_run_history_can_be_removed(store: Store) -> None:
+    created = job(store, every=3600, name="weekly")
+    assert run_job_now(store, "weekly", execute=lambda _store, _job: None).status == "completed"
+    assert run_job_now(store, "weekly", execute=lambda _store, _job: None).status == "completed"
+    assert len(runs(store)) == 2
+    result = runner.invoke(app, ["--db", store.url, "schedule", "remove", "weekly"])
+    assert result.exit_code == 0, result.output
+    assert runs(store) == []
+    with store.session() as session:
+        assert session.get(Schedule, created.id) is None
+
+
 @pytest.mark.parametrize(
     ("cron", "calendar"),
     [
