@@ -1,7 +1,10 @@
 """The agent tests' loopback device, policy and waits, shared by the test modules and the fixtures."""
 
 import socketserver
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dramatiq.brokers.redis import RedisBroker
@@ -28,6 +31,20 @@ class TelnetLike(socketserver.ThreadingTCPServer):
     def __init__(self, address: str, port: int) -> None:
         self.connections = 0
         super().__init__((address, port), _Greeter)
+
+
+@contextmanager
+def serving(address: str, port: int = TELNET) -> Iterator[TelnetLike]:
+    """A TelnetLike device on `address` for the length of the block."""
+    server = TelnetLike(address, port)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 class _Greeter(socketserver.BaseRequestHandler):

@@ -1,6 +1,5 @@
 """Real Redis (a key namespace of its own per test), a loopback telnet-like device, an in-process agent."""
 
-import threading
 import uuid
 from collections.abc import Iterator
 
@@ -11,18 +10,13 @@ from muniscan.agents.broker import make_broker
 from muniscan.agents.jobs import agent_ceiling
 from muniscan.agents.worker import build_worker
 from muniscan.store import Store
-from tests.agents.agent_lab import AGENT_SCOPE, DEVICE, REDIS, SITE, TELNET, TelnetLike
+from tests.agents.agent_lab import AGENT_SCOPE, DEVICE, REDIS, SITE, TelnetLike, serving
 
 
 @pytest.fixture
 def device() -> Iterator[TelnetLike]:
-    server = TelnetLike(DEVICE, TELNET)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(DEVICE) as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """An agent has a scope of its own, set where it runs: whoever can write to the queue cannot make it scan past
 that, and the agent's never-touch ports hold for every job."""
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from tests.agents.agent_lab import (
     SITE,
     TELNET,
     TelnetLike,
+    serving,
     wait_finished,
     write_policy,
 )
@@ -33,13 +33,8 @@ from tests.agents.agent_lab import (
 @pytest.fixture
 def outsider() -> Iterator[TelnetLike]:
     """A device the policy in a forged message includes, but the agent's own scope does not."""
-    server = TelnetLike(OUTSIDE_AGENT, TELNET)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(OUTSIDE_AGENT) as server:
+        yield server
 
 
 @pytest.mark.parametrize("targets", [[OUTSIDE_AGENT], []], ids=["named-target", "whole-policy-scope"])
