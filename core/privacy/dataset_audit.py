@@ -133,20 +133,23 @@ def classify_columns(table: Table, detector: PersonalDataDetector) -> list[Colum
     return findings
 
 
-def suggest_quasi_identifiers(table: Table, excluded: set[str]) -> list[str]:
-    """Named demographic/location columns, else low-cardinality columns (2..n/2 values)."""
+def suggest_quasi_identifiers(table: Table, excluded: set[str], about_people: bool = True) -> list[str]:
+    """Named demographic/location columns, else, when the records look like records about people (they hold
+    identifiers, pseudonyms or sensitive columns), low-cardinality columns (2..n/2 values). Sensor readings
+    are not judged by k-anonymity: every reading is unique, and no one is singled out by it."""
     candidates = [c for c in table.names if c not in excluded]
     named = [c for c in candidates if set(key_words(c)) & QUASI_IDENTIFIER_HINTS]
-    if named:
+    if named or not about_people:
         return named
     n = table.n_rows
     return [c for c in candidates
             if 2 <= len(set(table.columns[c])) <= max(2, n // 2)]
 
 
-def _suggested_with_hierarchies(table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy]) -> list[str]:
+def _suggested_with_hierarchies(table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy],
+                                about_people: bool) -> list[str]:
     """Suggested quasi-identifiers plus the columns the DPO wrote a hierarchy for, in table order."""
-    chosen = set(suggest_quasi_identifiers(table, excluded)) | (set(hierarchies) - excluded)
+    chosen = set(suggest_quasi_identifiers(table, excluded, about_people)) | (set(hierarchies) - excluded)
     return [c for c in table.names if c in chosen]
 
 
@@ -196,8 +199,13 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     suggested = quasi_identifiers is None
     identifying = {f.column for f in findings} | ({trace_columns.pseudonym} if trace_columns else set())
     excluded = identifying | set(sensitive) | ({weight} if weight else set())
-    qis = list(quasi_identifiers) if quasi_identifiers else _suggested_with_hierarchies(table, excluded, hierarchy_map)
+    about_people = bool(findings or trace_columns or sensitive or weight)
+    qis = (list(quasi_identifiers) if quasi_identifiers
+           else _suggested_with_hierarchies(table, excluded, hierarchy_map, about_people))
     notes.insert(0, f"missing values: policy '{missing}'")
+    if not qis and not about_people:
+        notes.append("no identifiers, pseudonyms or columns naming a person's attributes were found: the records "
+                     "do not look like records about people; if they are, name the quasi-identifiers with --qi")
 
     anonymity = risk = uniqueness = weighted = generalisation = None
     if qis:

@@ -151,11 +151,22 @@ def test_sampling_weights_give_sdcmicro_individual_risk(tmp_path, detector):
 
 
 def test_weight_column_is_never_a_suggested_quasi_identifier(tmp_path, detector):
-    rows = [(f"a{i % 3}", f"b{i % 2}", 10 * (1 + i % 2)) for i in range(12)]
-    path = _write(tmp_path / "survey.csv", ["x", "y", "w"], rows)
+    rows = [(f"a{i % 3}", f"b{i % 2}", 10 * (1 + i % 2), f"person{i}@example.se") for i in range(12)]
+    path = _write(tmp_path / "survey.csv", ["x", "y", "w", "contact"], rows)  # about people: it holds e-mails
     assert "w" in audit_dataset(path, detector=detector, budget_seconds=0).quasi_identifiers
     report = audit_dataset(path, weight="w", detector=detector, budget_seconds=0)
     assert report.quasi_identifiers == ["x", "y"] and report.individual_risk.key_variables == ["x", "y"]
+
+
+def test_sensor_readings_are_not_judged_as_records_about_people(tmp_path, detector):
+    """No identifier, pseudonym or person-attribute column: every reading is unique, yet no one is singled out."""
+    rows = [(f"aq-{i % 20:03d}", f"2026-03-01T{i % 24:02d}:00:00Z", f"{i * 0.37 % 40:.1f}") for i in range(240)]
+    path = _write(tmp_path / "air.csv", ["sensor", "measured", "pm25"], rows)
+    report = audit_dataset(path, detector=detector, budget_seconds=0)
+    assert report.quasi_identifiers == [] and report.anonymous
+    assert any("do not look like records about people" in note for note in report.notes)
+    named = audit_dataset(path, ["sensor", "measured"], detector=detector, budget_seconds=0)
+    assert named.anonymity.k == 2 and not named.anonymous  # the DPO can still name columns (k < 5)
 
 
 @pytest.mark.parametrize(("bad", "problem"), [("ten", "is not a finite number"), ("-3", "is negative"),
