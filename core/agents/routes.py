@@ -1,12 +1,20 @@
 """Scheduled jobs routed to agents: the scheduler queues their runs for the job's site instead of scanning."""
 
+from datetime import timedelta
+
+from sqlmodel import col, select
+
 from muniscan.agents.broker import AgentError, broker_from_env, queue_name
 from muniscan.agents.dispatch import dispatch
 from muniscan.agents.jobs import job_for
 from muniscan.policies import Policy
 from muniscan.schedule.jobs import job_named
+from muniscan.schedule.runner import SkipRun
 from muniscan.store import Store
-from muniscan.store.models import AgentRoute, Schedule
+from muniscan.store.models import AgentRoute, AgentRun, AgentRunStatus, Schedule
+from muniscan.store.models.common import utcnow
+
+UNFINISHED = (AgentRunStatus.QUEUED.value, AgentRunStatus.RUNNING.value)
 
 
 def set_route(store: Store, name: str, routed: bool) -> Schedule:
@@ -30,9 +38,24 @@ def dispatch_if_routed(store: Store, job: Schedule, policy: Policy) -> str | Non
     with store.session() as session:
         if session.get(AgentRoute, job.id) is None:
             return None
+    _refuse_overlap(store, job)
     broker = broker_from_env()
     try:
         job_message = job_for(policy, job.site, list(job.targets), float(job.max_runtime_seconds))
         return dispatch(broker, store, job_message, policy, schedule=job.name)
     finally:
         broker.close()
+
+
+def _refuse_overlap(store: Store, job: Schedule) -> None:
+    """Two runs of one job never overlap, on agents too: a run queued within the job's max runtime that has not
+    finished makes this trigger a skipped run (an older one is taken as lost, so a dead agent blocks nothing)."""
+    since = utcnow() - timedelta(seconds=job.max_runtime_seconds)
+    with store.session() as session:
+        pending = session.exec(
+            select(AgentRun).where(AgentRun.schedule == job.name, col(AgentRun.status).in_(UNFINISHED),
+                                   col(AgentRun.queued_at) > since)
+        ).first()
+    if pending is not None:
+        raise SkipRun(f"the previous run is still {pending.status} on site {pending.site} "
+                      f"(message {pending.message_id})")

@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 DISPATCHED = "dispatched"  # a run handed to the agents of the job's site; `muniscan agent runs` shows the rest
 
 
+class SkipRun(Exception):
+    """The job must not run now (its previous run, handed to agents, is not finished); recorded as skipped."""
+
+
 @dataclass(frozen=True)
 class Dispatched:
     message_id: str
@@ -117,6 +121,8 @@ def finish_run(store: Store, job: Schedule, run: ScheduleRun, execute: Execute) 
             run.status, run.reason = DISPATCHED, f"message {result.message_id} queued for site {result.site}"
         else:
             run.scan_id, run.status = result, RunStatus.COMPLETED.value
+    except SkipRun as exc:
+        run.status, run.reason = RunStatus.SKIPPED.value, str(exc)
     except BaseException as exc:  # a failed run is recorded, never fatal to the scheduler
         run.status, run.reason = RunStatus.FAILED.value, f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("scheduled job %s failed: %s", job.name, run.reason)

@@ -1,5 +1,6 @@
 """A scheduled job routed to agents: the scheduler queues its run (recorded as dispatched), the agent scans."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from dramatiq.brokers.redis import RedisBroker
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from muniscan.agents.routes import set_route
 from muniscan.cli.main import app
 from muniscan.schedule.jobs import add_job
 from muniscan.schedule.runner import run_job_now
@@ -58,3 +60,24 @@ def test_route_refuses_unknown_jobs_and_central_only_check_folders(
     assert runner.invoke(app, ["--db", database_url, "schedule", "remove", "central"]).exit_code == 0
     with store.session() as session:
         assert session.exec(select(AgentRoute)).all() == []
+
+
+def test_a_routed_job_does_not_overlap_its_unfinished_run_on_the_agents(
+    store: Store, namespace: str, broker: RedisBroker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No agent takes the queue here: the first run waits in it, so the next trigger is skipped, until the job's
+    max runtime has passed and the waiting run counts as lost."""
+    monkeypatch.setenv("MUNISCAN_BROKER_URL", REDIS)
+    monkeypatch.setenv("MUNISCAN_BROKER_NAMESPACE", namespace)
+    with store.session() as session:
+        add_job(session, "north-hourly", str(write_policy(tmp_path)), every_seconds=3600, targets=[DEVICE],
+                site=SITE, max_runtime_seconds=2)
+        session.commit()
+    set_route(store, "north-hourly", routed=True)
+    first = run_job_now(store, "north-hourly")
+    assert first.status == "dispatched"
+    second = run_job_now(store, "north-hourly")
+    assert second.status == "skipped" and "still queued on site north" in (second.reason or "")
+    time.sleep(2.2)
+    third = run_job_now(store, "north-hourly")
+    assert third.status == "dispatched", third.reason
