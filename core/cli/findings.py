@@ -25,6 +25,7 @@ PolicyOption = Annotated[
     str | None, typer.Option("--policy", "-p", help="Policy whose sla_days set due dates; default enisa-baseline.")
 ]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who decides; default $USER.")]
+FindingId = Annotated[int, typer.Argument(help="Finding ID.")]
 
 
 def _actor(by: str | None) -> str:
@@ -104,7 +105,7 @@ def _finding(session: Session, finding_id: int) -> Finding:
 @app.command()
 def show(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     as_json: JsonOption = False,
     policy_option: PolicyOption = None,
 ) -> None:
@@ -172,7 +173,7 @@ def _decide(ctx: typer.Context, finding_id: int, action: Any, *args: Any) -> Non
 @app.command()
 def confirm(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     note: Annotated[str, typer.Option(help="Why it is confirmed.")] = "",
     by: ByOption = None,
 ) -> None:
@@ -194,7 +195,7 @@ def _expiry(expires: str | None, days: int | None) -> datetime:
 @app.command()
 def accept(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     reason: Annotated[str, typer.Option(help="Why the risk is accepted (compensating control...).")],
     approver: Annotated[str, typer.Option(help="Who approved the acceptance.")],
     expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD; the finding reopens after it.")] = None,
@@ -208,7 +209,7 @@ def accept(
 @app.command("false-positive")
 def false_positive(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     reason: Annotated[str, typer.Option(help="Why the finding is wrong.")],
     by: ByOption = None,
 ) -> None:
@@ -219,7 +220,7 @@ def false_positive(
 @app.command()
 def reopen(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     reason: Annotated[str, typer.Option(help="Why it is reopened.")],
     by: ByOption = None,
 ) -> None:
@@ -230,7 +231,7 @@ def reopen(
 @app.command()
 def comment(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(help="Finding ID.")],
+    finding_id: FindingId,
     text: Annotated[str, typer.Argument(help="The comment.")],
     by: ByOption = None,
 ) -> None:
