@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.tls_facts import no_certificate
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -27,9 +28,9 @@ METADATA = CheckMeta(
 
 @judged_on("tls")
 def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+    if (missing := no_certificate(facts)) is not None:
+        return missing
     certificate = facts.certificate
-    if certificate is None:
-        return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()
     now = datetime.now(UTC)
     not_before = datetime.fromisoformat(certificate.not_before)
     not_after = datetime.fromisoformat(certificate.not_after)

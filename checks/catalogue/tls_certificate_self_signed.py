@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.tls_facts import no_certificate
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -28,9 +29,9 @@ METADATA = CheckMeta(
 
 @judged_on("tls")
 def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+    if (missing := no_certificate(facts)) is not None:
+        return missing
     certificate = facts.certificate
-    if certificate is None:
-        return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()
     if certificate.self_signed:
         return failed(port=service.port, subject=certificate.subject, sha256=certificate.sha256)
     return passed(issuer=certificate.issuer)

@@ -11,6 +11,7 @@ from muniscan.checks.model import (
     passed,
 )
 from muniscan.checks.tailoring import effective_requirements
+from muniscan.checks.tls_facts import tls_version
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -31,17 +32,13 @@ METADATA = CheckMeta(
 )
 
 
-def _version(label: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in label.split("."))
-
-
 @judged_on("tls")
 def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     accepted = facts.versions_accepted
     if not accepted and not facts.sslv3_accepted:
         return not_applicable()
     required = effective_requirements(policy, service.device_class).min_tls_version
-    legacy = [v for v in accepted if _version(v) < _version(required)]
+    legacy = [v for v in accepted if tls_version(v) < tls_version(required)]
     if facts.sslv3_accepted:
         legacy.insert(0, "SSLv3")
     if legacy:

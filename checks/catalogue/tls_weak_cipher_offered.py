@@ -3,6 +3,7 @@
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
+from muniscan.checks.tls_facts import tls_version
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -27,18 +28,15 @@ METADATA = CheckMeta(
 )
 
 
-def _version(label: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in label.split("."))
-
-
 @judged_on("tls")
 def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     if not facts.versions_accepted:
         return not_applicable()
-    minimum = _version(policy.requirements.min_tls_version)
+    minimum = tls_version(policy.requirements.min_tls_version)
     # Below the minimum version the legacy-protocol check already fails; CBC-SHA1 is all TLS 1.0
     # has, so there only suites that are insecure at any version count here.
-    bad = [c for c in facts.ciphers if c.grade == "insecure" or (c.grade == "weak" and _version(c.version) >= minimum)]
+    bad = [c for c in facts.ciphers
+           if c.grade == "insecure" or (c.grade == "weak" and tls_version(c.version) >= minimum)]
     if bad:
         return failed(
             port=service.port,

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.tls_facts import no_certificate
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -27,8 +28,8 @@ WEAK_HASHES = frozenset({"md2", "md4", "md5", "sha1"})
 
 @judged_on("tls")
 def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
-    if facts.certificate is None:
-        return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()
+    if (missing := no_certificate(facts)) is not None:
+        return missing
     # The root's own signature does not matter (it is trusted by being installed); the others do.
     signed = [facts.certificate, *(c for c in facts.chain if not c.self_signed)]
     weak = [c for c in signed if c.signature_algorithm.lower() in WEAK_HASHES]
