@@ -13,6 +13,7 @@ from muniscan.scanner.probes import all_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus
 
 
+@functools.cache
 def _fact_types() -> dict[str, type]:
     # Data flows are observed by captures, not by a probe, but are judged like any other facts.
     return {p.name: p.facts_type for p in all_probes()} | {DATAFLOW: DataFlowFacts}
