@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+
+from muniscan.privacy.anonymity import encode
 
 # Missing-value policy, part 1: these spellings (after stripping) are missing, nothing else.
 # "?" (UCI Adult's marker) is kept as a value, as pyCANON and ARX do.
@@ -90,3 +96,22 @@ def read_table(path: Path | str) -> Table:
     if suffix in (".json", ".jsonl", ".ndjson"):
         return read_json(path)
     return read_csv(path)
+
+
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def parse_numbers(values: Sequence[str | None]) -> np.ndarray:
+    """Floats per value, NaN where missing or not a finite number; per-value parsing only if garbage is present."""
+    texts = ["nan" if v is None else v for v in values]
+    try:
+        numbers = np.array(texts, dtype=str).astype(float)
+    except ValueError:
+        codes, uniques = encode(texts)
+        numbers = np.array([_float_or_nan(u) for u in uniques] or [math.nan])[codes]
+    numbers[~np.isfinite(numbers)] = np.nan
+    return numbers

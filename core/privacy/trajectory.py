@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from muniscan.privacy.anonymity import combine, encode
-from muniscan.privacy.dataset_io import Table
+from muniscan.privacy.dataset_io import Table, parse_numbers
 from muniscan.privacy.payloads import key_words
 from muniscan.privacy.precision import (
     LATITUDE_NAMES,
@@ -129,25 +129,6 @@ class TraceColumns:
 
 
 # --- parsing -------------------------------------------------------------------------------------
-
-
-def _float_or_nan(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return math.nan
-
-
-def parse_numbers(values: Sequence[str | None]) -> np.ndarray:
-    """Floats per value, NaN where missing or not a finite number; per-value parsing only if garbage is present."""
-    texts = ["nan" if v is None else v for v in values]
-    try:
-        numbers = np.array(texts, dtype=str).astype(float)
-    except ValueError:
-        codes, uniques = encode(texts)
-        numbers = np.array([_float_or_nan(u) for u in uniques] or [math.nan])[codes]
-    numbers[~np.isfinite(numbers)] = np.nan
-    return numbers
 
 
 def looks_like_epoch(values: Sequence[str | None]) -> bool:

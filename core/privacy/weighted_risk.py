@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from muniscan.privacy.dataset_io import Table
+from muniscan.privacy.dataset_io import Table, parse_numbers
 from muniscan.privacy.sdc import individual_risk, wildcard_frequencies
-from muniscan.privacy.trajectory import parse_numbers
 
 DEFAULT_RISK_THRESHOLD = 0.1  # sdcMicro's floor for "higher risk than the main part of the data"
 
