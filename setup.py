@@ -9,6 +9,9 @@ NAMESPACE = {
     "muniscan.policies": "policies",
     "muniscan.reports": "reports",
     "muniscan.labs": "labs",
+    "muniscan.facts": "facts",
+    "muniscan.privacy": "privacy",
+    "muniscan.cli": "cli",
 }
 
 packages: list[str] = []

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from muniscan.privacy.anonymity import evaluate
+from muniscan.privacy.datasets.anonymity import evaluate
 
 QI = ["age", "sex", "postcode", "education", "occupation", "marital"]
 SA = ["diagnosis", "score"]

@@ -14,10 +14,10 @@ from collections import Counter
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("MUNISCAN_HOME", tempfile.mkdtemp(prefix="muniscan-bench-"))
 
-from muniscan.privacy.analyzer import build_default_offline_analyzer
-from muniscan.privacy.detection import PersonalDataDetector
-from muniscan.privacy.payloads import payload_fields
-from muniscan.privacy.synthetic import messages
+from muniscan.privacy.detection.analyzer import build_default_offline_analyzer
+from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.detection.payloads import payload_fields
+from muniscan.privacy.detection.synthetic import messages
 
 SHARED_ENTITIES = ("EMAIL_ADDRESS", "IP_ADDRESS", "IBAN_CODE", "MAC_ADDRESS", "CREDIT_CARD")
 

@@ -11,7 +11,7 @@ import os
 import random
 import time
 
-from muniscan.privacy.reversal import MAC_FORMATS, reverse_hashes
+from muniscan.privacy.datasets.reversal import MAC_FORMATS, reverse_hashes
 
 OUI = "a45e60"
 

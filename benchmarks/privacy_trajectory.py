@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniscan.privacy.trajectory import TrajectoryReport, trace_unicity
+from muniscan.privacy.datasets.trajectory import TrajectoryReport, trace_unicity
 
 CENTRE = (59.6099, 16.5448)  # Västerås
 SENSORS = 40
@@ -82,7 +82,7 @@ def main() -> None:
     report = trace_unicity(columns["device_hash"], columns["ts"], places)
     show(report, time.perf_counter() - start)
     if args.audit:
-        from muniscan.privacy.dataset_audit import audit_dataset
+        from muniscan.privacy.datasets.audit import audit_dataset
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "events.csv"

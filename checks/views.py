@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from muniscan.checks.model import CheckResult, not_applicable, unknown
-from muniscan.facts import from_json
+from muniscan.facts.codec import from_json
+from muniscan.facts.flows import DATAFLOW, DataFlowFacts
 from muniscan.policies.schema import Policy
-from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts
 from muniscan.scanner.probes import all_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from muniscan.evaluations import evaluations
 from muniscan.policies.frameworks import Evidence, Framework
+from muniscan.verdicts import evaluations
 
 
 class Status(StrEnum):

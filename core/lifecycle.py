@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from muniscan.checks.evaluate import Judgement
+from muniscan.checks.judge import Judgement
 from muniscan.checks.model import Verdict
 from muniscan.policies.schema import Policy
 from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance, ScanRun

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from muniscan.evaluations import evaluations
 from muniscan.store.models import Asset, Evaluation, Service
+from muniscan.verdicts import evaluations
 
 Key = tuple[str, str, str, str]  # check, asset identity, transport/port, result key
 

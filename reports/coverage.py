@@ -3,9 +3,9 @@
 from collections import Counter
 from typing import Any
 
+from muniscan.checks.framework_mapping import cited
 from muniscan.checks.registry import load_checks
 from muniscan.policies.frameworks import load_frameworks
-from muniscan.policies.frameworks.mapping import cited
 
 # Coverage states, worst first.
 STATES = ("failing", "passing", "not_scanned")

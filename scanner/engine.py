@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from muniscan.facts.services import UDP_SERVICES, identify_service
 from muniscan.policies.schema import Policy
 from muniscan.scanner.discovery import HostLead, OpenPort, connect_and_greet, discover_hosts
 from muniscan.scanner.gate import Gate
@@ -13,7 +14,6 @@ from muniscan.scanner.nmap import NmapServiceFacts, port_scan_arguments, run_nma
 from muniscan.scanner.probes import permitted_probes
 from muniscan.scanner.probes.base import Attempt, AttemptStatus, ProbeSpec, ServiceTarget, attempt
 from muniscan.scanner.scope import Scope, parse_networks, parse_ports
-from muniscan.scanner.services import UDP_SERVICES, identify_service
 from muniscan.store.inventory import HostRecord, ServiceRecord
 
 # Probes whose facts decide what the service is, so they run before the rest.

@@ -2,8 +2,8 @@
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import AssetView, judged_on
+from muniscan.facts.flows import DATAFLOW, DataFlowFacts, flow_evidence
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, flow_evidence
 
 METADATA = CheckMeta(
     id="personal_data_cleartext_transit",

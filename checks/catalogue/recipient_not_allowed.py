@@ -6,8 +6,8 @@ import ipaddress
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.tailoring import in_network
 from muniscan.checks.views import AssetView, judged_on
+from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact, flow_evidence
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
-from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, FlowFact, flow_evidence
 
 METADATA = CheckMeta(
     id="recipient_not_allowed",

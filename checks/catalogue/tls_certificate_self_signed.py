@@ -3,7 +3,7 @@
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
-from muniscan.checks.tls_facts import no_certificate
+from muniscan.checks.tls_grading import no_certificate
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 

@@ -11,7 +11,7 @@ from muniscan.checks.model import (
     passed,
 )
 from muniscan.checks.tailoring import effective_requirements
-from muniscan.checks.tls_facts import tls_version
+from muniscan.checks.tls_grading import tls_version
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 

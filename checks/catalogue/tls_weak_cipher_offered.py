@@ -3,7 +3,7 @@
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
-from muniscan.checks.tls_facts import tls_version
+from muniscan.checks.tls_grading import tls_version
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 

@@ -17,8 +17,8 @@ from dramatiq.middleware import CurrentMessage
 from muniscan.agents.broker import ACTOR, AgentError, make_broker, queue_name
 from muniscan.agents.jobs import read_job, within_ceiling
 from muniscan.agents.records import record_finished, record_started
+from muniscan.pipeline import run_scan
 from muniscan.scanner.scope import Scope
-from muniscan.scanning import run_scan
 from muniscan.store import Store
 from muniscan.store.models import AgentRun, AgentRunStatus
 

@@ -1,8 +1,8 @@
 """Run the procurement scan: scope narrowed to the one sample device, intrusive probes allowed for this run."""
 
+from muniscan.pipeline import ScanOutcome, run_scan
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.scope import OutOfScope, Scope
-from muniscan.scanning import ScanOutcome, run_scan
 from muniscan.store import Store
 
 

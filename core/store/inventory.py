@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from muniscan.facts import to_json
+from muniscan.facts.codec import to_json
 from muniscan.scanner.probes.base import Attempt
 from muniscan.store.models import Asset, AssetEvent, AssetEventKind, Observation, Service
 from muniscan.store.models.common import utcnow

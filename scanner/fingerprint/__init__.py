@@ -1,8 +1,8 @@
 """Device identity from stored facts: YAML rules over banners and protocol fields, plus the MAC's OUI."""
 
-from muniscan.scanner.fingerprint.facts import FactBag, facts_from_observations
 from muniscan.scanner.fingerprint.identity import ATTRIBUTES, DeviceIdentity, Evidence, IdentifiedValue, identify
 from muniscan.scanner.fingerprint.rules import Rule, load_rules
+from muniscan.scanner.fingerprint.signals import FactBag, facts_from_observations
 
 __all__ = [
     "ATTRIBUTES",

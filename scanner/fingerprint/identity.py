@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from muniscan.scanner.fingerprint.facts import FactBag
 from muniscan.scanner.fingerprint.oui import oui_prefix, vendor_for_mac
 from muniscan.scanner.fingerprint.rules import ATTRIBUTE_NAMES, Rule
+from muniscan.scanner.fingerprint.signals import FactBag
 
 ATTRIBUTES = ATTRIBUTE_NAMES
 # An OUI names the maker of the network interface, often a module vendor, not the device's brand.

@@ -17,8 +17,8 @@ import dns.rdatatype
 import dns.rrset
 
 from muniscan.policies.schema import Intrusiveness, Policy
-from muniscan.privacy.identifiers import mac_hex
-from muniscan.privacy.masking import mask_generic, mask_mac
+from muniscan.privacy.detection.identifiers import mac_hex
+from muniscan.privacy.detection.masking import mask_generic, mask_mac
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
 from muniscan.scanner.probes.mqtt_subscribe import mask_topic_level

@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 
 from muniscan.policies.schema import Intrusiveness, Policy
-from muniscan.privacy.identifiers import is_personnummer, is_swedish_plate, mac_hex
-from muniscan.privacy.masking import mask_email, mask_generic, mask_mac, mask_personnummer
+from muniscan.privacy.detection.identifiers import is_personnummer, is_swedish_plate, mac_hex
+from muniscan.privacy.detection.masking import mask_email, mask_generic, mask_mac, mask_personnummer
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
 from muniscan.scanner.probes.mqtt import MQTT_PORTS, connect_packet, parse_connack, remaining_length

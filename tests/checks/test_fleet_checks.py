@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from muniscan.checks.evaluate import judge
+from muniscan.checks.judge import judge
 from muniscan.checks.model import Verdict
 from muniscan.checks.registry import load_checks
 from muniscan.checks.views import AssetView, ServiceView

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from muniscan.checks.evaluate import enabled_checks, judge
+from muniscan.checks.judge import enabled_checks, judge
 from muniscan.checks.model import Verdict
 from muniscan.checks.registry import load_checks
 from muniscan.checks.tailoring import effective_requirements

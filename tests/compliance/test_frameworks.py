@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.checks.framework_mapping import mismatches
 from muniscan.checks.registry import load_checks
 from muniscan.policies.frameworks import Evidence, FrameworkError, load_framework, load_frameworks
-from muniscan.policies.frameworks.mapping import mismatches
 
 CHECKS = load_checks()  # the live registry: other checks appear here as they land
 FRAMEWORKS = load_frameworks(known_checks=[c.id for c in CHECKS])
@@ -45,7 +45,7 @@ def test_ids_are_unique_and_unverifiable_requirements_say_so(short: str) -> None
 
 @pytest.mark.parametrize("short", ["enisa", "etsi", "owasp"])
 def test_file_mappings_agree_with_check_metadata(short: str) -> None:
-    """METADATA is the source of truth; `python -m muniscan.policies.frameworks.mapping` re-syncs the files."""
+    """METADATA is the source of truth; `python -m muniscan.checks.framework_mapping` re-syncs the files."""
     assert mismatches(FRAMEWORKS[short], CHECKS) == []
 
 

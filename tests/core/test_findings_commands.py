@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from muniscan.checks.evaluate import Judgement
+from muniscan.checks.judge import Judgement
 from muniscan.checks.model import failed
 from muniscan.checks.registry import load_checks
 from muniscan.checks.views import AssetView, ServiceView

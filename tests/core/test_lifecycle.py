@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from muniscan.checks.evaluate import Judgement
+from muniscan.checks.judge import Judgement
 from muniscan.checks.model import failed, passed, unknown
 from muniscan.checks.registry import load_checks
 from muniscan.checks.views import AssetView, ServiceView

@@ -5,6 +5,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def detector(muniscan_home):
-    from muniscan.privacy.detection import PersonalDataDetector
+    from muniscan.privacy.detection.detector import PersonalDataDetector
 
     return PersonalDataDetector(key=b"k" * 32)

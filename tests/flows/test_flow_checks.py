@@ -9,9 +9,9 @@ from muniscan.checks.catalogue import personal_data_cleartext_transit as persona
 from muniscan.checks.catalogue import recipient_not_allowed as recipient
 from muniscan.checks.model import Verdict
 from muniscan.checks.views import AssetView, attempt_from_row
-from muniscan.facts import to_json
+from muniscan.facts.codec import to_json
+from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact, PersonalDataSeen
 from muniscan.policies.schema import Policy, Privacy
-from muniscan.privacy.flowfacts import DATAFLOW, DataFlowFacts, FlowFact, PersonalDataSeen
 from muniscan.scanner.probes.base import Attempt, AttemptStatus
 
 PNR = PersonalDataSeen("SE_PERSONNUMMER", 4, ("19******-**84",), ("h1",))

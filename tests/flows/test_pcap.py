@@ -10,9 +10,9 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 from scapy.utils import wrpcap, wrpcapng
 
-from muniscan.facts import to_json
-from muniscan.privacy.detection import PersonalDataDetector
-from muniscan.privacy.pcap import PcapError, read_pcap
+from muniscan.facts.codec import to_json
+from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.flows.pcap import PcapError, read_pcap
 
 from .traffic import PLANTED, city_traffic, write_city_pcap
 

@@ -14,7 +14,7 @@ def muniscan_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def detector(muniscan_home: Path):
-    from muniscan.privacy.detection import PersonalDataDetector
+    from muniscan.privacy.detection.detector import PersonalDataDetector
 
     return PersonalDataDetector(key=b"k" * 32)
 

@@ -11,11 +11,11 @@ import math
 import numpy as np
 import pytest
 
-from muniscan.privacy.anonymity import Classes, encode, evaluate, quasi_identifier_classes
-from muniscan.privacy.dataset_io import read_table
-from muniscan.privacy.population import population_uniqueness
-from muniscan.privacy.reidentification import distinction_and_separation, reidentification_risk
-from muniscan.privacy.sdc import distinct_l_per_record, individual_risk, wildcard_frequencies
+from muniscan.privacy.datasets.anonymity import Classes, encode, evaluate, quasi_identifier_classes
+from muniscan.privacy.datasets.population import population_uniqueness
+from muniscan.privacy.datasets.reidentification import distinction_and_separation, reidentification_risk
+from muniscan.privacy.datasets.sdc import distinct_l_per_record, individual_risk, wildcard_frequencies
+from muniscan.privacy.datasets.table import read_table
 
 STUDENTS_QI = ["Teacher", "Gender", "Ethnic", "Freeredu", "wesson"]
 
@@ -187,7 +187,7 @@ def test_entropy_l_is_exp_of_minimum_class_entropy():
     classes = Classes.from_key(np.array([0, 0, 0, 1, 1, 1]))
     codes, _ = encode(["a", "b", "c", "a", "a", "b"])
     del codes
-    from muniscan.privacy.anonymity import sensitive_stats
+    from muniscan.privacy.datasets.anonymity import sensitive_stats
 
     stats = sensitive_stats(classes, ["a", "b", "c", "a", "a", "b"], "s")
     expected = math.exp(-(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3)))

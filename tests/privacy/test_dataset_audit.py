@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from muniscan.privacy.dataset_audit import audit_dataset
-from muniscan.privacy.dataset_io import read_table, sniff_delimiter
-from muniscan.privacy.precision import coordinate_precision_metres, timestamp_resolution
-from muniscan.privacy.reversal import reverse_hashes
-from muniscan.privacy.weighted_risk import WeightError
+from muniscan.privacy.datasets.audit import audit_dataset
+from muniscan.privacy.datasets.precision import coordinate_precision_metres, timestamp_resolution
+from muniscan.privacy.datasets.reversal import reverse_hashes
+from muniscan.privacy.datasets.table import read_table, sniff_delimiter
+from muniscan.privacy.datasets.weighted_risk import WeightError
 
 
 def _wifi_export(path, rows=60):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from muniscan.privacy.dataset_audit import audit_dataset
-from muniscan.privacy.generalisation import HierarchyError
+from muniscan.privacy.datasets.audit import audit_dataset
+from muniscan.privacy.datasets.generalisation import HierarchyError
 
 ROWS = [("21", "1301", "F"), ("28", "1302", "F"), ("28", "1301", "F"), ("34", "1311", "M"),
         ("37", "1312", "M"), ("37", "1311", "M"), ("21", "1302", "F"), ("28", "1301", "F")]  # fmt: skip

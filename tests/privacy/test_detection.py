@@ -8,11 +8,11 @@ import stat
 
 import pytest
 
-from muniscan.privacy.custom_recognizers import RecognizerConfigError, load_recognizer_file
-from muniscan.privacy.detection import PersonalDataDetector
-from muniscan.privacy.installation_key import keyed_hash, load_or_create_key
-from muniscan.privacy.payloads import payload_fields
-from muniscan.privacy.synthetic import messages
+from muniscan.privacy.detection.custom_recognizers import RecognizerConfigError, load_recognizer_file
+from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.detection.installation_key import keyed_hash, load_or_create_key
+from muniscan.privacy.detection.payloads import payload_fields
+from muniscan.privacy.detection.synthetic import messages
 
 POSITIVE = [
     # (payload, topic, category, field)

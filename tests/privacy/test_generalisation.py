@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from muniscan.privacy.anonymity import quasi_identifier_classes
-from muniscan.privacy.dataset_io import read_table
-from muniscan.privacy.generalisation import (
+from muniscan.privacy.datasets.anonymity import quasi_identifier_classes
+from muniscan.privacy.datasets.generalisation import (
     HierarchyError,
     apply_levels,
     hierarchy_files,
@@ -25,8 +24,9 @@ from muniscan.privacy.generalisation import (
     read_hierarchies,
     read_hierarchy,
 )
-from muniscan.privacy.population import population_uniqueness
-from muniscan.privacy.reidentification import reidentification_risk
+from muniscan.privacy.datasets.population import population_uniqueness
+from muniscan.privacy.datasets.reidentification import reidentification_risk
+from muniscan.privacy.datasets.table import read_table
 
 ARX_DATA = Path(__file__).parent / "data" / "arx"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from muniscan.privacy import identifiers as ids
+from muniscan.privacy.detection import identifiers as ids
 
 # presidio-analyzer tests/test_se_personnummer_recognizer.py + python-stdnum se.personnummer doctest
 PERSONNUMMER_VALID = ["189004119807", "189110089811", "191005059801", "198712202384",

@@ -8,15 +8,15 @@ alpha = 0.2, beta = 0.3 is close to what the fit gives on ARX's Adult extract.
 import numpy as np
 import pytest
 
-from muniscan.privacy.anonymity import quasi_identifier_classes
-from muniscan.privacy.dataset_io import read_table
-from muniscan.privacy.population import (
+from muniscan.privacy.datasets.anonymity import quasi_identifier_classes
+from muniscan.privacy.datasets.population import (
     class_size_histogram,
     population_uniqueness,
     shlosser_classes,
     snb_fit,
     snb_uniques,
 )
+from muniscan.privacy.datasets.table import read_table
 
 CLASSES, ALPHA, BETA = 200_000, 0.2, 0.3
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from muniscan.privacy.dataset_io import read_table
-from muniscan.privacy.trajectory import (
+from muniscan.privacy.datasets.table import read_table
+from muniscan.privacy.datasets.trajectory import (
     TraceColumns,
     _index,
     find_trace_columns,

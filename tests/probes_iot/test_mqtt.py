@@ -7,8 +7,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
-from muniscan.facts import to_json
-from muniscan.privacy.identifiers import is_personnummer
+from muniscan.facts.codec import to_json
+from muniscan.privacy.detection.identifiers import is_personnummer
 from muniscan.scanner.probes import mqtt as mqtt_probe
 from muniscan.scanner.probes import mqtt_subscribe
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget

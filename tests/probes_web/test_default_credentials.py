@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from muniscan.facts import to_json
+from muniscan.facts.codec import to_json
 from muniscan.scanner.probes import brute_force, default_credentials
 from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
 from tests.lab_device import running

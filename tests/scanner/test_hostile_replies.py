@@ -5,8 +5,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from muniscan.pipeline import run_scan
 from muniscan.policies.schema import Policy
-from muniscan.scanning import run_scan
 from muniscan.store import Store
 from muniscan.store.models import Observation, ScanStatus, Service
 

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from muniscan.checks.registry import forget_loaded_checks
 from muniscan.cli.main import app
+from muniscan.pipeline import run_scan
 from muniscan.policies.schema import Policy
-from muniscan.scanning import run_scan
 from muniscan.store import Store
 from muniscan.store.models import Finding, ScanRun, ScanStatus
 

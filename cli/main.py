@@ -1,0 +1,68 @@
+"""Entry point: global options, and every command group mounted in one place."""
+
+from typing import Annotated
+
+import typer
+
+from muniscan import __version__
+from muniscan.cli import agent as agent_cli
+from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
+from muniscan.cli import dataset as dataset_cli
+from muniscan.cli import flows as flows_cli
+from muniscan.cli import lab as lab_cli
+from muniscan.cli import report as report_cli
+from muniscan.cli import scan as scan_cli
+from muniscan.cli.context import AppState
+
+app = typer.Typer(
+    name="muniscan",
+    help="Security and privacy compliance scanning for a municipality's IoT estate.\n\n"
+    "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 usage or configuration error.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"muniscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db_option: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="MUNISCAN_DATABASE_URL",
+            help="Store: a SQLite file path or a database URL (postgresql://...).",
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    ctx.obj = AppState(db=db_option)
+
+
+app.command("scan")(scan_cli.scan)
+app.add_typer(lab_cli.app, name="lab")
+app.add_typer(inventory.app, name="inventory")
+app.add_typer(imports.app, name="import")
+app.add_typer(findings.app, name="findings")
+app.add_typer(report_cli.app, name="report")
+app.add_typer(procure.app, name="procure")
+app.add_typer(policy.app, name="policy")
+app.add_typer(db.app, name="db")
+app.command("evaluate")(evaluate.evaluate)
+app.add_typer(compliance.app, name="compliance")
+app.command("diff")(diff.diff)
+app.add_typer(schedule.app, name="schedule")
+app.add_typer(flows_cli.app, name="flows")
+app.add_typer(dataset_cli.app, name="dataset")
+app.add_typer(agent_cli.app, name="agent")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,67 @@
+"""`muniscan procure test`: scan one sample device (intrusive probes allowed), judge it against requirements."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from muniscan.cli.context import state
+from muniscan.cli.output import EXIT_FINDINGS, fail, note, table
+from muniscan.cli.report import DocumentFormat, LangOption, emit
+from muniscan.labs.topology import load_topology
+from muniscan.policies import PolicyError, load_policy
+from muniscan.procurement.model import load_declaration, load_requirements
+from muniscan.procurement.report import build_procurement_report
+from muniscan.procurement.run import scan_sample
+from muniscan.scanner.scope import OutOfScope
+from muniscan.yamlfile import YamlFileError
+
+app = typer.Typer(help="Procurement: test a vendor's sample device against requirements.", no_args_is_help=True)
+
+RequirementsOption = Annotated[Path, typer.Option("--requirements", help="Requirements YAML (policies/procurement).")]
+DeclarationOption = Annotated[Path, typer.Option("--declaration", help="The vendor's declaration YAML.")]
+
+
+def load_inputs(requirements: Path, declaration: Path):  # type: ignore[no-untyped-def]
+    try:
+        return load_requirements(requirements), load_declaration(declaration)
+    except YamlFileError as exc:
+        fail(str(exc))
+
+
+@app.command("test")
+def test(
+    ctx: typer.Context,
+    device: Annotated[str, typer.Option("--device", help="Address of the sample device.")],
+    requirements: RequirementsOption,
+    declaration: DeclarationOption,
+    policy_file: Annotated[Path | None, typer.Option("--policy", "-p", help="Policy holding the device.")] = None,
+    lab: Annotated[str | None, typer.Option(help="Use a running lab's policy (e.g. procurement).")] = None,
+    fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = "json",  # type: ignore[assignment]
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    lang: LangOption = "en",  # type: ignore[assignment]
+) -> None:
+    """Scan the device with all safe and intrusive probes, add the declaration, and say pass, fail or conditional."""
+    wanted, declared = load_inputs(requirements, declaration)
+    if (policy_file is None) == (lab is None):
+        fail("give --policy FILE or --lab NAME: the device must be inside a policy's scope")
+    try:
+        base = load_topology(lab).policy if lab else load_policy(policy_file)  # type: ignore[arg-type]
+    except (PolicyError, YamlFileError) as exc:
+        fail(str(exc))
+    store = state(ctx).store()
+    note(f"procurement test of {device}: intrusive probes allowed for this run only")
+    try:
+        scan_sample(store, base, device)
+    except OutOfScope as exc:
+        fail(f"refused, nothing was sent: {exc}")
+    report = build_procurement_report(store, device, wanted, declared)
+    table(
+        f"{device}: {report['overall']}",
+        ["requirement", "level", "result", "basis"],
+        [[r["id"], r["level"], r["verdict"], r["basis"]] for r in report["requirements"]],
+    )
+    if output is not None:
+        emit(report, str(fmt), str(lang), output)
+    if report["overall"] == "fail":
+        raise typer.Exit(EXIT_FINDINGS)

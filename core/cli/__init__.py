@@ -1,1 +1,0 @@
-"""The `muniscan` command line: one Typer app assembled from each area's commands."""

@@ -1,0 +1,68 @@
+"""Store every check verdict of a scan (bulk insert), tagged with the policy that produced it.
+
+Not-applicable verdicts are not stored: they carry no evidence, and a matrix reads their
+absence as "not tested". Re-judging a scan under the same policy replaces its earlier rows.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from muniscan.checks.judge import Judgement
+from muniscan.checks.model import Verdict
+from muniscan.store.models import Evaluation
+from muniscan.store.models.common import utcnow
+
+BATCH = 5000
+
+
+def record_evaluations(
+    session: Session, scan_id: int, judgements: Iterable[Judgement], policy_name: str, policy_hash: str
+) -> int:
+    """Replace this scan's rows for this policy hash with the given judgements; returns rows written."""
+    session.execute(
+        delete(Evaluation).where(col(Evaluation.scan_id) == scan_id, col(Evaluation.policy_hash) == policy_hash)
+    )
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {
+            "scan_id": scan_id,
+            "check_id": j.check.id,
+            "asset_id": j.asset.asset_id,
+            "service_id": j.service.service_id if j.service else None,
+            "verdict": j.result.verdict.value,
+            "confidence": j.result.confidence,
+            "key": j.result.key[:200],
+            "evidence": j.result.evidence,
+            "policy_name": policy_name,
+            "policy_hash": policy_hash,
+            "evaluated_at": now,
+        }
+        for j in judgements
+        if j.result.verdict is not Verdict.NOT_APPLICABLE
+    ]
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(Evaluation), rows[start : start + BATCH])
+    return len(rows)
+
+
+def latest_policy_hash(session: Session, scan_id: int) -> str | None:
+    """The policy hash of the most recent judging of a scan (a scan may be re-judged under other policies)."""
+    row = session.exec(
+        select(Evaluation.policy_hash)
+        .where(Evaluation.scan_id == scan_id)
+        .order_by(col(Evaluation.evaluated_at).desc(), col(Evaluation.id).desc())
+        .limit(1)
+    ).first()
+    return row
+
+
+def evaluations(session: Session, scan_id: int, policy_hash: str | None = None) -> list[Evaluation]:
+    chosen = policy_hash or latest_policy_hash(session, scan_id)
+    if chosen is None:
+        return []
+    return list(
+        session.exec(select(Evaluation).where(Evaluation.scan_id == scan_id, Evaluation.policy_hash == chosen)).all()
+    )

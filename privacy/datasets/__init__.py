@@ -1,0 +1,1 @@
+"""Anonymity of published datasets: k-anonymity and relatives, re-identification risks, traces, hash reversal."""

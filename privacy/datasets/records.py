@@ -1,0 +1,163 @@
+"""A dataset audit's verdict in one word, input errors that name file, line and column, and the stored result."""
+
+import csv
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from muniscan.privacy.datasets.audit import DatasetAuditReport
+from muniscan.privacy.datasets.table import sniff_delimiter
+from muniscan.privacy.datasets.trajectory import TrajectoryReport
+from muniscan.store.models import DatasetAudit
+
+
+class DatasetInputError(ValueError):
+    """The file cannot be audited as given; the message reads `file:line:column: problem`."""
+
+
+def verdict(report: DatasetAuditReport) -> str:
+    """anonymous, pseudonymised (hashed or tokenised identifiers, still personal data) or personal."""
+    if report.anonymous:
+        return "anonymous"
+    if report.hashed_columns and not report.direct_identifiers:
+        return "pseudonymised"
+    return "personal"
+
+
+def _header(path: Path) -> list[str]:
+    """Column names, checking the structure on the way so a bad row is named before any metric runs."""
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        text = path.read_text(encoding="utf-8")
+        try:
+            document = json.loads(text)
+            records = (document.get("records") or document.get("data")) if isinstance(document, dict) else document
+        except json.JSONDecodeError as whole:
+            records = []
+            for number, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        # not JSON Lines either: report where the document itself broke
+                        line, column, msg = (
+                            (whole.lineno, whole.colno, whole.msg) if number == 1 else (number, exc.colno, exc.msg)
+                        )
+                        raise DatasetInputError(f"{path}:{line}:{column}: invalid JSON: {msg}") from None
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise DatasetInputError(f"{path}:1:1: expected a list of objects (or JSON Lines)")
+        names: dict[str, None] = {}
+        for record in records:
+            names.update(dict.fromkeys(record))
+        return list(names)
+    if suffix in (".parquet", ".pq"):
+        return []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        sample = handle.read(65536)
+        handle.seek(0)
+        if not sample.strip():
+            raise DatasetInputError(f"{path}:1:1: the file is empty")
+        reader = csv.reader(handle, delimiter=sniff_delimiter(sample))
+        header = [name.strip() for name in next(reader)]
+        for row in reader:
+            if len(row) > len(header):
+                column = len(header) + 1
+                raise DatasetInputError(
+                    f"{path}:{reader.line_num}:{column}: {len(row)} fields, but the header names {len(header)}"
+                )
+    return header
+
+
+def check_input(path: Path, columns: list[str]) -> None:
+    """Refuse unreadable files and unknown column names before the audit starts."""
+    if not path.is_file():
+        raise DatasetInputError(f"{path}: no such file")
+    try:
+        header = _header(path)
+    except UnicodeDecodeError as exc:
+        raise DatasetInputError(f"{path}: byte {exc.start}: not UTF-8 text ({exc.reason})") from None
+    for name in columns:
+        if header and name not in header:
+            raise DatasetInputError(f"{path}:1: no column {name!r}; the columns are {', '.join(header)}")
+
+
+def store_audit(session: Session, path: Path, report: DatasetAuditReport) -> DatasetAudit:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    row = DatasetAudit(
+        path=str(path),
+        sha256=digest,
+        rows=report.records,
+        personal_data=not report.anonymous,
+        verdict=verdict(report),
+        report=json.loads(json.dumps(report.to_dict(), default=str)),
+    )
+    session.add(row)
+    return row
+
+
+def summary(report: DatasetAuditReport) -> dict[str, Any]:
+    """The figures a DPO reads first: verdict, WP216 risks, k/ℓ/t, risks, uniqueness, hashes reversed, traces,
+    and the generalisation that would reach k."""
+    anonymity, risk, population = report.anonymity, report.reidentification, report.population
+    return {
+        "file": report.path,
+        "records": report.records,
+        "verdict": verdict(report),
+        "personal_data": not report.anonymous,
+        "risks": {v.risk: {"present": v.present, "reasons": v.reasons} for v in report.verdicts},
+        "quasi_identifiers": report.quasi_identifiers,
+        "quasi_identifiers_suggested": report.quasi_identifiers_suggested,
+        "k": anonymity.k if anonymity else None,
+        "sample_uniques": anonymity.sample_uniques if anonymity else None,
+        "l": {s.attribute: s.l_distinct for s in anonymity.sensitive} if anonymity else {},
+        "t": {s.attribute: round(s.t_closeness, 4) for s in anonymity.sensitive} if anonymity else {},
+        "prosecutor_risk": {"highest": risk.prosecutor_highest, "average": risk.prosecutor_average} if risk else None,
+        "population_uniqueness": (
+            {"estimate": population.dankar, "model": population.dankar_model, "population": population.population}
+            if population
+            else None
+        ),
+        "direct_identifiers": [
+            {"column": f.column, "category": f.category, "masked_examples": f.masked_examples}
+            for f in report.direct_identifiers
+        ],
+        "hashed_columns": report.hashed_columns,
+        "hashes_reversed": {
+            column: {"algorithm": r.algorithm, "reversed": r.reversed_hashes, "distinct": r.distinct_hashes}
+            for column, r in report.hash_reversal.items()
+        },
+        "individual_risk": asdict(report.individual_risk) if report.individual_risk else None,
+        "trajectory": _trajectory(report.trajectory) if report.trajectory else None,
+        "generalisation": asdict(report.generalisation) if report.generalisation else None,
+        "notes": report.notes,
+    }
+
+
+def _trajectory(trajectory: TrajectoryReport) -> dict[str, Any]:
+    """Share of pseudonyms singled out by p = 1..4 points at each tested resolution (None: no trace that long)."""
+    return {
+        "pseudonym": trajectory.pseudonym,
+        "time": trajectory.time,
+        "place": trajectory.place,
+        "events": trajectory.events,
+        "events_used": trajectory.events_used,
+        "unusable": trajectory.unusable,
+        "pseudonyms": trajectory.pseudonyms,
+        "pseudonyms_sampled": trajectory.pseudonyms_sampled,
+        "unique": trajectory.unique,
+        "threshold": trajectory.threshold,
+        "suggestion": trajectory.suggestion,
+        "levels": [
+            {
+                "time": level.time,
+                "place": level.place,
+                "points": level.distinct_points,
+                "singled_out": {str(u.points): u.share for u in level.unicity},
+            }
+            for level in trajectory.levels
+        ],
+    }
