@@ -14,11 +14,11 @@ import sys
 import time
 from dataclasses import dataclass
 
+from muniscan.facts.hosts import HostRecord
 from muniscan.labs import runner
 from muniscan.labs.topology import Topology
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.scanner.nmap import NmapHost, nmap_path, port_scan_arguments, run_nmap
-from muniscan.store.inventory import HostRecord
 
 # What each simulated device kind is called by a scanner that identified it; TLS variants included.
 NAMES = {

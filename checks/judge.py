@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 from muniscan.checks.model import CheckResult, Level, Verdict
 from muniscan.checks.registry import Check
 from muniscan.checks.tailoring import check_applies, classified
-from muniscan.checks.views import AssetView, ServiceView, attempt_from_row
+from muniscan.checks.views import AssetView, ServiceView
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.facts.registry import attempt_from_row
 from muniscan.facts.services import identify_service
 from muniscan.policies.schema import Policy
-from muniscan.scanner.probes.base import AttemptStatus
 from muniscan.store.models import Asset, Observation, ScanRun, Service
 
 

@@ -6,24 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from muniscan.checks.model import CheckResult, not_applicable, unknown
-from muniscan.facts.codec import from_json
-from muniscan.facts.flows import DATAFLOW, DataFlowFacts
+from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.policies.schema import Policy
-from muniscan.scanner.probes import all_probes
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
-
-
-@functools.cache
-def _fact_types() -> dict[str, type]:
-    # Data flows are observed by captures, not by a probe, but are judged like any other facts.
-    return {p.name: p.facts_type for p in all_probes()} | {DATAFLOW: DataFlowFacts}
-
-
-def attempt_from_row(probe: str, status: str, reason: str | None, facts: dict[str, Any]) -> Attempt[Any]:
-    """Rebuild a typed attempt from its stored row."""
-    kind = _fact_types().get(probe)
-    typed = from_json(kind, facts) if kind is not None and facts else None
-    return Attempt(probe, AttemptStatus(status), typed, reason)
 
 
 @dataclass(frozen=True)

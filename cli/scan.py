@@ -11,13 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from muniscan.cli.context import state
 from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, errors, fail, note, table
+from muniscan.facts.hosts import HostRecord
 from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.pipeline import ScanOutcome, ScanTimeLimit, run_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
 from muniscan.scanner.scope import OutOfScope
 from muniscan.store.db import display_url
-from muniscan.store.inventory import HostRecord
 from muniscan.yamlfile import YamlFileError
 
 

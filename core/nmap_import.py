@@ -7,13 +7,14 @@ are refused (the whole file) or skipped and listed, as the policy says; nothing 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muniscan.facts.attempt import Attempt, AttemptStatus
+from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.policies import Policy, policy_hash
 from muniscan.scanner.nmap import NmapHost, NmapPort, parse_nmap_xml
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
 from muniscan.scanner.scope import OutOfScope, Scope
 from muniscan.store import Store
-from muniscan.store.inventory import HostRecord, ServiceRecord, record_host
+from muniscan.store.inventory import record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 

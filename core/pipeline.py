@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 
 from muniscan.checks.judge import Judgement, build_views, enabled_checks, failures, judge
 from muniscan.checks.registry import load_checks
+from muniscan.facts.hosts import HostRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.lifecycle import apply
 from muniscan.policies import Policy, policy_hash
 from muniscan.privacy.flows.records import audit_scanned_host
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.store import Store
-from muniscan.store.inventory import HostRecord, mark_offline, record_host
+from muniscan.store.inventory import mark_offline, record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 from muniscan.verdicts import record_evaluations

@@ -8,6 +8,7 @@ import asyncio
 import ipaddress
 from dataclasses import dataclass
 
+from muniscan.facts.arp import ArpFacts
 from muniscan.scanner.gate import Gate
 
 
@@ -18,10 +19,6 @@ class Segment:
     own_address: str
 
 
-@dataclass(frozen=True)
-class ArpFacts:
-    mac: str
-    interface: str
 
 
 def attached_segments() -> list[Segment]:

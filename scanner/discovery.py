@@ -4,11 +4,11 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.policies.schema import Discovery as DiscoveryPolicy
 from muniscan.scanner.arp import arp_sweep, attached_segments, segment_for
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.ping import icmp_available, ping
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
 from muniscan.scanner.scope import parse_ports
 
 BANNER_LIMIT = 4096

@@ -6,15 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from muniscan.facts.attempt import Attempt, AttemptStatus
+from muniscan.facts.hosts import HostRecord, ServiceRecord
+from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.facts.services import UDP_SERVICES, identify_service
 from muniscan.policies.schema import Policy
 from muniscan.scanner.discovery import HostLead, OpenPort, connect_and_greet, discover_hosts
 from muniscan.scanner.gate import Gate
-from muniscan.scanner.nmap import NmapServiceFacts, port_scan_arguments, run_nmap
+from muniscan.scanner.nmap import port_scan_arguments, run_nmap
 from muniscan.scanner.probes import permitted_probes
-from muniscan.scanner.probes.base import Attempt, AttemptStatus, ProbeSpec, ServiceTarget, attempt
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget, attempt
 from muniscan.scanner.scope import Scope, parse_networks, parse_ports
-from muniscan.store.inventory import HostRecord, ServiceRecord
 
 # Probes whose facts decide what the service is, so they run before the rest.
 FIRST_PROBES = ("banner", "tls")

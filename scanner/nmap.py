@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.policies.schema import Rate
 from muniscan.scanner.scope import Scope
 
@@ -18,21 +19,6 @@ class NmapError(RuntimeError):
     """nmap is missing, failed, or wrote something that is not nmap XML."""
 
 
-@dataclass(frozen=True)
-class NmapServiceFacts:
-    """What nmap said about one port (from -sV, or only the port-table name without it)."""
-
-    name: str = ""
-    product: str = ""
-    version: str = ""
-    extrainfo: str = ""
-    ostype: str = ""
-    devicetype: str = ""
-    tunnel: str = ""
-    method: str = ""
-    confidence: int = 0
-    cpe: tuple[str, ...] = ()
-    banner: str = ""  # from nmap's banner script, when the scan ran it
 
 
 @dataclass(frozen=True)

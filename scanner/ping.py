@@ -10,18 +10,13 @@ import os
 import socket
 import struct
 import time
-from dataclasses import dataclass
 
+from muniscan.facts.ping import PingFacts
 from muniscan.scanner.gate import Gate
 
 ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY = 8, 0
 
 
-@dataclass(frozen=True)
-class PingFacts:
-    method: str  # "icmp" or "tcp"
-    rtt_ms: float
-    port: int | None = None
 
 
 def icmp_available() -> bool:

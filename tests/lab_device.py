@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from muniscan.facts.attempt import Attempt
 from muniscan.labs.devices import starter
 from muniscan.labs.devices.base import DeviceContext, DeviceLog, read_log
 from muniscan.labs.topology import Device, ServiceSpec
 from muniscan.policies.schema import Policy
 from muniscan.scanner.gate import Gate
-from muniscan.scanner.probes.base import Attempt, ProbeSpec, ServiceTarget, attempt
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget, attempt
 from muniscan.scanner.scope import Scope
 
 

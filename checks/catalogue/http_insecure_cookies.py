@@ -4,8 +4,8 @@ from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.http import CookieFacts
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.http import CookieFacts
 
 METADATA = CheckMeta(
     id="http_insecure_cookies",

@@ -2,13 +2,7 @@
 
 from typing import Any
 
-from muniscan.checks.model import (
-    CheckMeta,
-    CheckResult,
-    Level,
-    failed,
-    passed,
-)
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 

@@ -3,9 +3,9 @@
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
+from muniscan.checks.ssh_grading import weak_algorithms
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
-from muniscan.scanner.probes.ssh import weak_algorithms
 
 METADATA = CheckMeta(
     id="ssh_weak_algorithms",

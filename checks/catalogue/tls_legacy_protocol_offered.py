@@ -2,14 +2,7 @@
 
 from typing import Any
 
-from muniscan.checks.model import (
-    CheckMeta,
-    CheckResult,
-    Level,
-    failed,
-    not_applicable,
-    passed,
-)
+from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.tailoring import effective_requirements
 from muniscan.checks.tls_grading import tls_version
 from muniscan.checks.views import ServiceView, judged_on

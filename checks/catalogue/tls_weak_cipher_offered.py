@@ -1,9 +1,9 @@
-"""A TLS service accepts cipher suites graded weak or insecure (grades are defined in scanner/probes/tls_hello.py)."""
+"""A TLS service accepts cipher suites graded weak or insecure (grades: `muniscan.checks.tls_grading`)."""
 
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
-from muniscan.checks.tls_grading import tls_version
+from muniscan.checks.tls_grading import grade_suite, tls_version
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.policies.schema import Policy, Severity
 
@@ -35,12 +35,13 @@ def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
     minimum = tls_version(policy.requirements.min_tls_version)
     # Below the minimum version the legacy-protocol check already fails; CBC-SHA1 is all TLS 1.0
     # has, so there only suites that are insecure at any version count here.
-    bad = [c for c in facts.ciphers
-           if c.grade == "insecure" or (c.grade == "weak" and tls_version(c.version) >= minimum)]
+    graded = [(c, grade_suite(c)) for c in facts.ciphers]
+    bad = [(c, g) for c, g in graded
+           if g.grade == "insecure" or (g.grade == "weak" and tls_version(c.version) >= minimum)]
     if bad:
         return failed(
             port=service.port,
-            suites=sorted({f"{c.version} {c.name} ({c.grade}: {c.reason})" for c in bad}),
-            insecure=sorted({c.name for c in bad if c.grade == "insecure"}),
+            suites=sorted({f"{c.version} {c.name} ({g.grade}: {g.reason})" for c, g in bad}),
+            insecure=sorted({c.name for c, g in bad if g.grade == "insecure"}),
         )
     return passed(suites_accepted=len(facts.ciphers), not_testable=list(facts.not_testable))

@@ -13,13 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from muniscan.labs.topology import load_topology, topology_path
 from muniscan.procurement.judge import overall
-from muniscan.procurement.model import (
-    Declaration,
-    RequirementsFile,
-    Verdict,
-    load_declaration,
-    load_requirements,
-)
+from muniscan.procurement.model import Declaration, RequirementsFile, Verdict, load_declaration, load_requirements
 from muniscan.yamlfile import YamlFileError, line_of, read_yaml, validate
 
 SUFFIX = ".known-verdicts.yaml"

@@ -1,40 +1,16 @@
 """Write what a scan saw of one host (asset, services, probe attempts) and the changes it implies."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from muniscan.facts.attempt import Attempt
 from muniscan.facts.codec import to_json
-from muniscan.scanner.probes.base import Attempt
+from muniscan.facts.hosts import HostRecord
 from muniscan.store.models import Asset, AssetEvent, AssetEventKind, Observation, Service
 from muniscan.store.models.common import utcnow
 from muniscan.text import printable_banner
-
-
-@dataclass
-class ServiceRecord:
-    port: int
-    name: str
-    tls: bool
-    banner: bytes
-    attempts: list[Attempt[Any]] = field(default_factory=list)
-    transport: str = "tcp"
-
-
-@dataclass
-class HostRecord:
-    address: str
-    services: list[ServiceRecord]
-    mac: str | None = None
-    # Host-level facts (ARP reply, ping, nmap's MAC vendor) recorded as observations without a service.
-    attempts: list[Attempt[Any]] = field(default_factory=list)
-    alive: bool = False  # answered host discovery (ARP, ping) even with no open port
-
-    @property
-    def answered(self) -> bool:
-        return self.alive or bool(self.services)
 
 
 def asset_identity(site: str, address: str, mac: str | None) -> str:

@@ -4,12 +4,7 @@ One YAML file per framework (ENISA IoT baseline, ETSI EN 303 645, OWASP IoT Top 
 their own with `--framework-file`. The loader validates them like policies: file, line and field.
 """
 
-from muniscan.policies.frameworks.loader import (
-    FrameworkError,
-    builtin_framework_paths,
-    load_framework,
-    load_frameworks,
-)
+from muniscan.policies.frameworks.loader import FrameworkError, builtin_framework_paths, load_framework, load_frameworks
 from muniscan.policies.frameworks.model import Evidence, Framework, Requirement
 
 __all__ = [

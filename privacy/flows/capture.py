@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from muniscan.facts.flows import DataFlowFacts
+from muniscan.facts.mqtt_subscribe import CapturedMessage
 from muniscan.policies.schema import Policy
 from muniscan.privacy.detection.detector import PersonalDataDetector
 from muniscan.privacy.flows.folding import FlowAuditor, FlowKey
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProtocolError
 from muniscan.scanner.probes.mqtt import parse_connack, remaining_length
-from muniscan.scanner.probes.mqtt_subscribe import MAX_BYTES, CapturedMessage, PacketReader, parse_publish
+from muniscan.scanner.probes.mqtt_subscribe import MAX_BYTES, PacketReader, parse_publish
 from muniscan.scanner.probes.tls import client_context
 from muniscan.scanner.scope import Scope
 

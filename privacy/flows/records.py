@@ -10,13 +10,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.facts.codec import to_json
 from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact
+from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.privacy.detection.detector import PersonalDataDetector
 from muniscan.privacy.detection.installation_key import key_path, load_or_create_key
 from muniscan.privacy.flows.folding import FlowAuditor, FlowKey
-from muniscan.scanner.probes.base import AttemptStatus
-from muniscan.store.inventory import HostRecord, ServiceRecord, asset_identity, record_host
+from muniscan.store.inventory import asset_identity, record_host
 from muniscan.store.models import Asset, DataFlow, Observation
 from muniscan.store.models.common import utcnow
 

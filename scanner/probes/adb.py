@@ -4,8 +4,8 @@ Sends one CNXN and reads the answer; never opens a shell or any other stream.
 """
 
 import struct
-from dataclasses import dataclass
 
+from muniscan.facts.adb import AdbFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -17,13 +17,6 @@ VERSION, MAX_DATA = 0x01000000, 4096
 BANNER_FIELDS = ("ro.product.name", "ro.product.model", "ro.product.device")
 
 
-@dataclass(frozen=True)
-class AdbFacts:
-    auth_required: bool
-    connected: bool  # the device answered CNXN with its own banner: a shell is one request away
-    product_model: str = ""
-    product_name: str = ""
-    product_device: str = ""
 
 
 def cnxn() -> bytes:

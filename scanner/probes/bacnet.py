@@ -6,7 +6,6 @@ octets around them are written here, and the gate sends the datagrams. Nothing i
 """
 
 import secrets
-from dataclasses import dataclass
 
 from bacpypes3.apdu import (
     APDU,
@@ -24,6 +23,7 @@ from bacpypes3.basetypes import PropertyIdentifier
 from bacpypes3.pdu import PDU
 from bacpypes3.primitivedata import CharacterString, ObjectIdentifier
 
+from muniscan.facts.bacnet import BacnetFacts, BacnetProperty
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -45,27 +45,8 @@ IDENTITY_PROPERTIES = (
 )
 
 
-@dataclass(frozen=True)
-class BacnetProperty:
-    name: str
-    readable: bool
-    value: str = ""  # terminal-safe, at most 128 characters
-    error: str = ""  # "property: unknown-property", "reject: ...", "no answer"
 
 
-@dataclass(frozen=True)
-class BacnetFacts:
-    answered_who_is: bool
-    device_instance: int
-    vendor_identifier: int | None
-    properties: tuple[BacnetProperty, ...]
-
-    @property
-    def readable(self) -> tuple[BacnetProperty, ...]:
-        return tuple(p for p in self.properties if p.readable)
-
-    def value(self, name: str) -> str:
-        return next((p.value for p in self.properties if p.name == name and p.readable), "")
 
 
 def frame(apdu: bytes, expecting_reply: bool) -> bytes:

@@ -1,7 +1,7 @@
 """The greeting a service sent on connect, as discovery received it (no extra traffic)."""
 
-from dataclasses import dataclass
 
+from muniscan.facts.banner import BannerFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
@@ -10,15 +10,6 @@ from muniscan.text import printable_banner
 HEAD_BYTES = 64
 
 
-@dataclass(frozen=True)
-class BannerFacts:
-    text: str
-    size: int
-    head_hex: str  # the first bytes, for telling protocols apart (telnet IAC, SSH-, 220...)
-
-    @property
-    def head(self) -> bytes:
-        return bytes.fromhex(self.head_hex)
 
 
 async def record_banner(gate: Gate, target: ServiceTarget, policy: Policy) -> BannerFacts:

@@ -1,15 +1,14 @@
-"""What a probe is, and the attempt record that wraps what it found.
+"""What a probe is, and how one is run so that nothing it meets escapes as a crash.
 
-An attempt is not a verdict: "the device did not answer" is an error attempt, never a pass
-or a fail (after sslyze's ScanCommandAttempt).
+The attempt record it returns lives in `muniscan.facts.attempt`, the contract with the checks.
 """
 
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
+from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.scope import OutOfScope
@@ -17,22 +16,8 @@ from muniscan.scanner.scope import OutOfScope
 F = TypeVar("F")
 
 
-class AttemptStatus(StrEnum):
-    COMPLETED = "completed"
-    ERROR = "error"
-    NOT_APPLICABLE = "not_applicable"
-
-
 class ProtocolError(Exception):
     """The peer answered, but not in the protocol the probe speaks."""
-
-
-@dataclass(frozen=True)
-class Attempt(Generic[F]):
-    probe: str
-    status: AttemptStatus
-    facts: F | None = None
-    reason: str | None = None
 
 
 @dataclass(frozen=True)

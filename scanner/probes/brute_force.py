@@ -8,8 +8,8 @@ device's lockout period: schedule it with the asset owner.
 
 import secrets
 import time
-from dataclasses import dataclass
 
+from muniscan.facts.brute_force import BruteForceFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.credentials.login import Outcome, ftp_login, http_login, ssh_login, telnet_login
 from muniscan.scanner.gate import Gate
@@ -21,15 +21,6 @@ ACCOUNT = "admin"
 SLOWER_BY = 1.0  # seconds an answer must grow by (and at least double) to count as a deliberate delay
 
 
-@dataclass(frozen=True)
-class BruteForceFacts:
-    service: str
-    attempts: int  # wrong logins sent
-    protected: bool
-    signals: tuple[str, ...]
-    first_seconds: float
-    last_seconds: float
-    login_found: bool = True
 
 
 def slowed_down(first: float, latest: float) -> bool:

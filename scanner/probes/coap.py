@@ -5,12 +5,12 @@ through the gate; only paths (masked), response codes, content formats and sizes
 """
 
 import secrets
-from dataclasses import dataclass
 
 from aiocoap import GET, NON, Message
 from aiocoap.error import UnparsableMessage
 from aiocoap.optiontypes import BlockOption
 
+from muniscan.facts.coap import CoapFacts, CoapResource
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -21,24 +21,8 @@ MAX_RESOURCES = 10
 MAX_LISTING_BLOCKS = 8
 
 
-@dataclass(frozen=True)
-class CoapResource:
-    path: str  # masked where a segment looks like an identifier
-    code: str
-    readable: bool
-    content_format: int | None
-    size: int
 
 
-@dataclass(frozen=True)
-class CoapFacts:
-    listing_code: str
-    listed: int
-    resources: tuple[CoapResource, ...]
-
-    @property
-    def readable(self) -> tuple[CoapResource, ...]:
-        return tuple(r for r in self.resources if r.readable)
 
 
 def request(path: str, block: int | None = None) -> tuple[bytes, bytes]:

@@ -6,8 +6,8 @@ stops at the first success. The facts carry the account name and service, never 
 """
 
 import re
-from dataclasses import dataclass
 
+from muniscan.facts.default_credentials import DefaultCredentialsFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.credentials import candidate_pairs
 from muniscan.scanner.credentials.login import (
@@ -34,15 +34,6 @@ _INPUT = re.compile(rb"<input([^>]*)>", re.I)
 _ATTRIBUTE = re.compile(rb"(\w+)=[\"']?([^\"' >]*)", re.I)
 
 
-@dataclass(frozen=True)
-class DefaultCredentialsFacts:
-    service: str
-    auth_required: bool | None  # None: could not be established (the service throttled or closed)
-    attempts: int  # catalogue pairs tried, one login each
-    accepted_account: str | None  # the account name only; the password is never kept
-    matched_entries: tuple[str, ...]
-    stopped: str  # accepted, exhausted, no login required, throttled, closed, no login found, no credentials
-    login_scheme: str | None = None  # for web interfaces: basic or form
 
 
 def web_login_from(path: str, response: HttpResponse) -> WebLogin | None:

@@ -5,8 +5,8 @@ read or written, and the probe says QUIT.
 """
 
 import asyncio
-from dataclasses import dataclass
 
+from muniscan.facts.ftp import FtpFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Connection, Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -15,13 +15,6 @@ from muniscan.text import terminal_safe
 ANONYMOUS_PASSWORD = "muniscan@example.invalid"
 
 
-@dataclass(frozen=True)
-class FtpFacts:
-    banner: str
-    anonymous_accepted: bool
-    anonymous_reply: str
-    auth_tls_offered: bool
-    features: tuple[str, ...] = ()
 
 
 async def read_line(conn: Connection) -> bytes:

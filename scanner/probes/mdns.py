@@ -7,7 +7,6 @@ names, host names and TXT values are stored with identifiers (MACs, serials, lon
 
 import re
 import secrets
-from dataclasses import dataclass
 
 import dns.exception
 import dns.flags
@@ -16,6 +15,7 @@ import dns.name
 import dns.rdatatype
 import dns.rrset
 
+from muniscan.facts.mdns import MdnsFacts, MdnsService
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.privacy.detection.identifiers import mac_hex
 from muniscan.privacy.detection.masking import mask_generic, mask_mac
@@ -36,23 +36,8 @@ _MAC_INSIDE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class MdnsService:
-    service_type: str  # "_http._tcp"
-    instance: str  # masked where it carries an identifier
-    host: str
-    port: int | None
-    txt: tuple[str, ...]  # "key=value", identifier values masked
 
 
-@dataclass(frozen=True)
-class MdnsFacts:
-    service_types: tuple[str, ...]
-    services: tuple[MdnsService, ...]
-
-    @property
-    def host_names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.host for s in self.services if s.host))
 
 
 def mask_identifiers(text: str) -> str:

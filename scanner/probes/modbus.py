@@ -5,8 +5,8 @@ The probe sends exactly one read request; it never writes a coil or register.
 
 import secrets
 import struct
-from dataclasses import dataclass
 
+from muniscan.facts.modbus import ModbusFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -20,16 +20,6 @@ REGULAR_ACCESS = 0x02  # basic objects (vendor, product code, revision) and regu
 OBJECT_NAMES = {0: "vendor_name", 1: "product_code", 2: "revision", 3: "vendor_url", 4: "product_name", 5: "model_name"}
 
 
-@dataclass(frozen=True)
-class ModbusFacts:
-    answered: bool  # a Modbus response came back, with data or an exception code
-    exception_code: int | None = None
-    vendor_name: str = ""
-    product_code: str = ""
-    revision: str = ""
-    vendor_url: str = ""
-    product_name: str = ""
-    model_name: str = ""
 
 
 def device_id_request(transaction: int) -> bytes:

@@ -1,8 +1,8 @@
 """MQTT: does the broker accept a client that brings no credentials?"""
 
 import secrets
-from dataclasses import dataclass
 
+from muniscan.facts.mqtt import MqttFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -19,12 +19,6 @@ CONNACK_REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class MqttFacts:
-    anonymous_accepted: bool
-    return_code: int
-    return_text: str
-    tls: bool
 
 
 def remaining_length(length: int) -> bytes:

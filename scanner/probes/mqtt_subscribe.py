@@ -8,8 +8,8 @@ import asyncio
 import re
 import secrets
 import time
-from dataclasses import dataclass
 
+from muniscan.facts.mqtt_subscribe import CapturedMessage, MqttSubscribeFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.privacy.detection.identifiers import is_personnummer, is_swedish_plate, mac_hex
 from muniscan.privacy.detection.masking import mask_email, mask_generic, mask_mac, mask_personnummer
@@ -26,33 +26,8 @@ _MAC_SEGMENT = re.compile(r"^(?:[0-9a-fA-F]{2}[:\-]){5}[0-9a-fA-F]{2}$|^[0-9a-fA
 _LONG_NUMBER = re.compile(r"\d{6,}")
 
 
-@dataclass(frozen=True)
-class CapturedMessage:
-    topic: str
-    payload: bytes
-    retained: bool
 
 
-@dataclass(frozen=True)
-class MqttSubscribeFacts:
-    enabled: bool  # false when the policy sets probes.mqtt_subscribe_seconds to 0
-    anonymous_accepted: bool
-    subscribed: bool
-    listened_seconds: float
-    messages: int
-    retained: int
-    topics: int
-    topic_names: tuple[str, ...]  # masked where a level looks like an identifier
-    tls: bool
-
-    @property
-    def captured(self) -> tuple[CapturedMessage, ...]:
-        """The messages read in this scan, for the privacy audit; not a field, so never serialised."""
-        return getattr(self, "_captured", ())
-
-    def holding(self, captured: list[CapturedMessage]) -> "MqttSubscribeFacts":
-        object.__setattr__(self, "_captured", tuple(captured))
-        return self
 
 
 def mask_topic_level(level: str) -> str:

@@ -4,8 +4,8 @@ OPTIONS once, then DESCRIBE on a short list of common stream paths, stopping at 
 No credentials are sent and no stream is set up.
 """
 
-from dataclasses import dataclass
 
+from muniscan.facts.rtsp import RtspAnswer, RtspFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Connection, Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -16,19 +16,8 @@ STREAM_PATHS = ("/", "/stream1", "/live", "/h264", "/Streaming/Channels/101")
 MAX_RESPONSE = 16384
 
 
-@dataclass(frozen=True)
-class RtspAnswer:
-    path: str
-    status: int
 
 
-@dataclass(frozen=True)
-class RtspFacts:
-    server: str
-    methods: tuple[str, ...]
-    answers: tuple[RtspAnswer, ...]
-    auth_schemes: tuple[str, ...]  # from WWW-Authenticate: Basic, Digest
-    open_path: str | None  # the first path whose DESCRIBE answered 200 without credentials
 
 
 def parse_response(raw: bytes) -> tuple[int, dict[str, list[str]]]:

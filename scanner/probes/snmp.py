@@ -5,7 +5,6 @@ Messages are encoded with pysnmp's codec and sent through the gate; pysnmp never
 
 import asyncio
 import secrets
-from dataclasses import dataclass
 
 from pyasn1.codec.ber import decoder, encoder
 from pyasn1.error import PyAsn1Error
@@ -13,6 +12,7 @@ from pysnmp.proto import api, rfc1905
 from pysnmp.proto.mpmod.rfc3412 import SNMPv3Message
 from pysnmp.proto.secmod.rfc3414.service import UsmSecurityParameters
 
+from muniscan.facts.snmp import SnmpFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
@@ -30,16 +30,6 @@ COMMUNITY_VERSIONS = {"v1": api.SNMP_VERSION_1, "v2c": api.SNMP_VERSION_2C}
 WELL_KNOWN_COMMUNITIES = frozenset({"public", "private", "community", "admin", "manager", "snmp", "default"})
 
 
-@dataclass(frozen=True)
-class SnmpFacts:
-    answered_versions: tuple[str, ...]
-    accepted: tuple[str, ...]  # "v2c:public": version and community (masked unless well known)
-    communities_tried: int
-    sys_descr: str = ""
-    sys_object_id: str = ""
-    sys_name: str = ""
-    sys_location: str = ""
-    v3_engine_enterprise: int | None = None
 
 
 def shown_community(community: str) -> str:

@@ -2,20 +2,19 @@
 
 The probe speaks SSH itself through the gate: version exchange, KEXINIT, and one key-exchange
 round so the server shows its host key; it never authenticates and leaves before NEWKEYS.
-Algorithm grades follow ssh-audit's fail/warn lists (SHA-1, MD5, CBC, 3DES, RC4, 1024-bit groups).
+Which offered algorithms are weak is judged by the checks (`muniscan.checks.ssh_grading`).
 """
 
 import asyncio
 import base64
 import hashlib
 import os
-import re
 import struct
-from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from muniscan.facts.ssh import SshFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Connection, Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -45,52 +44,6 @@ DH_GROUPS = {
     "diffie-hellman-group1-sha1": GROUP1_PRIME,
 }
 ECDH_KEX = ("curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256")
-
-# Weak algorithms by kind, with why (after ssh-audit's policy).
-WEAK_PATTERNS: dict[str, list[tuple[re.Pattern[str], str]]] = {
-    "kex": [
-        (re.compile(r"sha1$|sha1@|^rsa1024"), "SHA-1 or 1024-bit key exchange"),
-        (re.compile(r"group1-"), "1024-bit Diffie-Hellman group"),
-    ],
-    "host_key": [(re.compile(r"^ssh-rsa$|^ssh-dss$|sha1"), "SHA-1 signature (or DSA)")],
-    "cipher": [
-        (re.compile(r"-cbc|^3des|^des|^arcfour|^blowfish|^cast128|^none$"), "CBC mode, 64-bit block or RC4"),
-    ],
-    "mac": [
-        (re.compile(r"md5"), "MD5"),
-        (re.compile(r"sha1"), "SHA-1"),
-        (re.compile(r"-96|umac-64"), "truncated tag"),
-        (re.compile(r"^none$"), "no integrity"),
-    ],
-}
-
-
-@dataclass(frozen=True)
-class SshFacts:
-    banner: str
-    software: str
-    kex: tuple[str, ...]
-    host_key_algorithms: tuple[str, ...]
-    ciphers: tuple[str, ...]
-    macs: tuple[str, ...]
-    compression: tuple[str, ...] = ()
-    host_key_type: str | None = None
-    host_key_bits: int | None = None
-    host_key_sha256: str | None = None  # OpenSSH style "SHA256:..." for fleet key-reuse comparison
-    host_key_error: str | None = None
-
-
-def weak_algorithms(facts: SshFacts) -> dict[str, list[str]]:
-    """Each offered algorithm that is weak, keyed by kind, with the reason."""
-    offered = {"kex": facts.kex, "host_key": facts.host_key_algorithms, "cipher": facts.ciphers, "mac": facts.macs}
-    found: dict[str, list[str]] = {}
-    for kind, names in offered.items():
-        for name in names:
-            reason = next((why for pattern, why in WEAK_PATTERNS[kind] if pattern.search(name)), None)
-            if reason:
-                found.setdefault(kind, []).append(f"{name} ({reason})")
-    return found
-
 
 def _string(data: bytes, offset: int) -> tuple[bytes, int]:
     size = struct.unpack("!I", data[offset : offset + 4])[0]

@@ -1,9 +1,8 @@
-"""TLS: protocol versions and cipher suites a service accepts (with grades), and its certificate chain."""
+"""TLS: protocol versions and cipher suites a service accepts, and its certificate chain (graded by the checks)."""
 
 import hashlib
 import ssl
 import warnings
-from dataclasses import dataclass
 from datetime import UTC
 
 from cryptography import x509
@@ -11,10 +10,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from muniscan.facts.tls import CertificateFacts, CipherFacts, TlsFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
-from muniscan.scanner.probes.tls_hello import SSL3, TLS13_GRADE, WIRE_VERSIONS, accepted_suites, server_hello
+from muniscan.scanner.probes.tls_hello import SSL3, WIRE_VERSIONS, accepted_suites, server_hello
 from muniscan.scanner.probes.tls_hello import SUITES as WIRE_SUITES
 
 with warnings.catch_warnings():
@@ -31,45 +31,10 @@ TLS_PORTS = frozenset({443, 636, 993, 995, 4433, 5061, 8443, 8883, 9443})
 PLAINTEXT_PORTS = frozenset({21, 23, 25, 80, 102, 502, 554, 1883, 1911, 2323, 8080, 20000})
 
 
-@dataclass(frozen=True)
-class CertificateFacts:
-    subject: str
-    issuer: str
-    not_before: str
-    not_after: str
-    self_signed: bool
-    key_type: str
-    key_bits: int
-    signature_algorithm: str
-    sha256: str
-    names: tuple[str, ...] = ()
-    spki_sha256: str = ""  # the public key's fingerprint: the same key on two devices is a shared secret
 
 
-@dataclass(frozen=True)
-class CipherFacts:
-    """One cipher suite the server accepted at one protocol version, graded (see tls_hello)."""
-
-    version: str
-    name: str
-    grade: str
-    reason: str = ""
 
 
-@dataclass(frozen=True)
-class TlsFacts:
-    versions_accepted: tuple[str, ...]
-    versions_refused: tuple[str, ...]
-    negotiated_cipher: str | None = None
-    certificate: CertificateFacts | None = None
-    certificate_error: str | None = None
-    ciphers: tuple[CipherFacts, ...] = ()
-    sslv3_accepted: bool | None = None  # None: not tested
-    chain: tuple[CertificateFacts, ...] = ()  # certificates the server sent after its own, in order
-    not_testable: tuple[str, ...] = ()  # what this probe could not try, said rather than silently skipped
-
-    def ciphers_graded(self, *grades: str) -> tuple[CipherFacts, ...]:
-        return tuple(c for c in self.ciphers if c.grade in grades)
 
 
 def client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
@@ -144,11 +109,11 @@ def _parsed_chain(certificates: tuple[bytes, ...]) -> tuple[CertificateFacts, ..
     return tuple(parsed)
 
 
-async def _graded_ciphers(gate: Gate, target: ServiceTarget, versions: list[str]) -> list[CipherFacts]:
+async def _accepted_ciphers(gate: Gate, target: ServiceTarget, versions: list[str]) -> list[CipherFacts]:
     found: list[CipherFacts] = []
     for label in versions:
-        for suite in await accepted_suites(gate, target.address, target.port, WIRE_VERSIONS[label]):
-            found.append(CipherFacts(label, suite.name, suite.grade, suite.reason))
+        for name in await accepted_suites(gate, target.address, target.port, WIRE_VERSIONS[label]):
+            found.append(CipherFacts(label, name))
     return found
 
 
@@ -177,9 +142,9 @@ async def probe_tls(gate: Gate, target: ServiceTarget, policy: Policy) -> TlsFac
             error = f"unparseable certificate: {exc}"
     sslv3 = await server_hello(gate, target.address, target.port, SSL3, list(WIRE_SUITES))
     legacy = [v for v in accepted if v in WIRE_VERSIONS]
-    ciphers = await _graded_ciphers(gate, target, legacy)
+    ciphers = await _accepted_ciphers(gate, target, legacy)
     if tls13_cipher:
-        ciphers.append(CipherFacts("1.3", tls13_cipher, TLS13_GRADE.grade))
+        ciphers.append(CipherFacts("1.3", tls13_cipher))
     chain: tuple[CertificateFacts, ...] = ()
     not_testable = ["1.3 cipher suites: only the negotiated one is recorded"] if tls13_cipher else []
     if legacy:
@@ -215,5 +180,5 @@ PROBE = ProbeSpec(
     facts_type=TlsFacts,
     applies=_may_speak_tls,
     run=probe_tls,
-    description="TLS versions (SSLv3 to 1.3) and graded cipher suites accepted, and the certificate chain",
+    description="TLS versions (SSLv3 to 1.3) and cipher suites accepted, and the certificate chain",
 )

@@ -4,13 +4,7 @@ A modern OpenSSL can no longer offer RC4, 3DES, EXPORT or SSLv3, but an old devi
 them; so the scanner writes the ClientHello itself and reads the ServerHello (after testssl.sh and
 sslyze). No key exchange is completed: the connection closes right after the server's answer.
 
-Grades (documented in docs and used by `tls_weak_cipher_offered`):
-- insecure: NULL encryption, anonymous key exchange (no server authentication), EXPORT, RC4, single
-  DES, MD5 MACs: broken or trivially defeated.
-- weak: 3DES (64-bit block, Sweet32) and CBC suites with a SHA-1 MAC (padding-oracle history,
-  Lucky13), the suites Mozilla's "intermediate" profile dropped.
-- acceptable: CBC with a SHA-2 MAC, or AEAD without forward secrecy (static RSA key exchange).
-- strong: AEAD (GCM, ChaCha20-Poly1305) with ECDHE or DHE key exchange; every TLS 1.3 suite.
+The probe records which suites were accepted; `muniscan.checks.tls_grading` grades them.
 """
 
 import os
@@ -23,114 +17,75 @@ SSL3, TLS10, TLS11, TLS12 = 0x0300, 0x0301, 0x0302, 0x0303
 WIRE_VERSIONS = {"ssl3.0": SSL3, "1.0": TLS10, "1.1": TLS11, "1.2": TLS12}
 
 
-@dataclass(frozen=True)
-class Suite:
-    code: int
-    name: str
-    grade: str
-    reason: str = ""
-
-
-def _suites(grade: str, reason: str, table: dict[int, str]) -> list[Suite]:
-    return [Suite(code, name, grade, reason) for code, name in table.items()]
-
-
-SUITES: dict[int, Suite] = {
-    s.code: s
-    for s in [
-        *_suites(
-            "strong",
-            "",
-            {
-                0xC02B: "ECDHE-ECDSA-AES128-GCM-SHA256",
-                0xC02C: "ECDHE-ECDSA-AES256-GCM-SHA384",
-                0xC02F: "ECDHE-RSA-AES128-GCM-SHA256",
-                0xC030: "ECDHE-RSA-AES256-GCM-SHA384",
-                0xCCA8: "ECDHE-RSA-CHACHA20-POLY1305",
-                0xCCA9: "ECDHE-ECDSA-CHACHA20-POLY1305",
-                0x009E: "DHE-RSA-AES128-GCM-SHA256",
-                0x009F: "DHE-RSA-AES256-GCM-SHA384",
-                0xCCAA: "DHE-RSA-CHACHA20-POLY1305",
-            },
-        ),
-        *_suites(
-            "acceptable",
-            "cbc-sha2",
-            {
-                0xC023: "ECDHE-ECDSA-AES128-SHA256",
-                0xC024: "ECDHE-ECDSA-AES256-SHA384",
-                0xC027: "ECDHE-RSA-AES128-SHA256",
-                0xC028: "ECDHE-RSA-AES256-SHA384",
-                0x0067: "DHE-RSA-AES128-SHA256",
-                0x006B: "DHE-RSA-AES256-SHA256",
-                0x003C: "AES128-SHA256",
-                0x003D: "AES256-SHA256",
-            },
-        ),
-        *_suites("acceptable", "no-forward-secrecy", {0x009C: "AES128-GCM-SHA256", 0x009D: "AES256-GCM-SHA384"}),
-        *_suites(
-            "weak",
-            "cbc-sha1",
-            {
-                0xC009: "ECDHE-ECDSA-AES128-SHA",
-                0xC00A: "ECDHE-ECDSA-AES256-SHA",
-                0xC013: "ECDHE-RSA-AES128-SHA",
-                0xC014: "ECDHE-RSA-AES256-SHA",
-                0x0033: "DHE-RSA-AES128-SHA",
-                0x0039: "DHE-RSA-AES256-SHA",
-                0x002F: "AES128-SHA",
-                0x0035: "AES256-SHA",
-                0x0041: "CAMELLIA128-SHA",
-                0x0084: "CAMELLIA256-SHA",
-            },
-        ),
-        *_suites(
-            "weak", "3des", {0x000A: "DES-CBC3-SHA", 0xC012: "ECDHE-RSA-DES-CBC3-SHA", 0x0016: "DHE-RSA-DES-CBC3-SHA"}
-        ),
-        *_suites(
-            "insecure",
-            "rc4",
-            {0x0005: "RC4-SHA", 0x0004: "RC4-MD5", 0xC011: "ECDHE-RSA-RC4-SHA", 0xC007: "ECDHE-ECDSA-RC4-SHA"},
-        ),
-        *_suites("insecure", "des", {0x0009: "DES-CBC-SHA", 0x0015: "DHE-RSA-DES-CBC-SHA"}),
-        *_suites(
-            "insecure",
-            "export",
-            {
-                0x0003: "EXP-RC4-MD5",
-                0x0006: "EXP-RC2-CBC-MD5",
-                0x0008: "EXP-DES-CBC-SHA",
-                0x0014: "EXP-EDH-RSA-DES-CBC-SHA",
-            },
-        ),
-        *_suites(
-            "insecure",
-            "null",
-            {
-                0x0001: "NULL-MD5",
-                0x0002: "NULL-SHA",
-                0x003B: "NULL-SHA256",
-                0xC010: "ECDHE-RSA-NULL-SHA",
-                0xC006: "ECDHE-ECDSA-NULL-SHA",
-            },
-        ),
-        *_suites(
-            "insecure",
-            "anonymous",
-            {
-                0x0034: "ADH-AES128-SHA",
-                0x003A: "ADH-AES256-SHA",
-                0x00A6: "ADH-AES128-GCM-SHA256",
-                0x00A7: "ADH-AES256-GCM-SHA384",
-                0xC018: "AECDH-AES128-SHA",
-                0xC019: "AECDH-AES256-SHA",
-                0x0018: "ADH-RC4-MD5",
-                0x001B: "ADH-DES-CBC3-SHA",
-            },
-        ),
-    ]
+# Every suite the raw ClientHello offers, by wire code. Their grades are the checks' business
+# (`muniscan.checks.tls_grading`), so a changed grade re-judges old scans without a rescan.
+SUITES: dict[int, str] = {
+    # aead with forward secrecy
+    0xC02B: "ECDHE-ECDSA-AES128-GCM-SHA256",
+    0xC02C: "ECDHE-ECDSA-AES256-GCM-SHA384",
+    0xC02F: "ECDHE-RSA-AES128-GCM-SHA256",
+    0xC030: "ECDHE-RSA-AES256-GCM-SHA384",
+    0xCCA8: "ECDHE-RSA-CHACHA20-POLY1305",
+    0xCCA9: "ECDHE-ECDSA-CHACHA20-POLY1305",
+    0x009E: "DHE-RSA-AES128-GCM-SHA256",
+    0x009F: "DHE-RSA-AES256-GCM-SHA384",
+    0xCCAA: "DHE-RSA-CHACHA20-POLY1305",
+    # cbc-sha2
+    0xC023: "ECDHE-ECDSA-AES128-SHA256",
+    0xC024: "ECDHE-ECDSA-AES256-SHA384",
+    0xC027: "ECDHE-RSA-AES128-SHA256",
+    0xC028: "ECDHE-RSA-AES256-SHA384",
+    0x0067: "DHE-RSA-AES128-SHA256",
+    0x006B: "DHE-RSA-AES256-SHA256",
+    0x003C: "AES128-SHA256",
+    0x003D: "AES256-SHA256",
+    # no-forward-secrecy
+    0x009C: "AES128-GCM-SHA256",
+    0x009D: "AES256-GCM-SHA384",
+    # cbc-sha1
+    0xC009: "ECDHE-ECDSA-AES128-SHA",
+    0xC00A: "ECDHE-ECDSA-AES256-SHA",
+    0xC013: "ECDHE-RSA-AES128-SHA",
+    0xC014: "ECDHE-RSA-AES256-SHA",
+    0x0033: "DHE-RSA-AES128-SHA",
+    0x0039: "DHE-RSA-AES256-SHA",
+    0x002F: "AES128-SHA",
+    0x0035: "AES256-SHA",
+    0x0041: "CAMELLIA128-SHA",
+    0x0084: "CAMELLIA256-SHA",
+    # 3des
+    0x000A: "DES-CBC3-SHA",
+    0xC012: "ECDHE-RSA-DES-CBC3-SHA",
+    0x0016: "DHE-RSA-DES-CBC3-SHA",
+    # rc4
+    0x0005: "RC4-SHA",
+    0x0004: "RC4-MD5",
+    0xC011: "ECDHE-RSA-RC4-SHA",
+    0xC007: "ECDHE-ECDSA-RC4-SHA",
+    # des
+    0x0009: "DES-CBC-SHA",
+    0x0015: "DHE-RSA-DES-CBC-SHA",
+    # export
+    0x0003: "EXP-RC4-MD5",
+    0x0006: "EXP-RC2-CBC-MD5",
+    0x0008: "EXP-DES-CBC-SHA",
+    0x0014: "EXP-EDH-RSA-DES-CBC-SHA",
+    # null
+    0x0001: "NULL-MD5",
+    0x0002: "NULL-SHA",
+    0x003B: "NULL-SHA256",
+    0xC010: "ECDHE-RSA-NULL-SHA",
+    0xC006: "ECDHE-ECDSA-NULL-SHA",
+    # anonymous
+    0x0034: "ADH-AES128-SHA",
+    0x003A: "ADH-AES256-SHA",
+    0x00A6: "ADH-AES128-GCM-SHA256",
+    0x00A7: "ADH-AES256-GCM-SHA384",
+    0xC018: "AECDH-AES128-SHA",
+    0xC019: "AECDH-AES256-SHA",
+    0x0018: "ADH-RC4-MD5",
+    0x001B: "ADH-DES-CBC3-SHA",
 }
-TLS13_GRADE = Suite(0, "TLS 1.3", "strong")
 
 
 def _extension(kind: int, body: bytes) -> bytes:
@@ -238,10 +193,10 @@ async def server_hello(
     return ServerHello(chosen_version, suite, certificates)
 
 
-async def accepted_suites(gate: Gate, address: str, port: int, version: int) -> list[Suite]:
-    """Every catalogued suite the server accepts at this version: offer all, drop its pick, repeat."""
+async def accepted_suites(gate: Gate, address: str, port: int, version: int) -> list[str]:
+    """The name of every catalogued suite the server accepts at this version: offer all, drop its pick, repeat."""
     remaining = list(SUITES)
-    accepted: list[Suite] = []
+    accepted: list[str] = []
     while remaining:
         hello = await server_hello(gate, address, port, version, remaining)
         if hello is None or hello.version != version or hello.suite not in remaining:

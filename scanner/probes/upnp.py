@@ -5,11 +5,11 @@ fetched only when LOCATION points back at the same device address; parsed with d
 """
 
 import secrets
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from defusedxml import ElementTree
 
+from muniscan.facts.upnp import UpnpFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
@@ -21,24 +21,6 @@ NS = "{urn:schemas-upnp-org:device-1-0}"
 IGD_SERVICES = ("WANIPConnection", "WANPPPConnection")
 
 
-@dataclass(frozen=True)
-class UpnpFacts:
-    server: str
-    st: str
-    location_port: int | None
-    described: bool
-    manufacturer: str = ""
-    model_name: str = ""
-    model_number: str = ""
-    serial: str = ""
-    friendly_name: str = ""
-    device_type: str = ""
-    services: tuple[str, ...] = ()
-
-    @property
-    def port_mapping(self) -> bool:
-        """An Internet Gateway Device connection service: anyone on the LAN may open ports through it."""
-        return any(name in service for service in self.services for name in IGD_SERVICES)
 
 
 def m_search(address: str) -> bytes:

@@ -9,10 +9,10 @@ from muniscan.checks.judge import judge
 from muniscan.checks.model import Verdict
 from muniscan.checks.registry import load_checks
 from muniscan.checks.views import AssetView, ServiceView
+from muniscan.facts.attempt import Attempt, AttemptStatus
+from muniscan.facts.ssh import SshFacts
+from muniscan.facts.tls import CertificateFacts, TlsFacts
 from muniscan.policies.schema import Policy
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
-from muniscan.scanner.probes.ssh import SshFacts
-from muniscan.scanner.probes.tls import CertificateFacts, TlsFacts
 
 CHECKS = {c.id: c for c in load_checks()}
 

@@ -9,9 +9,9 @@ from muniscan.checks.model import Verdict
 from muniscan.checks.registry import load_checks
 from muniscan.checks.tailoring import effective_requirements
 from muniscan.checks.views import AssetView, ServiceView
+from muniscan.facts.attempt import Attempt, AttemptStatus
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
-from muniscan.scanner.probes.tls import TlsFacts
 
 CHECKS = {c.id: c for c in load_checks()}
 POLICY = Policy.model_validate(

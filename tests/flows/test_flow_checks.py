@@ -8,11 +8,12 @@ from muniscan.checks.catalogue import credentials_cleartext_transit as credentia
 from muniscan.checks.catalogue import personal_data_cleartext_transit as personal
 from muniscan.checks.catalogue import recipient_not_allowed as recipient
 from muniscan.checks.model import Verdict
-from muniscan.checks.views import AssetView, attempt_from_row
+from muniscan.checks.views import AssetView
+from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.facts.codec import to_json
 from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact, PersonalDataSeen
+from muniscan.facts.registry import attempt_from_row
 from muniscan.policies.schema import Policy, Privacy
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
 
 PNR = PersonalDataSeen("SE_PERSONNUMMER", 4, ("19******-**84",), ("h1",))
 MAC = PersonalDataSeen("MAC_ADDRESS", 2, ("d0:50:99:**:**:**",), ("h2",))

@@ -2,10 +2,11 @@
 
 from sqlmodel import Session, select
 
+from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.fingerprinting import apply_identity
 from muniscan.scanner.fingerprint import facts_from_observations, identify, load_rules
 from muniscan.store import Store
-from muniscan.store.inventory import HostRecord, ServiceRecord, mark_offline, record_host
+from muniscan.store.inventory import mark_offline, record_host
 from muniscan.store.models import Asset, AssetEvent, ScanRun, Service
 
 SCANNED = {("tcp", 23), ("tcp", 80), ("tcp", 443)}

@@ -6,13 +6,7 @@ from pathlib import Path
 import pytest
 from scapy.data import MANUFDB  # type: ignore[attr-defined]
 
-from muniscan.labs.topology import (
-    NETNS_NETWORK,
-    SCANNER_ADDRESS,
-    builtin_names,
-    builtin_vendors,
-    load_topology,
-)
+from muniscan.labs.topology import NETNS_NETWORK, SCANNER_ADDRESS, builtin_names, builtin_vendors, load_topology
 from muniscan.yamlfile import YamlFileError
 
 HEADER = """name: sample

@@ -3,8 +3,9 @@
 import random
 from typing import Any
 
+from muniscan.facts.attempt import Attempt
 from muniscan.policies.schema import Policy, Probes, Rate, Scope
-from muniscan.scanner.probes.base import Attempt, ProbeSpec, ServiceTarget
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
 from tests.lab_device import probe_through_gate
 
 # Each test run takes its own block of 12 addresses, so runs started side by side rarely collide.

@@ -10,8 +10,9 @@ from bacpypes3.local.device import DeviceObject
 from bacpypes3.local.networkport import NetworkPortObject
 from bacpypes3.pdu import Address, IPv4Address
 
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.scanner.probes.bacnet import PROBE, frame, unframe
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import run_probe

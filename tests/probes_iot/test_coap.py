@@ -6,7 +6,8 @@ from pathlib import Path
 import aiocoap
 import pytest
 
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.scanner.probes.base import ServiceTarget
 from muniscan.scanner.probes.coap import PROBE
 from tests.lab_device import running
 

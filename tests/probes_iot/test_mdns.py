@@ -9,7 +9,8 @@ import dns.message
 import dns.rdatatype
 import pytest
 
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.scanner.probes.base import ServiceTarget
 from muniscan.scanner.probes.mdns import PROBE, mask_identifiers, mask_txt
 from tests.lab_device import running
 

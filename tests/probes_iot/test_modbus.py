@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from pymodbus.client import AsyncModbusTcpClient
 
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.scanner.probes.base import ServiceTarget
 from muniscan.scanner.probes.modbus import PROBE
 from tests.lab_device import running
 

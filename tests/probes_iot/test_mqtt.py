@@ -7,11 +7,12 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.facts.codec import to_json
 from muniscan.privacy.detection.identifiers import is_personnummer
 from muniscan.scanner.probes import mqtt as mqtt_probe
 from muniscan.scanner.probes import mqtt_subscribe
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import lab_address, lab_policy, run_probe

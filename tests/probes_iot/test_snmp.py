@@ -14,7 +14,8 @@ from pysnmp.hlapi.v3arch.asyncio import (
     get_cmd,
 )
 
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.scanner.probes.base import ServiceTarget
 from muniscan.scanner.probes.snmp import PROBE
 from tests.lab_device import running
 

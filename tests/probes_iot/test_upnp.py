@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.facts.attempt import AttemptStatus
+from muniscan.scanner.probes.base import ServiceTarget
 from muniscan.scanner.probes.upnp import PROBE, m_search
 from tests.lab_device import running
 

@@ -3,8 +3,9 @@
 import random
 from typing import Any
 
+from muniscan.facts.attempt import Attempt
 from muniscan.policies.schema import Intrusiveness, Policy, Probes, Rate, Scope
-from muniscan.scanner.probes.base import Attempt, ProbeSpec, ServiceTarget
+from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
 from tests.lab_device import probe_through_gate
 
 NEVER_TOUCH = ["515", "2024", "9100-9107", "9999"]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.facts.codec import to_json
 from muniscan.scanner.probes import brute_force, default_credentials
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import lab_address, lab_policy, run_probe

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.scanner.probes import http
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import lab_address, run_probe

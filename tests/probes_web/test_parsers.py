@@ -4,10 +4,13 @@ import struct
 
 import pytest
 
+from muniscan.checks.ssh_grading import weak_algorithms
+from muniscan.checks.tls_grading import grade_suite
+from muniscan.facts.tls import CipherFacts
 from muniscan.scanner.credentials.login import mqtt_connect
 from muniscan.scanner.probes.base import ProtocolError
 from muniscan.scanner.probes.http import auth_scheme, parse_cookie, parse_response
-from muniscan.scanner.probes.ssh import host_key_facts, packet, parse_kexinit, weak_algorithms
+from muniscan.scanner.probes.ssh import host_key_facts, packet, parse_kexinit
 from muniscan.scanner.probes.tls_hello import SUITES, TLS12, client_hello
 
 
@@ -19,8 +22,9 @@ def test_client_hello_offers_exactly_the_suites_and_version_asked() -> None:
 
 
 def test_every_catalogued_suite_has_a_grade_and_insecure_ones_say_why() -> None:
-    assert {s.grade for s in SUITES.values()} == {"strong", "acceptable", "weak", "insecure"}
-    assert all(s.reason for s in SUITES.values() if s.grade in {"weak", "insecure"})
+    grades = [grade_suite(CipherFacts("1.2", name)) for name in SUITES.values()]
+    assert {g.grade for g in grades} == {"strong", "acceptable", "weak", "insecure"}
+    assert all(g.reason for g in grades if g.grade in {"weak", "insecure"})
 
 
 def kexinit(*lists: str) -> bytes:
@@ -51,7 +55,7 @@ def test_host_key_fingerprint_is_openssh_style() -> None:
 
 
 def test_pseudo_algorithms_are_not_weak() -> None:
-    from muniscan.scanner.probes.ssh import SshFacts
+    from muniscan.facts.ssh import SshFacts
 
     facts = SshFacts("SSH-2.0-x", "x", ("curve25519-sha256", "ext-info-s", "kex-strict-s-v00@openssh.com"), (), (), ())
     assert weak_algorithms(facts) == {}

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.checks.ssh_grading import weak_algorithms
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.scanner.probes import ftp, ssh
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import lab_address, run_probe
@@ -39,13 +41,13 @@ def probe_ssh(tmp_path: Path, config: dict, name: str = "gw") -> ssh.SshFacts:
 def test_modern_ssh_server_has_no_weak_algorithms(tmp_path: Path) -> None:
     facts = probe_ssh(tmp_path, {})
     assert facts.banner == "SSH-2.0-TestvendorSSH" and facts.software == "TestvendorSSH"
-    assert ssh.weak_algorithms(facts) == {}
+    assert weak_algorithms(facts) == {}
     assert facts.host_key_type == "ssh-ed25519" and facts.host_key_sha256.startswith("SHA256:")
 
 
 def test_legacy_ssh_server_shows_every_planted_weakness(tmp_path: Path) -> None:
     facts = probe_ssh(tmp_path, LEGACY_SSH)
-    weak = ssh.weak_algorithms(facts)
+    weak = weak_algorithms(facts)
     assert set(weak) == {"kex", "host_key", "cipher", "mac"}
     assert (facts.host_key_type, facts.host_key_bits, facts.software) == ("ssh-rsa", 1024, "OpenSSH_5.3")
 

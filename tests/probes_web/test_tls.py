@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.checks.tls_grading import ciphers_graded
+from muniscan.facts.attempt import AttemptStatus
 from muniscan.scanner.probes import tls
-from muniscan.scanner.probes.base import AttemptStatus, ServiceTarget
+from muniscan.scanner.probes.base import ServiceTarget
 from tests.lab_device import running
 
 from .conftest import lab_address, run_probe
@@ -38,8 +40,8 @@ def test_versions_suites_and_certificate(tmp_path: Path, config, versions, weak,
     facts = probe(tmp_path, config)
     assert facts.versions_accepted == versions
     assert facts.sslv3_accepted is False  # tested with a raw ClientHello; this OpenSSL server refuses it
-    assert bool(facts.ciphers_graded("weak", "insecure")) is weak
-    assert facts.ciphers_graded("strong")
+    assert bool(ciphers_graded(facts.ciphers, "weak", "insecure")) is weak
+    assert ciphers_graded(facts.ciphers, "strong")
     assert {k: getattr(facts.certificate, k) for k in certificate} == certificate
     assert len(facts.certificate.spki_sha256) == 64
 

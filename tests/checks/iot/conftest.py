@@ -3,8 +3,8 @@
 from typing import Any
 
 from muniscan.checks.views import ServiceView
+from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.policies.schema import Policy
-from muniscan.scanner.probes.base import Attempt, AttemptStatus
 
 POLICY = Policy(name="iot-check-test")
 

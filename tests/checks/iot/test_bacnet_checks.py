@@ -4,7 +4,7 @@ import pytest
 
 from muniscan.checks.catalogue import bacnet_unauthenticated_access as check
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.bacnet import BacnetFacts, BacnetProperty
+from muniscan.facts.bacnet import BacnetFacts, BacnetProperty
 
 from .conftest import POLICY, bare_service, service
 

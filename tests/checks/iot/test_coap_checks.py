@@ -4,7 +4,7 @@ import pytest
 
 from muniscan.checks.catalogue import coap_resources_unauthenticated as check
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.coap import CoapFacts, CoapResource
+from muniscan.facts.coap import CoapFacts, CoapResource
 
 from .conftest import POLICY, bare_service, service
 

@@ -4,8 +4,8 @@ import pytest
 
 from muniscan.checks.catalogue import mdns_service_advertisement as check
 from muniscan.checks.model import Verdict
+from muniscan.facts.mdns import MdnsFacts, MdnsService
 from muniscan.policies.schema import Severity
-from muniscan.scanner.probes.mdns import MdnsFacts, MdnsService
 
 from .conftest import POLICY, bare_service, service
 

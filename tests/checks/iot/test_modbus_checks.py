@@ -4,7 +4,7 @@ import pytest
 
 from muniscan.checks.catalogue import modbus_unauthenticated_access as check
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.modbus import ModbusFacts
+from muniscan.facts.modbus import ModbusFacts
 
 from .conftest import POLICY, bare_service, service
 

@@ -4,8 +4,8 @@ import pytest
 
 from muniscan.checks.catalogue import mqtt_plaintext_transport, mqtt_topics_readable_anonymously
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.mqtt import MqttFacts
-from muniscan.scanner.probes.mqtt_subscribe import MqttSubscribeFacts
+from muniscan.facts.mqtt import MqttFacts
+from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 
 from .conftest import POLICY, bare_service, service
 

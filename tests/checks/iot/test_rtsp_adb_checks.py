@@ -4,8 +4,8 @@ import pytest
 
 from muniscan.checks.catalogue import debug_service_exposed, rtsp_stream_without_auth
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.adb import AdbFacts
-from muniscan.scanner.probes.rtsp import RtspAnswer, RtspFacts
+from muniscan.facts.adb import AdbFacts
+from muniscan.facts.rtsp import RtspAnswer, RtspFacts
 
 from .conftest import POLICY, bare_service, service
 

@@ -4,7 +4,7 @@ import pytest
 
 from muniscan.checks.catalogue import snmp_default_community, snmp_v1_v2c_enabled
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.snmp import SnmpFacts
+from muniscan.facts.snmp import SnmpFacts
 
 from .conftest import POLICY, bare_service, service
 

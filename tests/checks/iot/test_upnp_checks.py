@@ -2,7 +2,7 @@
 
 from muniscan.checks.catalogue import upnp_ssdp_exposed as check
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.upnp import UpnpFacts
+from muniscan.facts.upnp import UpnpFacts
 
 from .conftest import POLICY, bare_service, service
 

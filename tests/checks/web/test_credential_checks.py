@@ -4,9 +4,9 @@ import pytest
 
 from muniscan.checks.catalogue import brute_force_protection_missing, default_credentials_accepted
 from muniscan.checks.model import Verdict
+from muniscan.facts.brute_force import BruteForceFacts
+from muniscan.facts.default_credentials import DefaultCredentialsFacts
 from muniscan.policies.schema import Intrusiveness
-from muniscan.scanner.probes.brute_force import BruteForceFacts
-from muniscan.scanner.probes.default_credentials import DefaultCredentialsFacts
 
 from .conftest import POLICY, bare, service
 

@@ -12,7 +12,7 @@ from muniscan.checks.catalogue import (
     http_missing_security_headers,
 )
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.http import CookieFacts, HttpFacts, PageFacts
+from muniscan.facts.http import CookieFacts, HttpFacts, PageFacts
 
 from .conftest import POLICY, bare, service
 

@@ -11,9 +11,9 @@ from muniscan.checks.catalogue import (
     version_disclosure_banner,
 )
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.ftp import FtpFacts
-from muniscan.scanner.probes.http import HttpFacts
-from muniscan.scanner.probes.ssh import SshFacts
+from muniscan.facts.ftp import FtpFacts
+from muniscan.facts.http import HttpFacts
+from muniscan.facts.ssh import SshFacts
 
 from .conftest import POLICY, bare, service
 

@@ -14,7 +14,7 @@ from muniscan.checks.catalogue import (
     tls_weak_signature,
 )
 from muniscan.checks.model import Verdict
-from muniscan.scanner.probes.tls import CertificateFacts, CipherFacts, TlsFacts
+from muniscan.facts.tls import CertificateFacts, CipherFacts, TlsFacts
 
 from .conftest import POLICY, bare, service
 
@@ -32,15 +32,15 @@ CA_ISSUED = CertificateFacts(
     spki_sha256="cd" * 32,
 )
 STRONG = (
-    CipherFacts("1.2", "ECDHE-RSA-AES128-GCM-SHA256", "strong"),
-    CipherFacts("1.3", "TLS_AES_256_GCM_SHA384", "strong"),
+    CipherFacts("1.2", "ECDHE-RSA-AES128-GCM-SHA256"),
+    CipherFacts("1.3", "TLS_AES_256_GCM_SHA384"),
 )
 GOOD = TlsFacts(
     ("1.2", "1.3"), ("1.0", "1.1"), "TLS_AES_256_GCM_SHA384", CA_ISSUED, ciphers=STRONG, sslv3_accepted=False
 )
-CBC_SHA1_12 = CipherFacts("1.2", "ECDHE-RSA-AES128-SHA", "weak", "cbc-sha1")
-CBC_SHA1_10 = CipherFacts("1.0", "ECDHE-RSA-AES128-SHA", "weak", "cbc-sha1")
-RC4_10 = CipherFacts("1.0", "RC4-SHA", "insecure", "rc4")
+CBC_SHA1_12 = CipherFacts("1.2", "ECDHE-RSA-AES128-SHA")
+CBC_SHA1_10 = CipherFacts("1.0", "ECDHE-RSA-AES128-SHA")
+RC4_10 = CipherFacts("1.0", "RC4-SHA")
 
 
 def tls(facts: TlsFacts):
