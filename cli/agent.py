@@ -18,12 +18,12 @@ from muniscan.agents.dispatch import dispatch as queue_job
 from muniscan.agents.jobs import agent_ceiling, job_for
 from muniscan.agents.process import AgentConfig, run_agent
 from muniscan.agents.records import recent_runs
-from muniscan.agents.routes import set_route
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
 from muniscan.cli.output import console, emit_json, fail, note, table
 from muniscan.scanner.scope import OutOfScope
 from muniscan.schedule.jobs import ScheduleError
+from muniscan.schedule.routes import set_route
 
 app = typer.Typer(help="Scan agents: run one per segment, dispatch jobs to it, see what agents did.",
                   no_args_is_help=True)

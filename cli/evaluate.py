@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from muniscan import queries
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, note, table
-from muniscan.pipeline import evaluate_scan
+from muniscan.judging import evaluate_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.loader import profile_names
 from muniscan.store import Store

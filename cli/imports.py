@@ -8,8 +8,8 @@ import typer
 from muniscan.checks.judge import failures
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, note
+from muniscan.judging import evaluate_scan
 from muniscan.nmap_import import import_nmap_xml
-from muniscan.pipeline import evaluate_scan
 from muniscan.policies import PolicyError, load_policy, load_profile
 from muniscan.scanner.nmap import NmapError
 from muniscan.scanner.scope import OutOfScope

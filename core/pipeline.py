@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from muniscan.checks.judge import Judgement, build_views, enabled_checks, failures, judge
-from muniscan.checks.registry import load_checks
+from muniscan.checks.judge import Judgement, failures
 from muniscan.facts.hosts import HostRecord
 from muniscan.fingerprinting import fingerprint_scan
-from muniscan.lifecycle import apply
+from muniscan.judging import evaluate_scan
 from muniscan.policies import Policy, policy_hash
 from muniscan.privacy.flows.records import audit_scanned_host
 from muniscan.scanner.engine import ScanPlan, run_plan
@@ -18,7 +17,6 @@ from muniscan.store import Store
 from muniscan.store.inventory import mark_offline, record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
-from muniscan.verdicts import record_evaluations
 
 T = TypeVar("T")
 Progress = Callable[[int, int, HostRecord], None]
@@ -35,26 +33,6 @@ class ScanOutcome:
     @property
     def failures(self) -> list[Judgement]:
         return failures(self.judgements)
-
-
-def evaluate_scan(
-    store: Store,
-    scan: ScanRun,
-    policy: Policy,
-    checks_dirs: tuple[Path, ...] = (),
-    update_findings: bool = True,
-) -> list[Judgement]:
-    """Judge a stored scan under a policy, store every verdict, and update findings; touches no network."""
-    checks = enabled_checks(load_checks(checks_dirs), policy)
-    with store.session() as session:
-        judgements = judge(build_views(session, scan.id), checks, policy)  # type: ignore[arg-type]
-        record_evaluations(session, scan.id, judgements, policy.name, policy_hash(policy))  # type: ignore[arg-type]
-        if update_findings:
-            counts = apply(session, scan, judgements, policy)
-            scan.counts = {**scan.counts, **counts}
-            session.add(scan)
-        session.commit()
-    return judgements
 
 
 class ScanTimeLimit(TimeoutError):

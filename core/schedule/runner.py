@@ -56,8 +56,8 @@ def job_policy(job: Schedule) -> Policy:
 def scan_job(store: Store, job: Schedule) -> int | Dispatched | None:
     """The real job: load the policy and run a scan (scope first, as any scan), or queue it for the agents of
     the job's site when the job is routed to them (`muniscan agent route`)."""
-    from muniscan.agents.routes import dispatch_if_routed
     from muniscan.pipeline import run_scan
+    from muniscan.schedule.routes import dispatch_if_routed
 
     policy = job_policy(job)
     message_id = dispatch_if_routed(store, job, policy)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from muniscan.checks.judge import Judgement
 from muniscan.facts.flows import DataFlowFacts
 from muniscan.facts.hosts import HostRecord, ServiceRecord
-from muniscan.pipeline import evaluate_scan
+from muniscan.judging import evaluate_scan
 from muniscan.policies import Policy, policy_hash
 from muniscan.privacy.flows.records import record_flows
 from muniscan.store import Store

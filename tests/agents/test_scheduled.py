@@ -8,9 +8,9 @@ from dramatiq.brokers.redis import RedisBroker
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from muniscan.agents.routes import set_route
 from muniscan.cli.main import app
 from muniscan.schedule.jobs import add_job
+from muniscan.schedule.routes import set_route
 from muniscan.schedule.runner import run_job_now
 from muniscan.store import Store
 from muniscan.store.models import AgentRoute, Schedule

@@ -1,4 +1,4 @@
-"""Grades live in the checks: a changed grade re-judges a stored scan, no rescan, and stamps in old facts are ignored."""
+"""Grades live in the checks: a changed grade re-judges a stored scan, no rescan; stamps in old facts are ignored."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from muniscan.checks.tls_grading import SuiteGrade
 from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.facts.tls import CipherFacts, TlsFacts
-from muniscan.pipeline import evaluate_scan
+from muniscan.judging import evaluate_scan
 from muniscan.policies import load_profile
 from muniscan.store import Store
 from muniscan.store.inventory import record_host

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from muniscan.checks.registry import CheckLoadError, forget_loaded_checks, load_checks
 from muniscan.cli.main import app
-from muniscan.pipeline import evaluate_scan
+from muniscan.judging import evaluate_scan
 from muniscan.policies import load_profile
 from muniscan.policies.frameworks import FrameworkError, load_frameworks
 from muniscan.store import Store

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from muniscan.cli.main import app
 from muniscan.compliance import Status, compliance_matrix
-from muniscan.pipeline import evaluate_scan
+from muniscan.judging import evaluate_scan
 from muniscan.policies import load_profile, policy_hash
 from muniscan.policies.frameworks import load_frameworks
 from muniscan.scandiff import scan_delta
