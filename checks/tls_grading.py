@@ -12,10 +12,9 @@ so a changed grade re-judges old scans through `muniscan evaluate`:
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from muniscan.checks.model import CheckResult, not_applicable, unknown
-from muniscan.facts.tls import CipherFacts
+from muniscan.facts.tls import CertificateFacts, CipherFacts, TlsFacts
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,9 @@ def tls_version(label: str) -> tuple[int, ...]:
     return tuple(int(part) for part in label.split("."))
 
 
-def no_certificate(facts: Any) -> CheckResult | None:
-    """The verdict when there is no certificate to judge: unknown if it could not be read, else not
-    applicable; None when there is one."""
+def certificate_or_verdict(facts: TlsFacts) -> CertificateFacts | CheckResult:
+    """The server's certificate, or the verdict when there is none to judge: unknown if it could not
+    be read, else not applicable."""
     if facts.certificate is not None:
-        return None
+        return facts.certificate
     return unknown(facts.certificate_error) if facts.certificate_error else not_applicable()

@@ -1,9 +1,9 @@
 """BACnet/IP has no authentication: a controller that answers a stranger can be read, and commanded, by anyone."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.bacnet import BacnetFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -29,7 +29,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("bacnet")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: BacnetFacts, policy: Policy) -> CheckResult:
     readable = [p.name for p in facts.readable]
     if not readable and not facts.answered_who_is:
         return passed(refused=[f"{p.name}: {p.error}" for p in facts.properties][:5])

@@ -1,9 +1,9 @@
 """A login accepts wrong password after wrong password at full speed: nothing stops password guessing."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.brute_force import BruteForceFacts
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,7 +28,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("brute_force")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: BruteForceFacts, policy: Policy) -> CheckResult:
     if not facts.login_found:
         return not_applicable()
     if facts.protected:

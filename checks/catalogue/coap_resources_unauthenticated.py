@@ -1,9 +1,9 @@
 """CoAP resources that answer plain, unauthenticated GETs give sensor data and control points to anyone."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.coap import CoapFacts
 from muniscan.policies.schema import Policy, Severity
 
 PATHS_IN_EVIDENCE = 5
@@ -29,7 +29,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("coap")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: CoapFacts, policy: Policy) -> CheckResult:
     readable = facts.readable
     if readable:
         return failed(

@@ -1,9 +1,9 @@
 """A debug bridge reachable over the network is a maintenance back door into the device."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.adb import AdbFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("adb")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: AdbFacts, policy: Policy) -> CheckResult:
     if facts.connected:
         return failed(port=service.port, authentication="none", model=facts.product_model)
     if facts.auth_required:

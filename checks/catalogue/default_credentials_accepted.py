@@ -1,9 +1,9 @@
 """A login with a vendor's published default password works: anyone with the manual can take the device over."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.default_credentials import DefaultCredentialsFacts
 from muniscan.policies.schema import Intrusiveness, Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,7 +28,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("default_credentials")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: DefaultCredentialsFacts, policy: Policy) -> CheckResult:
     if facts.accepted_account:
         return failed(
             key=facts.service,

@@ -6,6 +6,7 @@ Versions compare by their numeric parts ("2.3.1build5" is 2.3.1.5), which fits v
 import fnmatch
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
 from muniscan.checks.views import AssetView
@@ -43,7 +44,7 @@ def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
     if rule is None:
         return not_applicable()
     today = datetime.now(UTC).date()
-    where = {"vendor": asset.vendor, "model": asset.model, "firmware": asset.firmware}
+    where: dict[str, Any] = {"vendor": asset.vendor, "model": asset.model, "firmware": asset.firmware}
     if rule.end_of_support and rule.end_of_support < today:
         return failed(**where, end_of_support=rule.end_of_support.isoformat(), reason="model past end of support")
     if rule.minimum is None:

@@ -1,9 +1,9 @@
 """An FTP server lets anyone log in as "anonymous": its files (logs, configs, firmware) are open to all."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.ftp import FtpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("ftp")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: FtpFacts, policy: Policy) -> CheckResult:
     if facts.anonymous_accepted:
         return failed(port=service.port, reply=facts.anonymous_reply)
     return passed(reply=facts.anonymous_reply)

@@ -1,9 +1,9 @@
 """A device's administration pages answer without asking who is there."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.http import HttpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("http")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     open_pages = [p.path for p in facts.pages if p.admin_content]
     if open_pages:
         return failed(port=service.port, pages=open_pages, title=facts.title, confidence_note="status 200, no login")

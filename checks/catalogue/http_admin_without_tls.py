@@ -1,9 +1,9 @@
 """A device's web administration is served over plain HTTP without a redirect to HTTPS."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.http import HttpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("http")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     if facts.tls:
         return not_applicable()
     if facts.redirect_to_https:

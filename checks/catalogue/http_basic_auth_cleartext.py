@@ -1,9 +1,9 @@
 """Credentials would cross the network in clear: HTTP Basic over plain HTTP, or a login form posted over HTTP."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.http import HttpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("http")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     if facts.auth_scheme == "basic" and not facts.tls:
         return failed(port=service.port, auth_scheme="basic", realm=facts.auth_realm, tls=False)
     if facts.form_posts_plaintext:

@@ -1,10 +1,9 @@
 """The web interface sets cookies without Secure (over HTTPS), HttpOnly or SameSite."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
-from muniscan.facts.http import CookieFacts
+from muniscan.facts.http import CookieFacts, HttpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -32,7 +31,7 @@ def missing_flags(cookie: CookieFacts, tls: bool) -> list[str]:
 
 
 @judged_on("http")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     if not facts.cookies:
         return not_applicable()
     problems = {c.name: missing_flags(c, facts.tls) for c in facts.cookies}

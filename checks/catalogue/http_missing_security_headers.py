@@ -1,9 +1,9 @@
 """The web interface lacks the response headers that make browsers enforce HTTPS and block framing and sniffing."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.http import HttpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -40,7 +40,7 @@ def required_missing(present: set[str], tls: bool) -> list[str]:
 
 
 @judged_on("http")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     if facts.redirect_to_https and not facts.tls:
         return not_applicable()  # it only redirects: the HTTPS side is judged on its own port
     missing = required_missing(set(facts.security_headers), facts.tls)

@@ -1,9 +1,9 @@
 """A device that answers mDNS queries from off its link tells anyone its services, host name and model."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.mdns import MdnsFacts
 from muniscan.policies.schema import Policy, Severity
 
 # TXT keys that name the product or its software version: what an attacker needs to pick an exploit.
@@ -33,7 +33,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("mdns")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: MdnsFacts, policy: Policy) -> CheckResult:
     if not facts.service_types and not facts.services:
         return passed(reason="the device answered but listed no services")
     revealing = sorted({e for s in facts.services for e in s.txt if e.partition("=")[0].lower() in REVEALING_KEYS})

@@ -1,9 +1,9 @@
 """Modbus/TCP has no authentication: a device that answers any client can be read, and written, by anyone."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.modbus import ModbusFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("modbus")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: ModbusFacts, policy: Policy) -> CheckResult:
     if not facts.answered:
         return passed(reason="the device closed the connection without answering")
     identity = " ".join(p for p in (facts.vendor_name, facts.product_code, facts.revision) if p)

@@ -1,9 +1,9 @@
 """An MQTT broker that accepts clients without credentials lets anyone read and publish."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.mqtt import MqttFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("mqtt")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: MqttFacts, policy: Policy) -> CheckResult:
     if facts.anonymous_accepted:
         return failed(port=service.port, connack=facts.return_code, tls=facts.tls)
     return passed(connack=facts.return_code, reason=facts.return_text)

@@ -1,9 +1,9 @@
 """MQTT without TLS carries telemetry, and any login, in clear across the network."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.mqtt import MqttFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("mqtt")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: MqttFacts, policy: Policy) -> CheckResult:
     if facts.tls:
         return passed(port=service.port, tls=True)
     # A broker that refuses anonymous clients still receives their passwords in clear.

@@ -1,9 +1,9 @@
 """Anyone can read the broker's messages: a subscription to '#' without credentials received traffic."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.policies.schema import Policy, Severity
 
 TOPICS_IN_EVIDENCE = 5
@@ -29,7 +29,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("mqtt_subscribe")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: MqttSubscribeFacts, policy: Policy) -> CheckResult:
     if not facts.enabled:
         return unknown("the policy turned the subscription off (probes.mqtt_subscribe_seconds is 0)")
     if not facts.anonymous_accepted:

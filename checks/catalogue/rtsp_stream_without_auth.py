@@ -1,9 +1,9 @@
 """A camera that describes its stream to anyone lets anyone watch it."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.rtsp import RtspFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("rtsp")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: RtspFacts, policy: Policy) -> CheckResult:
     if facts.open_path is not None:
         return failed(port=service.port, path=facts.open_path, server=facts.server)
     if facts.auth_schemes:

@@ -1,9 +1,9 @@
 """An SNMP agent that answers a well-known community string hands its configuration to anyone."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.snmp import SnmpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("snmp")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: SnmpFacts, policy: Policy) -> CheckResult:
     if facts.accepted:
         return failed(
             port=service.port,

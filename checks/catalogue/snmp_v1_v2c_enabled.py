@@ -1,9 +1,9 @@
 """SNMP v1 and v2c send community strings and data in clear; only v3 authenticates and encrypts."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.snmp import SnmpFacts
 from muniscan.policies.schema import Policy, Severity
 
 CLEARTEXT_VERSIONS = ("v1", "v2c")
@@ -26,7 +26,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("snmp")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: SnmpFacts, policy: Policy) -> CheckResult:
     cleartext = [v for v in facts.answered_versions if v in CLEARTEXT_VERSIONS]
     if cleartext:
         return failed(port=service.port, versions=cleartext)

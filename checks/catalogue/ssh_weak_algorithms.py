@@ -1,10 +1,10 @@
 """An SSH server offers key exchange, host key, cipher or MAC algorithms that are broken or deprecated."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.ssh_grading import weak_algorithms
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.ssh import SshFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,7 +28,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("ssh")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: SshFacts, policy: Policy) -> CheckResult:
     weak = weak_algorithms(facts)
     if facts.host_key_type == "ssh-rsa" and facts.host_key_bits and facts.host_key_bits < 2048:
         weak.setdefault("host_key", []).append(f"RSA host key of {facts.host_key_bits} bits")

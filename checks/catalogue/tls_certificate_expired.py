@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
-from muniscan.checks.tls_grading import no_certificate
+from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,14 +28,16 @@ METADATA = CheckMeta(
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
-    if (missing := no_certificate(facts)) is not None:
-        return missing
-    certificate = facts.certificate
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
+    certificate = certificate_or_verdict(facts)
+    if isinstance(certificate, CheckResult):
+        return certificate
     now = datetime.now(UTC)
     not_before = datetime.fromisoformat(certificate.not_before)
     not_after = datetime.fromisoformat(certificate.not_after)
-    evidence = {"port": service.port, "subject": certificate.subject, "not_before": certificate.not_before}
+    evidence: dict[str, Any] = {
+        "port": service.port, "subject": certificate.subject, "not_before": certificate.not_before
+    }
     if now > not_after:
         return failed(**evidence, not_after=certificate.not_after, state="expired")
     if now < not_before:

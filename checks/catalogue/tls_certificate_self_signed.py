@@ -1,10 +1,10 @@
 """The TLS service presents a self-signed certificate, which no client can validate."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
-from muniscan.checks.tls_grading import no_certificate
+from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,10 +28,10 @@ METADATA = CheckMeta(
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
-    if (missing := no_certificate(facts)) is not None:
-        return missing
-    certificate = facts.certificate
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
+    certificate = certificate_or_verdict(facts)
+    if isinstance(certificate, CheckResult):
+        return certificate
     if certificate.self_signed:
         return failed(port=service.port, subject=certificate.subject, sha256=certificate.sha256)
     return passed(issuer=certificate.issuer)

@@ -1,11 +1,11 @@
 """A service still accepts TLS versions below the policy's minimum (by default 1.2)."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.tailoring import effective_requirements
 from muniscan.checks.tls_grading import tls_version
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -26,7 +26,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
     accepted = facts.versions_accepted
     if not accepted and not facts.sslv3_accepted:
         return not_applicable()

@@ -1,10 +1,10 @@
 """A TLS service accepts cipher suites graded weak or insecure (grades: `muniscan.checks.tls_grading`)."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.tls_grading import grade_suite, tls_version
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -29,7 +29,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
     if not facts.versions_accepted:
         return not_applicable()
     minimum = tls_version(policy.requirements.min_tls_version)

@@ -1,10 +1,10 @@
 """The TLS certificate's public key is too short to resist factoring or discrete-log attacks."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
-from muniscan.checks.tls_grading import no_certificate
+from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,10 +27,10 @@ MINIMUM_BITS = {"rsa": 2048, "dsa": 2048, "ec": 224}
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
-    if (missing := no_certificate(facts)) is not None:
-        return missing
-    certificate = facts.certificate
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
+    certificate = certificate_or_verdict(facts)
+    if isinstance(certificate, CheckResult):
+        return certificate
     minimum = MINIMUM_BITS.get(certificate.key_type)
     if minimum is not None and certificate.key_bits < minimum:
         return failed(

@@ -1,10 +1,9 @@
 """A certificate the TLS service presents is signed with SHA-1 or MD5, whose collisions are practical."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
-from muniscan.checks.tls_grading import no_certificate
+from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.tls import TlsFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,12 +26,13 @@ WEAK_HASHES = frozenset({"md2", "md4", "md5", "sha1"})
 
 
 @judged_on("tls")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
-    if (missing := no_certificate(facts)) is not None:
-        return missing
+def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResult:
+    certificate = certificate_or_verdict(facts)
+    if isinstance(certificate, CheckResult):
+        return certificate
     # The root's own signature does not matter (it is trusted by being installed); the others do.
-    signed = [facts.certificate, *(c for c in facts.chain if not c.self_signed)]
+    signed = [certificate, *(c for c in facts.chain if not c.self_signed)]
     weak = [c for c in signed if c.signature_algorithm.lower() in WEAK_HASHES]
     if weak:
         return failed(port=service.port, certificates=[f"{c.subject}: {c.signature_algorithm}" for c in weak])
-    return passed(signature_algorithm=facts.certificate.signature_algorithm)
+    return passed(signature_algorithm=certificate.signature_algorithm)

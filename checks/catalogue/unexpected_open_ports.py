@@ -21,8 +21,8 @@ METADATA = CheckMeta(
 )
 
 
-def _allowed(entry: str, transport: str, port: int) -> bool:
-    kind, _, ports = entry.partition("/")
+def _allowed(entry: str | int, transport: str, port: int) -> bool:
+    kind, _, ports = str(entry).partition("/")
     low, _, high = ports.partition("-")
     return kind == transport and int(low) <= port <= int(high or low)
 

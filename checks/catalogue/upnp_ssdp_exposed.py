@@ -1,9 +1,9 @@
 """A device answering SSDP advertises itself and its maker, model and serial to anyone who asks."""
 
-from typing import Any
 
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.upnp import UpnpFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -24,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("upnp")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: UpnpFacts, policy: Policy) -> CheckResult:
     disclosed = [name for name in ("manufacturer", "model_name", "serial") if getattr(facts, name)]
     return failed(
         port=service.port,
