@@ -98,3 +98,10 @@ def test_a_check_importing_the_scanner_is_named(tmp_path: Path) -> None:
     found = violations(tmp_path)
     assert "checks/leaky_check.py:1 imports muniscan.scanner.gate" in found
     assert any(v.startswith("cycle muniscan.checks -> muniscan.scanner -> muniscan.checks") for v in found)
+
+
+def test_every_probe_records_the_facts_type_the_table_names() -> None:
+    from muniscan.facts.registry import PROBE_FACTS
+    from muniscan.scanner.probes import all_probes
+
+    assert {p.name: p.facts_type for p in all_probes()} == {p.name: PROBE_FACTS.get(p.name) for p in all_probes()}
