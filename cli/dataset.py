@@ -81,20 +81,25 @@ def audit(
         emit_json(result)
         return
     console.print(f"{file}: {result['records']} records — verdict: {result['verdict'].upper()}")
+    persons = result["persons"]
+    if persons:
+        console.print(safe(f"counted over {persons['persons']} persons (distinct '{persons['pseudonym']}'), "
+                           f"not {persons['rows']} rows"))  # fmt: skip
     table(
-        "Article 29 WP (WP216) risks",
-        ["risk", "present", "reasons"],
+        "Article 29 WP (WP216) tests: the question each answers, and why",
+        ["test", "present", "reasons"],
         [
-            [risk if i == 0 else "", ("YES" if v["present"] else "no") if i == 0 else "", reason]
+            [f"{risk}: {v['question']}" if i == 0 else "", ("YES" if v["present"] else "no") if i == 0 else "", reason]
             for risk, v in result["risks"].items()
             for i, reason in enumerate(v["reasons"] or [""])
         ],
         limit=1000,  # reasons are muniscan's own sentences (column names in them are escaped)
     )
+    unit = "persons" if persons else "records"
     figures = [
         ["quasi-identifiers", ", ".join(result["quasi_identifiers"]) or "none"],
-        ["k", result["k"]],
-        ["sample uniques", result["sample_uniques"]],
+        [f"k (over {unit})", result["k"]],
+        [f"sample uniques ({unit})", result["sample_uniques"]],
         ["ℓ (distinct)", ", ".join(f"{a}={v}" for a, v in result["l"].items()) or "-"],
         ["t-closeness", ", ".join(f"{a}={v}" for a, v in result["t"].items()) or "-"],
     ]
@@ -106,6 +111,7 @@ def audit(
         figures.append(["population uniqueness", f"{u['estimate']:.2%} ({u['model']}, N = {u['population']:.0f})"])
     for column, r in result["hashes_reversed"].items():
         figures.append([f"hashes reversed in {column}", f"{r['reversed']} of {r['distinct']} ({r['algorithm']})"])
+        figures.append([f"reversal of {column}: what was tried", r["tried"]])
     for found in result["direct_identifiers"]:
         figures.append(
             [f"direct identifier {found['column']}", f"{found['category']} e.g. {found['masked_examples'][:1]}"]
@@ -123,6 +129,8 @@ def audit(
         _print_generalisation(result["generalisation"])
     for line in result["notes"]:
         console.print(safe(f"note: {line}"))
+    for term, line in result["glossary"].items():
+        console.print(safe(f"{term}: {line}"), style="dim")
     console.print(f"stored as dataset audit #{audit_id}")
 
 

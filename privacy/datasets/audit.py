@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,10 +18,10 @@ from muniscan.privacy.datasets.anonymity import (
 from muniscan.privacy.datasets.generalisation import Hierarchy
 from muniscan.privacy.datasets.generalisation_advice import (
     GeneralisationSuggestion,
-    generalisation_hint,
     load_hierarchies,
     suggestion_for_audit,
 )
+from muniscan.privacy.datasets.persons import PersonUnits, fold_persons
 from muniscan.privacy.datasets.population import PopulationUniqueness, population_uniqueness
 from muniscan.privacy.datasets.precision import (
     LATITUDE_NAMES,
@@ -37,17 +36,19 @@ from muniscan.privacy.datasets.trajectory import (
     NOT_PSEUDONYM_CATEGORIES,
     TraceColumns,
     TrajectoryReport,
+    find_pseudonym_column,
     find_trace_columns,
     table_unicity,
 )
+from muniscan.privacy.datasets.verdicts import RiskVerdict, risk_verdicts
 from muniscan.privacy.datasets.weighted_risk import (
     DEFAULT_RISK_THRESHOLD,
     IndividualRisk,
     sampling_weights,
-    weighted_reasons,
     weighted_risk,
 )
 from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.detection.identifiers import mac_hex, mac_is_randomised
 from muniscan.privacy.detection.masking import mask_value
 from muniscan.privacy.detection.payloads import key_words
 
@@ -60,6 +61,13 @@ QUASI_IDENTIFIER_HINTS = {"age", "ålder", "sex", "gender", "kön", "zip", "post
                           "birth", "born", "födelseår", "födelsedatum", "kommun", "municipality",
                           "district", "stadsdel", "race", "ethnic", "marital", "education",
                           "occupation", "yrke", "country", "nationality", "relationship"}
+# time-window columns of a visit (squashed key words: first_seen -> firstseen)
+TIME_WINDOW_HINTS = {"firstseen", "lastseen", "arrival", "arrived", "departure", "departed", "checkin",
+                     "checkout", "entered", "exited", "entrytime", "exittime", "visitstart", "visitend"}
+# measurements of the device or its surroundings: never quasi-identifiers by themselves
+MEASUREMENT_HINTS = {"rssi", "snr", "signal", "strength", "dbm", "reading", "readings", "measurement",
+                     "measured", "temperature", "temp", "humidity", "co2", "battery", "voltage", "lux", "noise",
+                     "pressure", "pm25", "pm10", "kwh", "value"}
 _HASH_KIND_HINTS = {"mac": "mac", "bssid": "mac", "device": "mac", "pnr": "personnummer",
                     "personnummer": "personnummer", "ssn": "personnummer", "phone": "mobile",
                     "mobile": "mobile", "msisdn": "mobile", "plate": "plate", "regnr": "plate"}
@@ -73,15 +81,6 @@ class ColumnFinding:
     category: str
     share_of_sample: float
     masked_examples: list[str]
-
-
-@dataclass(frozen=True)
-class RiskVerdict:
-    """One WP216 risk (singling out, linkability, inference) with the reasons behind it."""
-
-    risk: str
-    present: bool
-    reasons: list[str]
 
 
 @dataclass(frozen=True)
@@ -109,6 +108,9 @@ class DatasetAuditReport:
     trajectory: TrajectoryReport | None = None
     individual_risk: IndividualRisk | None = None
     generalisation: GeneralisationSuggestion | None = None
+    unit: str = "records"  # what k, uniques and risks count: "records", or "persons" when rows are events
+    persons: PersonUnits | None = None
+    randomised_macs: dict[str, tuple[int, int]] = field(default_factory=dict)  # column -> (randomised, distinct)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,22 +135,26 @@ def classify_columns(table: Table, detector: PersonalDataDetector) -> list[Colum
         if counts:
             kind, count = max(counts.items(), key=lambda item: item[1])
             if count / len(sample) >= DIRECT_IDENTIFIER_SHARE:
-                findings.append(ColumnFinding(name, kind, round(count / len(sample), 3),
-                                              examples[kind][:3]))
+                findings.append(ColumnFinding(name, kind, count / len(sample), examples[kind][:3]))
     return findings
 
 
 def suggest_quasi_identifiers(table: Table, excluded: set[str], about_people: bool = True) -> list[str]:
-    """Named demographic/location columns, else, when the records look like records about people (they hold
-    identifiers, pseudonyms or sensitive columns), low-cardinality columns (2..n/2 values). Sensor readings
-    are not judged by k-anonymity: every reading is unique, and no one is singled out by it."""
+    """Named demographic/location columns and, for records about people, the time window of a visit
+    (first_seen/last_seen: when someone arrived and left is known to whoever saw them); else, when the
+    records look like records about people (they hold identifiers, pseudonyms or sensitive columns),
+    low-cardinality columns (2..n/2 values) that are no measurement. Sensor readings (signal strength,
+    temperature) describe the device or the air, not the person, and are never picked; a file of them is
+    not judged by k-anonymity: every reading is unique, and no one is singled out by it."""
     candidates = [c for c in table.names if c not in excluded]
     named = [c for c in candidates if set(key_words(c)) & QUASI_IDENTIFIER_HINTS]
+    windows = [c for c in candidates if about_people and set(key_words(c)) & TIME_WINDOW_HINTS]
     if named or not about_people:
-        return named
+        return [c for c in candidates if c in named or c in windows]
     n = table.n_rows
     return [c for c in candidates
-            if 2 <= len(set(table.columns[c])) <= max(2, n // 2)]
+            if c in windows or (not set(key_words(c)) & MEASUREMENT_HINTS
+                                and 2 <= len(set(table.columns[c])) <= max(2, n // 2))]
 
 
 def _suggested_with_hierarchies(table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy],
@@ -174,6 +180,16 @@ def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str |
     ranked = sorted(findings, key=lambda f: f.category != "HASHED_IDENTIFIER")
     identifiers = [f.column for f in ranked if f.category not in NOT_PSEUDONYM_CATEGORIES]
     return find_trace_columns(table, identifiers, pseudonym, time, place, exclude)
+
+
+def _person_column(table: Table, findings: list[ColumnFinding], pseudonym: str | None,
+                   trace_columns: TraceColumns | None, exclude: set[str]) -> str | None:
+    """The column naming whose event each row is: given, the traces' pseudonym, or a recurring identifier."""
+    if pseudonym or trace_columns:
+        return pseudonym or trace_columns.pseudonym  # type: ignore[union-attr]
+    ranked = sorted(findings, key=lambda f: f.category != "HASHED_IDENTIFIER")
+    identifiers = [f.column for f in ranked if f.category not in NOT_PSEUDONYM_CATEGORIES]
+    return find_pseudonym_column(table, identifiers, exclude)
 
 
 def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
@@ -202,9 +218,10 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     sensitive = list(sensitive or [])
     trace_columns = _trace_columns(table, findings, pseudonym, time, place, {weight} if weight else set())
     suggested = quasi_identifiers is None
-    identifying = {f.column for f in findings} | ({trace_columns.pseudonym} if trace_columns else set())
+    person_column = _person_column(table, findings, pseudonym, trace_columns, set(sensitive) | {weight} - {None})
+    identifying = {f.column for f in findings} | ({person_column} if person_column else set())
     excluded = identifying | set(sensitive) | ({weight} if weight else set())
-    about_people = bool(findings or trace_columns or sensitive or weight)
+    about_people = bool(findings or person_column or sensitive or weight)
     qis = (list(quasi_identifiers) if quasi_identifiers
            else _suggested_with_hierarchies(table, excluded, hierarchy_map, about_people))
     notes.insert(0, f"missing values: policy '{missing}'")
@@ -212,23 +229,35 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         notes.append("no identifiers, pseudonyms or columns naming a person's attributes were found: the records "
                      "do not look like records about people; if they are, name the quasi-identifiers with --qi")
 
-    anonymity = risk = uniqueness = weighted = generalisation = None
+    anonymity = risk = uniqueness = weighted = generalisation = persons = None
     if qis:
-        anonymity = evaluate(table.columns, qis, sensitive, missing=missing)
-        classes, kept = quasi_identifier_classes(table.columns, qis, missing)
-        class_weights = None if weights is None else np.bincount(classes.of_record, weights=weights[kept])
+        if person_column and person_column not in qis:
+            persons = fold_persons(table.columns, person_column, [*qis, *sensitive])
+            notes.insert(1, persons.describe())
+        units = persons.columns if persons else table.columns
+        anonymity = evaluate(units, qis, sensitive, missing=missing)
+        classes, kept = quasi_identifier_classes(units, qis, missing)
+        class_weights = None
+        if weights is not None and persons is None:
+            class_weights = np.bincount(classes.of_record, weights=weights[kept])
         risk = reidentification_risk(classes.sizes, class_weights)
         if population:
             uniqueness = population_uniqueness(classes.sizes, population)
         if anonymity.records_evaluated < anonymity.records:
-            notes.append(f"{anonymity.records - anonymity.records_evaluated} records with missing "
-                         "quasi-identifiers were excluded (policy 'drop')")
+            notes.append(f"{anonymity.records - anonymity.records_evaluated} {'persons' if persons else 'records'} "
+                         "with missing quasi-identifiers were excluded (policy 'drop')")
         if weights is not None and weight is not None:
             weighted = weighted_risk(table, qis, weights, weight, risk_threshold)
-            notes.append("individual risk as sdcMicro computes it: missing key values match any value")
+            notes.append("individual risk as sdcMicro computes it: missing key values match any value"
+                         + ("; per row, as sampling weights belong to rows" if persons else ""))
         if hierarchy_map:
-            generalisation = suggestion_for_audit(table, qis, kept, hierarchy_map, anonymity, k_threshold, identifying,
-                                             notes)
+            if persons:  # hierarchies generalise the values as written, row by row
+                notes.append("the generalisation is searched on rows: hierarchies cover single values")
+                row_anonymity = evaluate(table.columns, qis, [], missing=missing)
+                kept = quasi_identifier_classes(table.columns, qis, missing)[1]
+            generalisation = suggestion_for_audit(table, qis, kept, hierarchy_map,
+                                                  row_anonymity if persons else anonymity, k_threshold,
+                                                  identifying, notes)
 
     if weight and not qis:
         notes.append(f"weight column '{weight}' given, but no quasi-identifiers: no individual risk")
@@ -244,13 +273,14 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
             reversal[column] = report
 
     timestamps = _timestamp_resolutions(table, notes)
-    coordinates = {c: round(m, 2) for c in table.names
+    randomised = {f.column: _randomised_macs(table.columns[f.column]) for f in direct if f.category == "MAC_ADDRESS"}
+    coordinates = {c: m for c in table.names
                    if set(key_words(c)) & (LATITUDE_NAMES | LONGITUDE_NAMES)
                    and (m := coordinate_precision_metres(table.columns[c][:PRECISION_SAMPLE])) is not None}
     trajectory = table_unicity(table, trace_columns, threshold=unicity_threshold) if trace_columns else None
-    verdicts = _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
+    verdicts = risk_verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
                          k_threshold, t_threshold, trajectory=trajectory, weighted=weighted,
-                         generalisation=generalisation)
+                         generalisation=generalisation, persons=persons, randomised_macs=randomised)
     return DatasetAuditReport(
         path=str(path), records=table.n_rows, columns=table.names, missing_policy=missing,
         direct_identifiers=direct, hashed_columns=hashed, quasi_identifiers=qis,
@@ -258,7 +288,14 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         reidentification=risk, population=uniqueness, hash_reversal=reversal,
         timestamp_resolution=timestamps, coordinate_precision_m=coordinates, verdicts=verdicts,
         anonymous=not any(v.present for v in verdicts), notes=notes, trajectory=trajectory,
-        individual_risk=weighted, generalisation=generalisation)
+        individual_risk=weighted, generalisation=generalisation, unit="persons" if persons else "records",
+        persons=persons, randomised_macs=randomised)
+
+
+def _randomised_macs(values: list[str | None]) -> tuple[int, int]:
+    """(locally administered, distinct) among the column's MAC addresses."""
+    distinct = {h for v in values if v and (h := mac_hex(v))}
+    return sum(1 for h in distinct if mac_is_randomised(h)), len(distinct)
 
 
 def _timestamp_resolutions(table: Table, notes: list[str]) -> dict[str, str]:
@@ -274,76 +311,3 @@ def _timestamp_resolutions(table: Table, notes: list[str]) -> dict[str, str]:
             notes.append(f"'{column}': {resolution.unparsed} of {sampled} sampled values are not ISO-8601 timestamps; "
                          f"its resolution ({resolution.unit}) is judged on the {resolution.parsed} that are")
     return found
-
-
-def _coarsening_advice(trajectory: TrajectoryReport) -> str:
-    """Which tested coarsening brings unicity down to the threshold, or that none does."""
-    if trajectory.suggestion:
-        level = next(lv for lv in trajectory.levels if lv.label == trajectory.suggestion)
-        return f"coarsen to {level.label} ({level.worst_share:.0%} singled out)"
-    best = min(trajectory.levels, key=lambda lv: lv.worst_share)
-    return f"no tested coarsening suffices (best {best.label}: {best.worst_share:.0%}); publish counts, not traces"
-
-
-def _trajectory_reasons(trajectory: TrajectoryReport | None) -> tuple[list[str], list[str]]:
-    """(singling out, linkability) reasons when the traces at the data's own resolution are unique."""
-    if trajectory is None or not trajectory.unique or trajectory.as_given is None:
-        return [], []
-    level = trajectory.as_given
-    measured = [u for u in level.unicity if u.share is not None]
-    shares = ", ".join(f"{u.share:.0%} of {u.evaluated}" for u in measured)
-    column = trajectory.pseudonym
-    singling = (f"p random points of a trace in '{column}' single out {shares} pseudonyms (p = 1..{len(measured)}; "
-                f"{level.label}; de Montjoye 2013: 95 % at p = 4)")
-    linking = (f"'{column}' links events into traces (AP Enschede 2021: counting turns into following); "
-               f"{_coarsening_advice(trajectory)}")
-    return [singling], [linking]
-
-
-def _verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
-              k_threshold: int, t_threshold: float, trajectory: TrajectoryReport | None = None,
-              weighted: IndividualRisk | None = None,
-              generalisation: GeneralisationSuggestion | None = None) -> list[RiskVerdict]:
-    singling, linking, inferring = [], [], []
-    for finding in direct:
-        singling.append(f"column '{finding.column}' holds {finding.category} "
-                        f"({finding.share_of_sample:.0%} of sampled values)")
-        linking.append(f"direct identifier '{finding.column}' links records to other sources")
-    for column in hashed:
-        report = reversal.get(column)
-        linking.append(f"column '{column}' is a stable unkeyed hash (pseudonym, WP216 Table 6: "
-                       "hashing leaves singling out and linkability)")
-        singling.append(f"pseudonym column '{column}' singles out each data subject")
-        if report and report.reversed_hashes:
-            singling.append(f"{report.reversed_hashes} of {report.distinct_hashes} {report.algorithm}"
-                            f" digests in '{column}' reversed in {report.seconds:.1f} s")
-    if anonymity is not None:
-        if anonymity.k < k_threshold:
-            singling.append(f"k = {anonymity.k} < {k_threshold} on {anonymity.quasi_identifiers}; "
-                            f"{anonymity.sample_uniques} records are unique "
-                            f"({anonymity.sample_unique_share:.1%})")
-            singling.extend(generalisation_hint(generalisation))
-        if anonymity.sample_uniques:
-            linking.append(f"{anonymity.sample_uniques} records are unique on the quasi-identifiers"
-                           " and can be joined to registers holding the same attributes")
-        for stats in anonymity.sensitive:
-            if stats.l_distinct < 2:
-                inferring.append(f"'{stats.attribute}': some class has a single value (ℓ = 1)")
-            if stats.t_closeness > t_threshold:
-                inferring.append(f"'{stats.attribute}': t = {stats.t_closeness:.3f} > {t_threshold}")
-    if uniqueness is not None and uniqueness.dankar > 0:
-        singling.append(f"estimated population uniqueness {uniqueness.dankar:.2%} "
-                        f"({uniqueness.dankar_model}, N = {math.floor(uniqueness.population)})")
-    singling.extend(weighted_reasons(weighted))
-    trace_singling, trace_linking = _trajectory_reasons(trajectory)
-    singling.extend(trace_singling)
-    linking.extend(trace_linking)
-    for column, unit in timestamps.items():
-        if unit in ("second", "subsecond", "minute"):
-            linking.append(f"'{column}' has {unit} resolution: events join across datasets")
-    for column, metres in coordinates.items():
-        if metres < 1000:
-            linking.append(f"'{column}' resolves to ~{metres:g} m: home/work places identify")
-    return [RiskVerdict("singling out", bool(singling), singling),
-            RiskVerdict("linkability", bool(linking), linking),
-            RiskVerdict("inference", bool(inferring), inferring)]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from muniscan.privacy.datasets.audit import DatasetAuditReport
 from muniscan.privacy.datasets.table import sniff_delimiter
 from muniscan.privacy.datasets.trajectory import TrajectoryReport
+from muniscan.privacy.datasets.verdicts import EDPB_PSEUDONYMISATION, IDENTIFIABLE, glossary_for
 from muniscan.store.models import DatasetAudit
 
 
@@ -20,12 +21,34 @@ class DatasetInputError(ValueError):
 
 
 def verdict(report: DatasetAuditReport) -> str:
-    """anonymous, pseudonymised (hashed or tokenised identifiers, still personal data) or personal."""
+    """anonymous, pseudonymised (hashed or tokenised identifiers, still personal data) or personal.
+
+    A hash that was reversed is no pseudonym: nothing kept apart is needed to undo it (EDPB 01/2025).
+    """
     if report.anonymous:
         return "anonymous"
-    if report.hashed_columns and not report.direct_identifiers:
+    reversed_any = any(r.reversed_hashes for r in report.hash_reversal.values())
+    if report.hashed_columns and not report.direct_identifiers and not reversed_any:
         return "pseudonymised"
     return "personal"
+
+
+def _terms(report: DatasetAuditReport) -> set[str]:
+    """The metrics this audit reports, for the glossary."""
+    terms = {"quasi-identifiers", "k", "sample uniques", "prosecutor risk"} if report.anonymity else set()
+    if report.persons:
+        terms.add("persons")
+    if report.anonymity and report.anonymity.sensitive:
+        terms |= {"ℓ-diversity", "t-closeness"}
+    if report.reidentification and report.individual_risk:
+        terms |= {"journalist risk", "marketer risk", "individual risk"}
+    if report.population:
+        terms |= {"population uniqueness", report.population.dankar_model}
+    if report.hash_reversal:
+        terms.add("hash reversal")
+    if report.trajectory:
+        terms.add("trace uniqueness")
+    return terms
 
 
 def _header(path: Path) -> list[str]:
@@ -108,13 +131,22 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
         "records": report.records,
         "verdict": verdict(report),
         "personal_data": not report.anonymous,
-        "risks": {v.risk: {"present": v.present, "reasons": v.reasons} for v in report.verdicts},
+        "risks": {v.risk: {"present": v.present, "question": v.question, "reasons": v.reasons}
+                  for v in report.verdicts},
+        "unit": report.unit,
+        "persons": (
+            {"pseudonym": report.persons.pseudonym, "persons": report.persons.persons, "rows": report.persons.rows,
+             "rows_without_pseudonym": report.persons.rows_without_pseudonym, "varying": report.persons.varying}
+            if report.persons
+            else None
+        ),
         "quasi_identifiers": report.quasi_identifiers,
         "quasi_identifiers_suggested": report.quasi_identifiers_suggested,
         "k": anonymity.k if anonymity else None,
         "sample_uniques": anonymity.sample_uniques if anonymity else None,
+        "sample_unique_share": anonymity.sample_unique_share if anonymity else None,
         "l": {s.attribute: s.l_distinct for s in anonymity.sensitive} if anonymity else {},
-        "t": {s.attribute: round(s.t_closeness, 4) for s in anonymity.sensitive} if anonymity else {},
+        "t": {s.attribute: s.t_closeness for s in anonymity.sensitive} if anonymity else {},
         "prosecutor_risk": {"highest": risk.prosecutor_highest, "average": risk.prosecutor_average} if risk else None,
         "population_uniqueness": (
             {"estimate": population.dankar, "model": population.dankar_model, "population": population.population}
@@ -126,14 +158,23 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
             for f in report.direct_identifiers
         ],
         "hashed_columns": report.hashed_columns,
+        "randomised_macs": {c: {"randomised": r, "distinct": d} for c, (r, d) in report.randomised_macs.items()},
         "hashes_reversed": {
-            column: {"algorithm": r.algorithm, "reversed": r.reversed_hashes, "distinct": r.distinct_hashes}
+            column: {"algorithm": r.algorithm, "reversed": r.reversed_hashes, "distinct": r.distinct_hashes,
+                     "judgement": IDENTIFIABLE if r.reversed_hashes else "pseudonymised unless reversed with more time",
+                     "reference": EDPB_PSEUDONYMISATION, "tried": r.limits(), "seconds": r.seconds,
+                     "budget_seconds": r.budget_seconds, "candidates_tried": r.candidates_tried,
+                     "candidates_planned": r.candidates_planned, "hashes_per_second": r.hashes_per_second,
+                     "seconds_to_exhaust": r.seconds_to_exhaust, "mac_prefixes_tried": r.mac_prefixes_tried,
+                     "mac_prefixes_planned": r.mac_prefixes_planned, "mac_vendors_tried": r.mac_vendors_tried,
+                     "mac_notation": r.mac_notation}
             for column, r in report.hash_reversal.items()
         },
         "individual_risk": asdict(report.individual_risk) if report.individual_risk else None,
         "trajectory": _trajectory(report.trajectory) if report.trajectory else None,
         "generalisation": asdict(report.generalisation) if report.generalisation else None,
         "notes": report.notes,
+        "glossary": glossary_for(_terms(report)),
     }
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from muniscan.cli.main import app
+from muniscan.privacy.datasets.mac_vendors import ranked_prefixes
 from muniscan.store import Store
 from muniscan.store.models import DatasetAudit
 
@@ -19,18 +20,20 @@ runner = CliRunner()
 def people_counter_export(path: Path, rows: int = 80) -> set[str]:
     """A Wi-Fi people counter's 'anonymised' export: unsalted SHA-256 of each visitor's MAC, per zone and minute."""
     rng, macs = random.Random(11), set()
+    oui = ranked_prefixes()[0].prefix
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["visitor_mac_sha256", "zone", "minute"])
         for _ in range(rows):
-            mac = f"a4:5e:60:00:{rng.randint(0, 1):02x}:{rng.randint(0, 255):02x}"
+            mac = f"{oui[:2]}:{oui[2:4]}:{oui[4:]}:00:{rng.randint(0, 1):02x}:{rng.randint(0, 255):02x}"
             macs.add(mac)
             writer.writerow([hashlib.sha256(mac.encode()).hexdigest(), f"torget-{rng.randint(1, 2)}",
                              f"2026-03-02T08:{rng.randint(0, 59):02d}"])  # fmt: skip
     return macs
 
 
-def test_hashed_mac_export_is_pseudonymised_personal_data(tmp_path: Path, database_url: str) -> None:
+def test_reversible_hashed_mac_export_is_identifiable_not_pseudonymised(tmp_path: Path, database_url: str) -> None:
+    """EDPB 01/2025: a hash anyone can undo without a separately kept secret is no pseudonymisation."""
     export = tmp_path / "footfall.csv"
     macs = people_counter_export(export)
     result = runner.invoke(
@@ -39,16 +42,19 @@ def test_hashed_mac_export_is_pseudonymised_personal_data(tmp_path: Path, databa
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["verdict"] == "pseudonymised" and out["personal_data"]
+    assert out["verdict"] == "personal" and out["personal_data"]
     reversed_ = out["hashes_reversed"]["visitor_mac_sha256"]
     assert reversed_["algorithm"] == "sha256" and reversed_["reversed"] == reversed_["distinct"] == len(macs)
+    assert reversed_["judgement"] == "identifiable: hashing without a secret key is not pseudonymisation"
+    assert reversed_["reference"] == "EDPB Guidelines 01/2025 on pseudonymisation"
+    assert any("EDPB Guidelines 01/2025" in r for r in out["risks"]["singling out"]["reasons"])
     assert out["risks"]["linkability"]["present"] and out["risks"]["singling out"]["present"]
     assert out["k"] is not None and out["population_uniqueness"]["population"] == 150000
     store = Store(database_url)
     with store.session() as session:
         stored = session.exec(select(DatasetAudit)).one()
     store.dispose()
-    assert stored.verdict == "pseudonymised" and stored.rows == 80
+    assert stored.verdict == "personal" and stored.rows == 80
     everything = result.stdout + json.dumps(stored.report)
     assert not any(mac in everything for mac in macs)  # reversed, but never written down
 
@@ -58,7 +64,8 @@ def test_human_output_names_the_three_risks(tmp_path: Path, database_url: str) -
     people_counter_export(export, rows=20)
     result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), "--budget", "30"])
     assert result.exit_code == 0, result.output
-    assert "PSEUDONYMISED" in result.stdout
+    flat = " ".join(result.stdout.split())  # table cells wrap
+    assert "verdict: PERSONAL" in flat and "identifiable" in flat
     for risk in ("singling out", "linkability", "inference"):
         assert risk in result.stdout
 
