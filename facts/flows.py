@@ -17,6 +17,15 @@ class PersonalDataSeen:
 
 
 @dataclass(frozen=True)
+class TopicSeen:
+    """An MQTT topic a flow carried (identifiers in it masked), its messages and the categories found in them."""
+
+    topic: str
+    messages: int
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FlowFact:
     """One flow: who sent to whom, how, and what personal data and logins crossed it."""
 
@@ -31,6 +40,7 @@ class FlowFact:
     byte_count: int = 0
     personal_data: tuple[PersonalDataSeen, ...] = ()
     credentials: tuple[str, ...] = ()  # the kind of login seen in clear, never the account or secret
+    topics: tuple[TopicSeen, ...] = ()  # MQTT only; at most TOPICS_PER_FLOW, the busiest first
 
     @property
     def categories(self) -> dict[str, int]:

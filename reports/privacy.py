@@ -1,6 +1,7 @@
 """The DPO's privacy report as plain data: data-flow map, personal data by category and device class,
 clear-text flows, recipients, dataset verdicts and DPIA triggers, each with its legal reference."""
 
+import re
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,29 @@ TRACKING_CATEGORIES = ("MAC_ADDRESS", "SE_LICENCE_PLATE", "IMEI", "IMSI")
 TRACKING_DISTINCT = 50  # distinct identifiers on one flow before it counts as tracking, not an incident
 CAMERA_WORDS = ("camera", "kamera", "cctv")
 COUNTER_WORDS = ("people-counter", "people counter", "footfall", "personräknare", "visitor-counter")
+SUBSCRIBED = ("mqtt_subscribe", "capture")  # flows muniscan read as a subscriber of the broker
+HASHES_KEPT = 100  # keyed hashes a flow keeps per category (privacy.flows.folding): distinct counts stop there
+NATIONAL_IDS = {"SE_PERSONNUMMER", "SE_SAMORDNINGSNUMMER"}
+LOCATION = {"GPS_COORDINATE", "COORDINATES"}
+CLEARTEXT_TRIGGERS = (
+    ("national_id_cleartext", NATIONAL_IDS, legal.DPIA_NATIONAL_ID),
+    ("location_cleartext", LOCATION, legal.DPIA_LOCATION),
+    ("mac_cleartext", {"MAC_ADDRESS"}, legal.DPIA_COUNTER),
+)
+SPECIAL_TOPIC_WORDS = {"care", "carealarm", "health", "hälsa", "vård", "vard", "omsorg", "trygghetslarm",
+                       "medical", "patient", "medicin"}
+
+
+def _roles(row: DataFlow) -> dict[str, str | None]:
+    """Who is who on a flow: the sending device, and the broker or server that receives.
+
+    A broker subscription sees no publisher address: the device is then unknown, not the broker; the
+    broker is listed once, as broker. Subscribers are the clients that read from the broker (this
+    capture, and any other client a pcap shows receiving publications)."""
+    mqtt = row.protocol.startswith("mqtt")
+    return {"device": row.source or None, "broker": row.destination if mqtt else None,
+            "server": None if mqtt else row.destination,
+            "subscriber": "muniscan" if row.observed_via in SUBSCRIBED else None}
 
 
 def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
@@ -27,10 +51,16 @@ def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
     references = (legal.CLEARTEXT if personal and not row.encrypted else []) + (
         legal.CREDENTIALS if row.credentials and not row.encrypted else []
     )
+    sender_known = bool(row.source)
     return {
         "source": row.source or "",
-        "device": asset.address if asset else row.source,
-        "device_class": (asset.device_class if asset else None) or "unclassified",
+        "device": (asset.address if asset else row.source) if sender_known else "",
+        "device_class": ((asset.device_class if asset else None) if sender_known else None) or "unclassified",
+        "roles": _roles(row),
+        "topics": [
+            {"topic": topic, "messages": seen["messages"], "categories": list(seen["categories"])}
+            for topic, seen in sorted((row.topics or {}).items(), key=lambda ts: (-ts[1]["messages"], ts[0]))
+        ],
         "destination": row.destination,
         "server_name": row.server_name,
         "port": row.port,
@@ -50,15 +80,25 @@ def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
     }
 
 
-def _by_category(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_category(flows: list[dict[str, Any]], hashes: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per category and device class: distinct values (by keyed hash, so one personnummer seen on three
+    flows or in three captures counts once), occurrences, and devices."""
     counts: Counter[tuple[str, str]] = Counter()
     devices: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
-    for f in flows:
+    values: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    capped: set[tuple[str, str]] = set()
+    for index, f in enumerate(flows):
         for category, count in f["categories"].items():
-            counts[(category, f["device_class"])] += count
-            devices[(category, f["device_class"])].add(f["device"] or "")
+            key = (category, f["device_class"])
+            counts[key] += count
+            devices[key].add(f["device"] or "")
+            seen = hashes.get(index, {}).get(category, [])
+            values[key] |= set(seen)
+            if len(seen) >= HASHES_KEPT:
+                capped.add(key)
     return [
-        {"category": category, "device_class": device_class, "count": count,
+        {"category": category, "device_class": device_class, "distinct": len(values[(category, device_class)]),
+         "distinct_capped": (category, device_class) in capped, "count": count,
          "devices": len(devices[(category, device_class)]), "references": legal.category_references(category)}
         for (category, device_class), count in sorted(counts.items())
     ]  # fmt: skip
@@ -71,11 +111,13 @@ def _recipients(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         entry = grouped.setdefault(
             f["destination"],
-            {"destination": f["destination"], "server_name": f["server_name"], "categories": set(), "devices": set(),
-             "encrypted": True, "references": legal.RECIPIENT},
+            {"destination": f["destination"], "role": "broker" if f["roles"]["broker"] else "server",
+             "server_name": f["server_name"], "categories": set(), "devices": set(), "encrypted": True,
+             "references": legal.RECIPIENT},
         )  # fmt: skip
         entry["categories"] |= set(f["categories"])
-        entry["devices"].add(f["device"] or "")
+        if f["device"]:
+            entry["devices"].add(f["device"])
         entry["encrypted"] = entry["encrypted"] and f["encrypted"]
         entry["server_name"] = entry["server_name"] or f["server_name"]
     return [
@@ -103,9 +145,17 @@ def _generalisation(stored: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"k_target": stored["k_target"], "reachable": stored["reachable"], "levels": levels, "k": stored["k"]}
 
 
+def _latest_per_file(rows: list[DatasetAudit]) -> list[tuple[DatasetAudit, list[DatasetAudit]]]:
+    """The latest audit of each file (by path) with the earlier ones, newest first, folded beneath it."""
+    by_path: dict[str, list[DatasetAudit]] = {}
+    for row in sorted(rows, key=lambda r: (r.audited_at, r.id or 0)):
+        by_path.setdefault(row.path, []).append(row)
+    return [(audits[-1], audits[-2::-1]) for _, audits in sorted(by_path.items())]
+
+
 def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
     out = []
-    for row in rows:
+    for row, earlier in _latest_per_file(rows):
         report = row.report
         reversal = report.get("hash_reversal") or {}
         mac_hashes = any("mac" in column.lower() for column in reversal) or any(
@@ -119,11 +169,16 @@ def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
             "records": row.rows,
             "verdict": row.verdict,
             "risks": {v["risk"]: {"present": v["present"], "reasons": v["reasons"]} for v in verdicts},
+            "unit": report.get("unit", "records"),
             "k": anonymity.get("k"),
+            "sample_uniques": anonymity.get("sample_uniques"),
+            "sample_unique_share": anonymity.get("sample_unique_share"),
             "hashes_reversed": {c: f"{r['reversed_hashes']}/{r['distinct_hashes']}" for c, r in reversal.items()},
             "traces": _traces(report.get("trajectory")),
             "generalisation": _generalisation(report.get("generalisation")),
             "audited_at": row.audited_at.isoformat(),
+            "history": [{"audited_at": e.audited_at.isoformat(), "verdict": e.verdict, "sha256": e.sha256[:16]}
+                        for e in earlier],
             "references": legal.DATASET + (legal.DATASET_MAC if mac_hashes else []),
         })  # fmt: skip
     return out
@@ -149,6 +204,46 @@ def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[
     } | {f"dataset:{d['file']}" for d in datasets if d["verdict"] != "anonymous" and _tracks(d)})  # fmt: skip
     if tracking:
         triggers.append({"trigger": "tracking", "devices": tracking, "references": legal.DPIA_TRACKING})
+    triggers.extend(_cleartext_triggers(flows))
+    return [{"flows": [], **t} for t in triggers]
+
+
+def _flow_label(f: dict[str, Any], topic: str | None = None) -> str:
+    sender = f["device"] or "?"
+    return f"{sender} → {f['destination']}:{f['port']}" + (f" {topic}" if topic else "")
+
+
+def _carries(f: dict[str, Any], categories: set[str]) -> list[str]:
+    """The flow's topics that carry one of the categories, or the flow itself when no topic is known."""
+    topics = [t["topic"] for t in f["topics"] if set(t["categories"]) & categories]
+    return [_flow_label(f, t) for t in topics] or [_flow_label(f)]
+
+
+def _special(f: dict[str, Any]) -> bool:
+    """Personal data on a topic whose words say care or health (Art. 9): an alarm names who needs care."""
+    return any(set(t["categories"]) and set(re.split(r"[/_\-.]", t["topic"].lower())) & SPECIAL_TOPIC_WORDS
+               for t in f["topics"])  # fmt: skip
+
+
+def _cleartext_triggers(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """DPIA triggers that traffic shows: national ids, location traces, MAC addresses and special-category data
+    sent unencrypted, each with the flows (and MQTT topics) that carry them."""
+    clear = [f for f in flows if f["categories"] and not f["encrypted"]]
+    triggers = []
+    for trigger, categories, references in CLEARTEXT_TRIGGERS:
+        carrying = [f for f in clear if set(f["categories"]) & categories]
+        if carrying:
+            triggers.append({"trigger": trigger, "devices": sorted({f["device"] or f["destination"] for f in carrying}),
+                             "flows": sorted({label for f in carrying for label in _carries(f, categories)}),
+                             "references": references})  # fmt: skip
+    special = [f for f in clear if _special(f)]
+    if special:
+        triggers.append({"trigger": "special_category_cleartext",
+                         "devices": sorted({f["device"] or f["destination"] for f in special}),
+                         "flows": sorted({_flow_label(f, t["topic"]) for f in special for t in f["topics"]
+                                          if set(t["categories"]) and set(re.split(r"[/_\-.]", t["topic"].lower()))
+                                          & SPECIAL_TOPIC_WORDS}),
+                         "references": legal.DPIA_SPECIAL})  # fmt: skip
     return triggers
 
 
@@ -162,6 +257,7 @@ def build_privacy_report(store: Store) -> dict[str, Any]:
         ).all()
     by_id = {a.id: a for a in assets}
     flows = [_flow(r, by_id.get(r.asset_id)) for r in rows]
+    hashes = {index: dict(r.hashes) for index, r in enumerate(rows)}
     datasets = _datasets(list(audits))
     address_of = {a.id: a.address for a in assets}
     report = {
@@ -177,10 +273,11 @@ def build_privacy_report(store: Store) -> dict[str, Any]:
             "cleartext_credentials": sum(1 for f in flows if f["credentials"] and not f["encrypted"]),
             "recipients": len({f["destination"] for f in flows if f["categories"]}),
             "datasets": len(datasets),
+            "dataset_audits": len(audits),
             "findings": len(findings),
         },
         "flows": flows,
-        "categories": _by_category(flows),
+        "categories": _by_category(flows, hashes),
         "cleartext": [f for f in flows if (f["categories"] or f["credentials"]) and not f["encrypted"]],
         "recipients": _recipients(flows),
         "datasets": datasets,

@@ -218,7 +218,8 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     sensitive = list(sensitive or [])
     trace_columns = _trace_columns(table, findings, pseudonym, time, place, {weight} if weight else set())
     suggested = quasi_identifiers is None
-    person_column = _person_column(table, findings, pseudonym, trace_columns, set(sensitive) | {weight} - {None})
+    person_column = _person_column(table, findings, pseudonym, trace_columns,
+                                   set(sensitive) | ({weight} if weight else set()))
     identifying = {f.column for f in findings} | ({person_column} if person_column else set())
     excluded = identifying | set(sensitive) | ({weight} if weight else set())
     about_people = bool(findings or person_column or sensitive or weight)

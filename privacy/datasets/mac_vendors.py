@@ -58,7 +58,8 @@ class VendorPrefix:
 
 def registry_entries() -> list[tuple[str, str]]:
     """(prefix, organisation) for every MA-L block in netaddr's copy of the IEEE registry, file order."""
-    text = resources.files("netaddr.eui").joinpath("oui.txt").read_text(encoding="utf-8", errors="replace")
+    raw = resources.files("netaddr.eui").joinpath("oui.txt").read_bytes()
+    text = raw.decode("utf-8", errors="replace")
     return [(m.group(1).lower(), m.group(2)) for line in text.splitlines() if (m := _ENTRY.match(line))]
 
 

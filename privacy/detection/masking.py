@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from muniscan.privacy.detection.identifiers import digits_of, mac_hex
+from muniscan.privacy.detection.identifiers import digits_of, is_personnummer, is_swedish_plate, mac_hex
+from muniscan.text import terminal_safe
 
 _DIGIT = re.compile(r"\d")
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
@@ -98,3 +99,24 @@ _MASKERS = {
 def mask_value(category: str, value: str) -> str:
     """Mask `value` the way its category needs."""
     return _MASKERS.get(category, mask_generic)(value)
+
+
+_MAC_SEGMENT = re.compile(r"^(?:[0-9a-fA-F]{2}[:\-]){5}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{12}$")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def mask_topic_level(level: str) -> str:
+    if "@" in level:
+        return mask_email(level)
+    if is_personnummer(level):
+        return mask_personnummer(level)
+    if _MAC_SEGMENT.match(level) and mac_hex(level):
+        return mask_mac(level)
+    if is_swedish_plate(level) or _LONG_NUMBER.search(level):
+        return mask_generic(level)
+    return level
+
+
+def mask_topic(topic: str) -> str:
+    """A topic a person can read, with identifiers (MAC, personnummer, plate, e-mail, long numbers) masked."""
+    return "/".join(mask_topic_level(level) for level in terminal_safe(topic, limit=256).split("/"))

@@ -3,11 +3,13 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from muniscan.facts.flows import DataFlowFacts, FlowFact, PersonalDataSeen
+from muniscan.facts.flows import DataFlowFacts, FlowFact, PersonalDataSeen, TopicSeen
 from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.detection.masking import mask_topic
 
 SAMPLES_PER_CATEGORY = 3
 HASHES_PER_CATEGORY = 100
+TOPICS_PER_FLOW = 50  # distinct (masked) topics kept per flow; the DPO needs where personal data goes, not all
 MESSAGES_INSPECTED_PER_FLOW = 5000  # beyond this a flow is counted, not read: the categories are known by then
 
 
@@ -30,6 +32,8 @@ class _FlowState:
     samples: dict[str, list[str]] = field(default_factory=dict)
     hashes: dict[str, list[str]] = field(default_factory=dict)
     credentials: set[str] = field(default_factory=set)
+    topic_messages: Counter[str] = field(default_factory=Counter)
+    topic_categories: dict[str, set[str]] = field(default_factory=dict)
 
 
 class FlowAuditor:
@@ -57,9 +61,14 @@ class FlowAuditor:
         """One application message on a flow, read for personal data unless the flow has had enough."""
         state = self._flows[key]
         state.messages += 1
+        shown = mask_topic(topic) if topic is not None else None
+        if shown is not None and (shown in state.topic_messages or len(state.topic_messages) < TOPICS_PER_FLOW):
+            state.topic_messages[shown] += 1
         if state.messages > MESSAGES_INSPECTED_PER_FLOW:
             return
         for found in self.detector.scan_message(payload, topic):
+            if shown in state.topic_messages:
+                state.topic_categories.setdefault(shown, set()).add(found.category)  # type: ignore[arg-type]
             state.counts[found.category] += 1
             samples = state.samples.setdefault(found.category, [])
             if found.masked not in samples and len(samples) < SAMPLES_PER_CATEGORY:
@@ -88,6 +97,10 @@ class FlowAuditor:
                     for category, count in sorted(state.counts.items())
                 ),
                 credentials=tuple(sorted(state.credentials)),
+                topics=tuple(
+                    TopicSeen(topic, count, tuple(sorted(state.topic_categories.get(topic, ()))))
+                    for topic, count in sorted(state.topic_messages.items(), key=lambda tc: (-tc[1], tc[0]))
+                ),
             )
             for key, state in sorted(self._flows.items(), key=lambda item: _order(item[0]))
         ]

@@ -16,7 +16,7 @@ from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact
 from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.privacy.detection.detector import PersonalDataDetector
 from muniscan.privacy.detection.installation_key import key_path, load_or_create_key
-from muniscan.privacy.flows.folding import FlowAuditor, FlowKey
+from muniscan.privacy.flows.folding import TOPICS_PER_FLOW, FlowAuditor, FlowKey
 from muniscan.store.inventory import asset_identity, record_host
 from muniscan.store.models import Asset, DataFlow, Observation
 from muniscan.store.models.common import utcnow
@@ -73,7 +73,23 @@ def _upsert(session: Session, scan_id: int, site: str, asset: Asset, flow: FlowF
     row.samples = _merge(row.samples, {p.category: list(p.samples) for p in flow.personal_data}, 3)
     row.hashes = _merge(row.hashes, {p.category: list(p.hashes) for p in flow.personal_data}, 100)
     row.credentials = sorted(set(row.credentials) | set(flow.credentials))
+    row.topics = _merge_topics(row.topics or {}, flow)
     session.add(row)
+
+
+def _merge_topics(existing: dict[str, Any], flow: FlowFact) -> dict[str, Any]:
+    """{masked topic: {messages, categories}} over every capture of the flow, at most TOPICS_PER_FLOW topics."""
+    merged = {topic: {"messages": seen["messages"], "categories": list(seen["categories"])}
+              for topic, seen in existing.items()}  # fmt: skip
+    for seen in flow.topics:
+        entry = merged.get(seen.topic)
+        if entry is None:
+            if len(merged) >= TOPICS_PER_FLOW:
+                continue
+            entry = merged[seen.topic] = {"messages": 0, "categories": []}
+        entry["messages"] += seen.messages
+        entry["categories"] = sorted(set(entry["categories"]) | set(seen.categories))
+    return merged
 
 
 def record_flows(session: Session, scan_id: int, site: str, facts: DataFlowFacts, holder: Asset | None = None) -> int:

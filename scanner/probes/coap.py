@@ -12,9 +12,9 @@ from aiocoap.optiontypes import BlockOption
 
 from muniscan.facts.coap import CoapFacts, CoapResource
 from muniscan.policies.schema import Intrusiveness, Policy
+from muniscan.privacy.detection.masking import mask_topic
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
-from muniscan.scanner.probes.mqtt_subscribe import mask_topic
 
 COAP_PORT = 5683
 MAX_RESOURCES = 10

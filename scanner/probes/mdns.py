@@ -18,10 +18,9 @@ import dns.rrset
 from muniscan.facts.mdns import MdnsFacts, MdnsService
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.privacy.detection.identifiers import mac_hex
-from muniscan.privacy.detection.masking import mask_generic, mask_mac
+from muniscan.privacy.detection.masking import mask_generic, mask_mac, mask_topic_level
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
-from muniscan.scanner.probes.mqtt_subscribe import mask_topic_level
 from muniscan.text import terminal_safe
 
 MDNS_PORT = 5353

@@ -5,46 +5,24 @@ Only counts and masked topic names become facts. The payloads stay in memory on 
 """
 
 import asyncio
-import re
 import secrets
 import time
 
 from muniscan.facts.mqtt_subscribe import CapturedMessage, MqttSubscribeFacts
 from muniscan.policies.schema import Intrusiveness, Policy
-from muniscan.privacy.detection.identifiers import is_personnummer, is_swedish_plate, mac_hex
-from muniscan.privacy.detection.masking import mask_email, mask_generic, mask_mac, mask_personnummer
+from muniscan.privacy.detection.masking import mask_topic
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
 from muniscan.scanner.probes.mqtt import MQTT_PORTS, connect_packet, parse_connack, remaining_length
 from muniscan.scanner.probes.tls import client_context
-from muniscan.text import terminal_safe
 
 MAX_MESSAGES = 1000
 MAX_BYTES = 1 << 20
 TOPICS_SHOWN = 50
-_MAC_SEGMENT = re.compile(r"^(?:[0-9a-fA-F]{2}[:\-]){5}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{12}$")
-_LONG_NUMBER = re.compile(r"\d{6,}")
 
 
 
 
-
-
-def mask_topic_level(level: str) -> str:
-    if "@" in level:
-        return mask_email(level)
-    if is_personnummer(level):
-        return mask_personnummer(level)
-    if _MAC_SEGMENT.match(level) and mac_hex(level):
-        return mask_mac(level)
-    if is_swedish_plate(level) or _LONG_NUMBER.search(level):
-        return mask_generic(level)
-    return level
-
-
-def mask_topic(topic: str) -> str:
-    """A topic a person can read, with identifiers (MAC, personnummer, plate, e-mail, long numbers) masked."""
-    return "/".join(mask_topic_level(level) for level in terminal_safe(topic, limit=256).split("/"))
 
 
 def subscribe_packet(packet_id: int, topic_filter: str) -> bytes:

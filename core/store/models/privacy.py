@@ -36,6 +36,8 @@ class DataFlow(SQLModel, table=True):
     samples: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     hashes: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     credentials: list[str] = Field(default_factory=list, sa_column=json_column())  # kinds, e.g. "ftp USER/PASS"
+    # MQTT: {masked topic: {"messages": n, "categories": [...]}}
+    topics: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
     last_scan_id: int | None = Field(default=None, foreign_key="scanrun.id")
