@@ -168,7 +168,8 @@ def _datasets(rows: list[DatasetAudit]) -> list[dict[str, Any]]:
             "sha256": row.sha256[:16],
             "records": row.rows,
             "verdict": row.verdict,
-            "risks": {v["risk"]: {"present": v["present"], "reasons": v["reasons"]} for v in verdicts},
+            "risks": {v["risk"]: {"present": v["present"], "reasons": v["reasons"], "codes": v.get("codes") or []}
+                      for v in verdicts},
             "unit": report.get("unit", "records"),
             "k": anonymity.get("k"),
             "sample_uniques": anonymity.get("sample_uniques"),

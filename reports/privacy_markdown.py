@@ -17,6 +17,11 @@ def _topics(flow: dict[str, Any], t: Messages) -> str:
                      for x in flow["topics"])  # fmt: skip
 
 
+def _reasons(risk: dict[str, Any], t: Messages) -> list[str]:
+    codes = risk.get("codes") or [{}] * len(risk["reasons"])
+    return [t.reason(code, english) for code, english in zip(codes, risk["reasons"], strict=True)]
+
+
 def _sender(flow: dict[str, Any], t: Messages) -> str:
     return flow["device"] or t("privacy.label.clients")
 
@@ -102,7 +107,7 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
                                    t("privacy.generalise_unreachable", target=g["k_target"], k=g["k"])))
         for risk, v in d["risks"].items():
             state = t("privacy.risk.present") if v["present"] else t("privacy.risk.absent")
-            out.append(f"- **{cell(t.term('wp216', risk))}**: {cell(state)}. {cell('; '.join(v['reasons']))}")
+            out.append(f"- **{cell(t.term('wp216', risk))}**: {cell(state)}. {cell('; '.join(_reasons(v, t)))}")
         out += [f"- {t('privacy.label.legal')}: {cell('; '.join(d['references']))}", ""]
     if not r["datasets"]:
         out += [t("privacy.none"), ""]

@@ -386,7 +386,7 @@ def _level(events: _Events, spec: tuple[str, str, int | None, float | None], sam
             unicity.append(PointsUnicity(p, 0, 0, None))
             continue
         hits = int(singled_out(index, eligible, drawn[eligible, :p]).sum())
-        unicity.append(PointsUnicity(p, int(eligible.size), hits, round(hits / eligible.size, 4)))
+        unicity.append(PointsUnicity(p, int(eligible.size), hits, hits / eligible.size))
     all_lengths = np.bincount(index.by_point % index.n_users, minlength=index.n_users)
     return TraceLevel(time_label, place_label, coarsened, index.n_points, float(np.median(all_lengths)), unicity)
 

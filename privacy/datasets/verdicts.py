@@ -7,7 +7,7 @@ reason only with its glossary entry beside it in the output, so a reader never m
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from muniscan.privacy.datasets.anonymity import AnonymityResult
 from muniscan.privacy.datasets.generalisation_advice import GeneralisationSuggestion, generalisation_hint
@@ -68,6 +68,7 @@ class RiskVerdict:
     present: bool
     reasons: list[str]
     question: str = ""
+    codes: list[dict] = field(default_factory=list)  # per reason: {"code": ..., "values": {...}}, for translation
 
 
 def glossary_for(report_terms: set[str]) -> dict[str, str]:
@@ -75,25 +76,82 @@ def glossary_for(report_terms: set[str]) -> dict[str, str]:
     return {term: line for term, line in GLOSSARY.items() if term in report_terms}
 
 
-def _units(anonymity: AnonymityResult, persons: PersonUnits | None) -> str:
+# Reason templates: English here; other languages translate the codes (reports/i18n/reasons.<lang>.yaml)
+REASONS = {
+    "direct_identifier": "column '{column}' holds {category} in {share} of sampled values: it names or directly "
+                         "identifies the person",
+    "direct_identifier_links": "'{column}' is a direct identifier: any register holding it joins this file",
+    "randomised_macs": "{randomised} of {distinct} MAC addresses in '{column}' are locally administered (randomised "
+                       "by the phone): they cannot be traced to a vendor, but they still link a person's events for "
+                       "as long as the phone keeps them",
+    "hash_singles_out": "'{column}' holds the same hash for the same person in every row: the hash singles each one "
+                        "out",
+    "hash_links": "'{column}' is a stable hash: it links a person's rows, and the same hash in another file links "
+                  "those too (WP216 Table 6: hashing leaves singling out and linkability)",
+    "hash_not_tried": "'{column}' was not tried for reversal (no budget)",
+    "hash_reversed": "'{column}' is " + IDENTIFIABLE + " (" + EDPB_PSEUDONYMISATION + "): {reversed} of {distinct} "
+                     "{algorithm} hashes were turned back into the identifier without any separately kept key; "
+                     "{tried}",
+    "hash_not_reversed": "none of the {distinct} {algorithm} hashes in '{column}' was reversed, which does not show "
+                         "they cannot be: {tried}",
+    "k_below": "k = {k} < {k_threshold}: on {quasi_identifiers}, {uniques} of {units_evaluated} {units} ({share}) are "
+               "the only ones with their values",
+    "uniques_link": "{uniques} {units} are unique on the quasi-identifiers and can be joined to registers holding "
+                    "the same attributes",
+    "l_one": "'{attribute}': in some group everyone has the same value (ℓ = 1), so placing a person in the group "
+             "reveals it",
+    "t_above": "'{attribute}': some group's values differ from the whole file's by t = {t} > {t_threshold}: "
+               "membership tells something",
+    "population_unique": "an estimated {share} of the population of {population} would be unique on these "
+                         "attributes (population uniqueness, {model} model)",
+    "trace_singles_out": "p random points of a trace in '{column}' single out {shares} pseudonyms (p = 1..{points}; "
+                         "{level}; de Montjoye 2013: 95 % at p = 4)",
+    "trace_links": "'{column}' links events into traces (AP Enschede 2021: counting turns into following); {advice}",
+    "time_resolution": "'{column}' has {unit} resolution: the same events in another dataset (a camera, a card log) "
+                       "can be matched by time",
+    "coordinates": "'{column}' resolves to ~{metres} m: home and work places identify people",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason as a code and its values, so a report can say it in another language."""
+
+    code: str
+    values: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return REASONS[self.code].format(**self.values) if self.code in REASONS else self.values["text"]
+
+
+def _say(out: list[Reason], code: str, **values: object) -> None:
+    out.append(Reason(code, {k: str(v) for k, v in values.items()}))
+
+
+def _english(out: list[Reason], texts: list[str]) -> None:
+    """Reasons written elsewhere (weights, generalisation): kept in English, under the code 'text'."""
+    out.extend(Reason("text", {"text": t}) for t in texts)
+
+
+def _units(persons: PersonUnits | None) -> str:
     return f"persons (distinct '{persons.pseudonym}')" if persons else "records"
 
 
-def _hash_reasons(column: str, report: ReversalReport | None) -> tuple[list[str], list[str]]:
+def _hash_reasons(column: str, report: ReversalReport | None) -> tuple[list[Reason], list[Reason]]:
     """(singling out, linkability) reasons for one hashed column, saying what reversal tried and did not."""
-    singling = [f"'{column}' holds the same hash for the same person in every row: the hash singles each one out"]
-    linking = [f"'{column}' is a stable hash: it links a person's rows, and the same hash in another file links "
-               "those too (WP216 Table 6: hashing leaves singling out and linkability)"]
+    singling: list[Reason] = []
+    linking: list[Reason] = []
+    _say(singling, "hash_singles_out", column=column)
+    _say(linking, "hash_links", column=column)
     if report is None:
-        linking.append(f"'{column}' was not tried for reversal (no budget)")
-        return singling, linking
-    if report.reversed_hashes:
-        singling.append(f"'{column}' is {IDENTIFIABLE} ({EDPB_PSEUDONYMISATION}): {report.reversed_hashes} of "
-                        f"{report.distinct_hashes} {report.algorithm} hashes were turned back into the identifier "
-                        f"without any separately kept key; {report.limits()}")
+        _say(linking, "hash_not_tried", column=column)
+    elif report.reversed_hashes:
+        _say(singling, "hash_reversed", column=column, reversed=report.reversed_hashes,
+             distinct=report.distinct_hashes, algorithm=report.algorithm, tried=report.limits())
     else:
-        singling.append(f"none of the {report.distinct_hashes} {report.algorithm} hashes in '{column}' was reversed, "
-                        f"which does not show they cannot be: {report.limits()}")
+        _say(singling, "hash_not_reversed", column=column, distinct=report.distinct_hashes,
+             algorithm=report.algorithm, tried=report.limits())
     return singling, linking
 
 
@@ -106,19 +164,19 @@ def _coarsening_advice(trajectory: TrajectoryReport) -> str:
     return f"no tested coarsening suffices (best {best.label}: {best.worst_share:.0%}); publish counts, not traces"
 
 
-def _trajectory_reasons(trajectory: TrajectoryReport | None) -> tuple[list[str], list[str]]:
+def _trajectory_reasons(trajectory: TrajectoryReport | None) -> tuple[list[Reason], list[Reason]]:
     """(singling out, linkability) reasons when the traces at the data's own resolution are unique."""
+    singling: list[Reason] = []
+    linking: list[Reason] = []
     if trajectory is None or not trajectory.unique or trajectory.as_given is None:
-        return [], []
+        return singling, linking
     level = trajectory.as_given
     measured = [u for u in level.unicity if u.share is not None]
     shares = ", ".join(f"{u.share:.0%} of {u.evaluated}" for u in measured)
-    column = trajectory.pseudonym
-    singling = (f"p random points of a trace in '{column}' single out {shares} pseudonyms (p = 1..{len(measured)}; "
-                f"{level.label}; de Montjoye 2013: 95 % at p = 4)")
-    linking = (f"'{column}' links events into traces (AP Enschede 2021: counting turns into following); "
-               f"{_coarsening_advice(trajectory)}")
-    return [singling], [linking]
+    _say(singling, "trace_singles_out", column=trajectory.pseudonym, shares=shares, points=len(measured),
+         level=level.label)
+    _say(linking, "trace_links", column=trajectory.pseudonym, advice=_coarsening_advice(trajectory))
+    return singling, linking
 
 
 def risk_verdicts(direct, hashed, reversal: dict[str, ReversalReport], anonymity: AnonymityResult | None,
@@ -127,54 +185,52 @@ def risk_verdicts(direct, hashed, reversal: dict[str, ReversalReport], anonymity
                   weighted: IndividualRisk | None = None, generalisation: GeneralisationSuggestion | None = None,
                   persons: PersonUnits | None = None,
                   randomised_macs: dict[str, tuple[int, int]] | None = None) -> list[RiskVerdict]:
-    """The three WP216 answers; each reason in plain words."""
-    singling: list[str] = []
-    linking: list[str] = []
-    inferring: list[str] = []
+    """The three WP216 answers; each reason in plain words, with its code and values for translation."""
+    singling: list[Reason] = []
+    linking: list[Reason] = []
+    inferring: list[Reason] = []
     for finding in direct:
-        singling.append(f"column '{finding.column}' holds {finding.category} in {finding.share_of_sample:.0%} of "
-                        "sampled values: it names or directly identifies the person")
-        linking.append(f"'{finding.column}' is a direct identifier: any register holding it joins this file")
+        _say(singling, "direct_identifier", column=finding.column, category=finding.category,
+             share=f"{finding.share_of_sample:.0%}")
+        _say(linking, "direct_identifier_links", column=finding.column)
     for column, (randomised, distinct) in (randomised_macs or {}).items():
         if randomised:
-            linking.append(f"{randomised} of {distinct} MAC addresses in '{column}' are locally administered "
-                           "(randomised by the phone): they cannot be traced to a vendor, but they still link a "
-                           "person's events for as long as the phone keeps them")
+            _say(linking, "randomised_macs", column=column, randomised=randomised, distinct=distinct)
     for column in hashed:
         column_singling, column_linking = _hash_reasons(column, reversal.get(column))
         singling.extend(column_singling)
         linking.extend(column_linking)
     if anonymity is not None:
-        units = _units(anonymity, persons)
+        units = _units(persons)
+        unit_code = {"unit_code": "persons" if persons else "records",
+                     "pseudonym": persons.pseudonym if persons else ""}
         if anonymity.k < k_threshold:
-            singling.append(f"k = {anonymity.k} < {k_threshold}: on {', '.join(anonymity.quasi_identifiers)}, "
-                            f"{anonymity.sample_uniques} of {anonymity.records_evaluated} {units} "
-                            f"({anonymity.sample_unique_share:.1%}) are the only ones with their values")
-            singling.extend(generalisation_hint(generalisation))
+            _say(singling, "k_below", k=anonymity.k, k_threshold=k_threshold,
+                 quasi_identifiers=", ".join(anonymity.quasi_identifiers), uniques=anonymity.sample_uniques,
+                 units_evaluated=anonymity.records_evaluated, units=units, **unit_code,
+                 share=f"{anonymity.sample_unique_share:.1%}")
+            _english(singling, generalisation_hint(generalisation))
         if anonymity.sample_uniques:
-            linking.append(f"{anonymity.sample_uniques} {units} are unique on the quasi-identifiers and can be "
-                           "joined to registers holding the same attributes")
+            _say(linking, "uniques_link", uniques=anonymity.sample_uniques, units=units, **unit_code)
         for stats in anonymity.sensitive:
             if stats.l_distinct < 2:
-                inferring.append(f"'{stats.attribute}': in some group everyone has the same value (ℓ = 1), so "
-                                 "placing a person in the group reveals it")
+                _say(inferring, "l_one", attribute=stats.attribute)
             if stats.t_closeness > t_threshold:
-                inferring.append(f"'{stats.attribute}': some group's values differ from the whole file's by "
-                                 f"t = {stats.t_closeness:.3f} > {t_threshold}: membership tells something")
+                _say(inferring, "t_above", attribute=stats.attribute, t=f"{stats.t_closeness:.3f}",
+                     t_threshold=t_threshold)
     if uniqueness is not None and uniqueness.dankar > 0:
-        population = math.floor(uniqueness.population)
-        singling.append(f"an estimated {uniqueness.dankar:.2%} of the population of {population} "
-                        f"would be unique on these attributes (population uniqueness, {uniqueness.dankar_model} model)")
-    singling.extend(weighted_reasons(weighted))
+        _say(singling, "population_unique", share=f"{uniqueness.dankar:.2%}",
+             population=math.floor(uniqueness.population), model=uniqueness.dankar_model)
+    _english(singling, weighted_reasons(weighted))
     trace_singling, trace_linking = _trajectory_reasons(trajectory)
     singling.extend(trace_singling)
     linking.extend(trace_linking)
     for column, unit in timestamps.items():
         if unit in ("second", "subsecond", "minute"):
-            linking.append(f"'{column}' has {unit} resolution: the same events in another dataset (a camera, a "
-                           "card log) can be matched by time")
+            _say(linking, "time_resolution", column=column, unit=unit)
     for column, metres in coordinates.items():
         if metres < 1000:
-            linking.append(f"'{column}' resolves to ~{metres:.0f} m: home and work places identify people")
-    return [RiskVerdict(risk, bool(reasons), reasons, WP216_QUESTIONS[risk])
+            _say(linking, "coordinates", column=column, metres=f"{metres:.0f}")
+    return [RiskVerdict(risk, bool(reasons), [r.text for r in reasons], WP216_QUESTIONS[risk],
+                        [{"code": r.code, "values": r.values} for r in reasons])
             for risk, reasons in (("singling out", singling), ("linkability", linking), ("inference", inferring))]

@@ -48,6 +48,21 @@ class Messages:
         key = f"{group}.{value}"
         return self(key) if key in self._texts else str(value)
 
+    def reason(self, code: dict[str, Any], english: str) -> str:
+        """A dataset audit's reason from its code and values (reasons.<lang>.yaml); English where none exists."""
+        template = _load(f"reasons.{self.lang}.yaml").get(code.get("code", "")) if self.lang != "en" else None
+        if not template:
+            return english
+        values = dict(code.get("values") or {})
+        if "unit_code" in values:
+            values["units"] = self(f"privacy.unit_word.{values['unit_code']}", pseudonym=values.get("pseudonym", ""))
+        if "category" in values:
+            values["category"] = self.term("category", values["category"])
+        try:
+            return str(template).format(**values)
+        except (KeyError, IndexError):
+            return english
+
     def check(self, check_id: str, part: str, english: str) -> str:
         """A check's title, rationale or remediation; English with a marker where no translation exists."""
         if self.lang == "en":

@@ -98,3 +98,18 @@ def test_only_the_latest_audit_of_a_file_is_listed_with_earlier_ones_folded(tmp_
     assert latest["sample_unique_share"] == 1.0 and latest["unit"] == "records"
     swedish = _report(database_url, "md", "sv")
     assert "Tidigare granskningar av filen (2)" in swedish and "**utpekning**" in swedish
+    assert "på age är 4 av 4 rader (100.0%) ensamma om sina värden" in swedish
+
+
+def test_every_audit_reason_has_a_swedish_wording_with_the_same_fields() -> None:
+    import string
+
+    import yaml
+
+    from muniscan.privacy.datasets.verdicts import REASONS
+
+    swedish = yaml.safe_load((resources.files("muniscan.reports") / "i18n" / "reasons.sv.yaml").read_text())
+    assert set(swedish) == set(REASONS)
+    for code, english in REASONS.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        assert fields == {f for _, f, _, _ in string.Formatter().parse(swedish[code]) if f}, code
