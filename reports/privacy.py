@@ -21,6 +21,7 @@ TRACKING_CATEGORIES = ("MAC_ADDRESS", "SE_LICENCE_PLATE", "IMEI", "IMSI")
 TRACKING_DISTINCT = 50  # distinct identifiers on one flow before it counts as tracking, not an incident
 CAMERA_WORDS = ("camera", "kamera", "cctv")
 COUNTER_WORDS = ("people-counter", "people counter", "footfall", "personräknare", "visitor-counter")
+UNKNOWN_SENDER = "(sender not seen)"  # a broker subscription shows what was published, not by whom
 SUBSCRIBED = ("mqtt_subscribe", "capture")  # flows muniscan read as a subscriber of the broker
 HASHES_KEPT = 100  # keyed hashes a flow keeps per category (privacy.flows.folding): distinct counts stop there
 NATIONAL_IDS = {"SE_PERSONNUMMER", "SE_SAMORDNINGSNUMMER"}
@@ -210,7 +211,7 @@ def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[
 
 
 def _flow_label(f: dict[str, Any], topic: str | None = None) -> str:
-    sender = f["device"] or "?"
+    sender = f["device"] or UNKNOWN_SENDER
     return f"{sender} → {f['destination']}:{f['port']}" + (f" {topic}" if topic else "")
 
 
@@ -234,13 +235,13 @@ def _cleartext_triggers(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for trigger, categories, references in CLEARTEXT_TRIGGERS:
         carrying = [f for f in clear if set(f["categories"]) & categories]
         if carrying:
-            triggers.append({"trigger": trigger, "devices": sorted({f["device"] or f["destination"] for f in carrying}),
+            triggers.append({"trigger": trigger, "devices": sorted({f["device"] for f in carrying if f["device"]}),
                              "flows": sorted({label for f in carrying for label in _carries(f, categories)}),
                              "references": references})  # fmt: skip
     special = [f for f in clear if _special(f)]
     if special:
         triggers.append({"trigger": "special_category_cleartext",
-                         "devices": sorted({f["device"] or f["destination"] for f in special}),
+                         "devices": sorted({f["device"] for f in special if f["device"]}),
                          "flows": sorted({_flow_label(f, t["topic"]) for f in special for t in f["topics"]
                                           if set(t["categories"]) and set(re.split(r"[/_\-.]", t["topic"].lower()))
                                           & SPECIAL_TOPIC_WORDS}),

@@ -61,7 +61,7 @@ class ReversalReport:
         parts = [f"tried {self.candidates_tried:,} of {self.candidates_planned:,} candidates in {self.seconds:.1f} s"]
         if self.mac_prefixes_planned:
             parts.append(f"{self.mac_prefixes_tried:,} of {self.mac_prefixes_planned:,} MAC vendor prefixes")
-        if self.exhausted_budget and self.seconds_to_exhaust:
+        if self.seconds_to_exhaust:
             parts.append(f"est. {_duration(self.seconds_to_exhaust)} to exhaust at this machine's rate "
                          f"(--budget {math.ceil(self.seconds_to_exhaust)})")
         if self.exhausted_budget and self.reversed_hashes < self.distinct_hashes:

@@ -69,7 +69,9 @@ def test_dpo_report_shows_topics_distinct_values_roles_and_dpia_triggers(tmp_pat
     assert broker["role"] == "broker" and BROKER not in broker["devices"]
     assert sorted(broker["devices"]) == [COUNTER, ALARM]
     triggers = {t["trigger"]: t for t in report["dpia"]}
-    assert f"{ALARM} → {BROKER}:1883 care/alarm/unit-7" in triggers["national_id_cleartext"]["flows"]
+    assert triggers["national_id_cleartext"]["flows"] == [f"(sender not seen) → {BROKER}:1883 care/alarm/unit-7",
+                                                         f"{ALARM} → {BROKER}:1883 care/alarm/unit-7"]
+    assert triggers["national_id_cleartext"]["devices"] == [ALARM]  # the broker is no device
     assert triggers["location_cleartext"]["flows"] == [f"{COUNTER} → {BROKER}:1883 city/counter/torget"]
     assert triggers["mac_cleartext"]["devices"] == [COUNTER]
     assert f"{ALARM} → {BROKER}:1883 care/alarm/unit-7" in triggers["special_category_cleartext"]["flows"]
