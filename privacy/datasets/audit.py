@@ -233,9 +233,10 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     anonymity = risk = uniqueness = weighted = generalisation = persons = None
     if qis:
         if person_column and person_column not in qis:
-            persons = fold_persons(table.columns, person_column, [*qis, *sensitive])
+            persons, units = fold_persons(table.columns, person_column, [*qis, *sensitive])
             notes.insert(1, persons.describe())
-        units = persons.columns if persons else table.columns
+        else:
+            units = table.columns
         anonymity = evaluate(units, qis, sensitive, missing=missing)
         classes, kept = quasi_identifier_classes(units, qis, missing)
         class_weights = None

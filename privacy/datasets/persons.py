@@ -11,7 +11,7 @@ pseudonym cannot be attributed to anyone and are left out (counted).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,7 +29,6 @@ class PersonUnits:
     persons: int
     rows_without_pseudonym: int
     varying: dict[str, int]  # column -> persons whose value differs between their rows
-    columns: dict[str, list[str | None]] = field(repr=False, compare=False)
 
     def describe(self) -> str:
         """The sentence that tells the reader what k and the risks were counted over."""
@@ -44,8 +43,10 @@ class PersonUnits:
         return text
 
 
-def fold_persons(columns: dict[str, list[str | None]], pseudonym: str, names: Sequence[str]) -> PersonUnits:
-    """`names` folded per distinct value of `pseudonym`, persons in first-seen order."""
+def fold_persons(columns: dict[str, list[str | None]], pseudonym: str,
+                 names: Sequence[str]) -> tuple[PersonUnits, dict[str, list[str | None]]]:
+    """`names` folded per distinct value of `pseudonym`, persons in first-seen order; the folded columns are
+    returned beside the summary, never inside it, so no value reaches a stored report."""
     ids = columns[pseudonym]
     codes, people = encode(ids)
     missing_code = next((i for i, v in enumerate(people) if v is None), None)
@@ -61,8 +62,9 @@ def fold_persons(columns: dict[str, list[str | None]], pseudonym: str, names: Se
     varying: dict[str, int] = {}
     for name in dict.fromkeys(names):
         folded[name], varying[name] = _fold_column(columns[name], kept_rows, person, n_persons)
-    return PersonUnits(pseudonym=pseudonym, rows=len(codes), persons=n_persons,
-                       rows_without_pseudonym=int(len(codes) - len(kept_rows)), varying=varying, columns=folded)
+    units = PersonUnits(pseudonym=pseudonym, rows=len(codes), persons=n_persons,
+                        rows_without_pseudonym=int(len(codes) - len(kept_rows)), varying=varying)
+    return units, folded
 
 
 def _fold_column(values: Sequence[str | None], rows: np.ndarray, person: np.ndarray,

@@ -44,6 +44,7 @@ def test_hand_counted_card_taps_give_per_person_uniques(tmp_path, detector):
     path = _write_taps(tmp_path / "taps.csv", HAND_TAPS, without_card=1)
     report = audit_dataset(path, QI, pseudonym="card_id", budget_seconds=0, detector=detector)
     assert report.unit == "persons"
+    assert "41319" not in json.dumps(report.to_dict(), default=str)  # folded values are not kept
     assert (report.anonymity.records, report.anonymity.sample_uniques, report.anonymity.k) == (6, 4, 1)
     assert report.anonymity.classes == 5
     assert report.persons.rows_without_pseudonym == 1 and report.persons.varying["fare_type"] == 1
@@ -59,8 +60,8 @@ def test_hand_counted_card_taps_give_per_person_uniques(tmp_path, detector):
 def test_folding_combines_varying_values_and_ignores_missing_beside_known_ones():
     columns = {"card": ["a", "a", "b", "b", None], "fare": ["adult", "youth", None, None, "adult"],
                "zip": ["1", None, "2", "2", "3"]}  # fmt: skip
-    units = fold_persons(columns, "card", ["fare", "zip"])
-    assert units.columns == {"fare": ["adult + youth", None], "zip": ["1", "2"]}
+    units, folded = fold_persons(columns, "card", ["fare", "zip"])
+    assert folded == {"fare": ["adult + youth", None], "zip": ["1", "2"]}
     assert (units.persons, units.rows_without_pseudonym, units.varying) == (2, 1, {"fare": 1, "zip": 0})
 
 
