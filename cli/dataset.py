@@ -22,7 +22,11 @@ def audit(
     qi: Annotated[str | None, typer.Option("--qi", help="Quasi-identifier columns, comma-separated.")] = None,
     sensitive: Annotated[str | None, typer.Option(help="Sensitive columns (for ℓ and t), comma-separated.")] = None,
     population: Annotated[float | None, typer.Option(help="Population size N (e.g. the municipality's).")] = None,
-    budget: Annotated[float, typer.Option(help="Seconds to spend reversing unsalted hashes.")] = 20.0,
+    budget: Annotated[
+        float,
+        typer.Option(help="Seconds to spend reversing unsalted hashes (on every core); the output says what was "
+                     "tried and the budget that would try everything."),
+    ] = 20.0,
     pseudonym: Annotated[
         str | None, typer.Option(help="Column holding the device/card pseudonym of each event (else detected).")
     ] = None,

@@ -56,6 +56,8 @@ class Messages:
         values = dict(code.get("values") or {})
         if "unit_code" in values:
             values["units"] = self(f"privacy.unit_word.{values['unit_code']}", pseudonym=values.get("pseudonym", ""))
+        if "unit" in values:
+            values["unit"] = self.term("time_unit", values["unit"])
         if "category" in values:
             values["category"] = self.term("category", values["category"])
         try:
