@@ -21,7 +21,6 @@ TRACKING_CATEGORIES = ("MAC_ADDRESS", "SE_LICENCE_PLATE", "IMEI", "IMSI")
 TRACKING_DISTINCT = 50  # distinct identifiers on one flow before it counts as tracking, not an incident
 CAMERA_WORDS = ("camera", "kamera", "cctv")
 COUNTER_WORDS = ("people-counter", "people counter", "footfall", "personräknare", "visitor-counter")
-UNKNOWN_SENDER = "(sender not seen)"  # a broker subscription shows what was published, not by whom
 SUBSCRIBED = ("mqtt_subscribe", "capture")  # flows muniscan read as a subscriber of the broker
 HASHES_KEPT = 100  # keyed hashes a flow keeps per category (privacy.flows.folding): distinct counts stop there
 NATIONAL_IDS = {"SE_PERSONNUMMER", "SE_SAMORDNINGSNUMMER"}
@@ -210,15 +209,21 @@ def _dpia(flows: list[dict[str, Any]], assets: list[Asset], datasets: list[dict[
     return [{"flows": [], **t} for t in triggers]
 
 
-def _flow_label(f: dict[str, Any], topic: str | None = None) -> str:
-    sender = f["device"] or UNKNOWN_SENDER
-    return f"{sender} → {f['destination']}:{f['port']}" + (f" {topic}" if topic else "")
+def _flow_ref(f: dict[str, Any], topic: str | None = None) -> tuple[str, str, int, str | None]:
+    """(device, destination, port, topic) of a flow carrying a trigger; the device is empty when a broker
+    subscription cannot tell who published."""
+    return (f["device"], f["destination"], f["port"], topic)
 
 
-def _carries(f: dict[str, Any], categories: set[str]) -> list[str]:
+def _refs(refs: set[tuple[str, str, int, str | None]]) -> list[dict[str, Any]]:
+    return [{"device": d, "destination": dst, "port": port, "topic": topic}
+            for d, dst, port, topic in sorted(refs, key=lambda r: (r[0], r[1], r[2], r[3] or ""))]
+
+
+def _carries(f: dict[str, Any], categories: set[str]) -> list[tuple[str, str, int, str | None]]:
     """The flow's topics that carry one of the categories, or the flow itself when no topic is known."""
     topics = [t["topic"] for t in f["topics"] if set(t["categories"]) & categories]
-    return [_flow_label(f, t) for t in topics] or [_flow_label(f)]
+    return [_flow_ref(f, t) for t in topics] or [_flow_ref(f)]
 
 
 def _special(f: dict[str, Any]) -> bool:
@@ -236,15 +241,15 @@ def _cleartext_triggers(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         carrying = [f for f in clear if set(f["categories"]) & categories]
         if carrying:
             triggers.append({"trigger": trigger, "devices": sorted({f["device"] for f in carrying if f["device"]}),
-                             "flows": sorted({label for f in carrying for label in _carries(f, categories)}),
+                             "flows": _refs({ref for f in carrying for ref in _carries(f, categories)}),
                              "references": references})  # fmt: skip
     special = [f for f in clear if _special(f)]
     if special:
         triggers.append({"trigger": "special_category_cleartext",
                          "devices": sorted({f["device"] for f in special if f["device"]}),
-                         "flows": sorted({_flow_label(f, t["topic"]) for f in special for t in f["topics"]
-                                          if set(t["categories"]) and set(re.split(r"[/_\-.]", t["topic"].lower()))
-                                          & SPECIAL_TOPIC_WORDS}),
+                         "flows": _refs({_flow_ref(f, t["topic"]) for f in special for t in f["topics"]
+                                         if set(t["categories"]) and set(re.split(r"[/_\-.]", t["topic"].lower()))
+                                         & SPECIAL_TOPIC_WORDS}),
                          "references": legal.DPIA_SPECIAL})  # fmt: skip
     return triggers
 

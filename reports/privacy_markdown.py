@@ -22,6 +22,11 @@ def _reasons(risk: dict[str, Any], t: Messages) -> list[str]:
     return [t.reason(code, english) for code, english in zip(codes, risk["reasons"], strict=True)]
 
 
+def _flow_line(flow: dict[str, Any], t: Messages) -> str:
+    topic = f" {flow['topic']}" if flow["topic"] else ""
+    return f"{flow['device'] or t('privacy.label.clients')} → {flow['destination']}:{flow['port']}{topic}"
+
+
 def _sender(flow: dict[str, Any], t: Messages) -> str:
     return flow["device"] or t("privacy.label.clients")
 
@@ -116,7 +121,7 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
     for d in r["dpia"]:
         out.append(f"- **{cell(t('privacy.dpia.' + d['trigger']))}**: {cell(', '.join(d['devices']))} — "
                    f"{legal}: {cell('; '.join(d['references']))}")  # fmt: skip
-        out += [f"  - {cell(flow)}" for flow in d["flows"]]
+        out += [f"  - {cell(_flow_line(flow, t))}" for flow in d["flows"]]
     if not r["dpia"]:
         out.append(t("privacy.none"))
     out += ["", f"## {t('privacy.section.findings')}", ""]

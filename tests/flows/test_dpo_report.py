@@ -69,19 +69,20 @@ def test_dpo_report_shows_topics_distinct_values_roles_and_dpia_triggers(tmp_pat
     assert broker["role"] == "broker" and BROKER not in broker["devices"]
     assert sorted(broker["devices"]) == [COUNTER, ALARM]
     triggers = {t["trigger"]: t for t in report["dpia"]}
-    assert triggers["national_id_cleartext"]["flows"] == [f"(sender not seen) → {BROKER}:1883 care/alarm/unit-7",
-                                                         f"{ALARM} → {BROKER}:1883 care/alarm/unit-7"]
+    alarm_topic = {"device": ALARM, "destination": BROKER, "port": 1883, "topic": "care/alarm/unit-7"}
+    assert triggers["national_id_cleartext"]["flows"] == [{**alarm_topic, "device": ""}, alarm_topic]
     assert triggers["national_id_cleartext"]["devices"] == [ALARM]  # the broker is no device
-    assert triggers["location_cleartext"]["flows"] == [f"{COUNTER} → {BROKER}:1883 city/counter/torget"]
+    assert triggers["location_cleartext"]["flows"] == [
+        {"device": COUNTER, "destination": BROKER, "port": 1883, "topic": "city/counter/torget"}]
     assert triggers["mac_cleartext"]["devices"] == [COUNTER]
-    assert f"{ALARM} → {BROKER}:1883 care/alarm/unit-7" in triggers["special_category_cleartext"]["flows"]
+    assert alarm_topic in triggers["special_category_cleartext"]["flows"]
 
     swedish = _report(database_url, "md", "sv")
     assert "Rättslig hänvisning" in swedish and "Rättslig grund" not in swedish
     assert "care/alarm/unit-7 (personnummer)" in swedish and "MAC-adress" in swedish
     assert "Personnummer skickas okrypterat" in swedish and "Positionsspår skickas okrypterat" in swedish
     assert "broker (meddelandeförmedlare)" in swedish
-    assert "okänd avsändare" in swedish
+    assert f"okänd avsändare (en prenumeration ser ingen avsändaradress) → {BROKER}:1883 care/alarm/unit-7" in swedish
     html = _report(database_url, "html", "sv")
     assert "Rättslig hänvisning" in html and "care/alarm/unit-7" in html
     assert PERSONNUMMER not in swedish + html  # masked, always
