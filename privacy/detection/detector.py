@@ -25,6 +25,21 @@ Runner = Callable[[str], list[RecognizerResult]]
 CONTEXT_BOOST = 0.35
 MIN_SCORE_WITH_CONTEXT = 0.4
 _CACHE_LIMIT = 50_000
+# Categories a recognizer finds but that name no person (kept apart in reports, never counted as personal data).
+NON_PERSONAL_CATEGORIES: frozenset[str] = frozenset()
+
+
+def is_personal_category(category: str) -> bool:
+    return category not in NON_PERSONAL_CATEGORIES
+
+
+def clear_parse_caches() -> None:
+    """Forgets parsed keys and topics, so a benchmark run starts cold."""
+    from muniscan.privacy import payloads
+
+    payloads.key_words.cache_clear()
+    payloads._child_context.cache_clear()
+    payloads._topic_fields.cache_clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +202,13 @@ class PersonalDataDetector:
     def scan_message(self, payload: bytes | str | dict | list, topic: str | None = None) -> list[Detection]:
         """Personal data in one message (JSON, CBOR, key=value, CSV row or text) and its topic."""
         return self.scan_fields(payload_fields(payload, topic))
+
+    def findings_with_text(self, payload: bytes | str | dict | list,
+                           topic: str | None = None) -> list[tuple[str, str, str]]:
+        """(category, field path, matched text) for evaluation against labelled messages; never stored."""
+        return [(result.entity_type, field.path, field.value[result.start:result.end])
+                for field in payload_fields(payload, topic)
+                for result in self.analyze_field(field.value, field.context)]
 
     def scan_messages(self, messages: Iterable[tuple[bytes | str, str | None]]) -> list[list[Detection]]:
         """Batch form of scan_message; the field cache pays off across a device's messages."""
