@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,7 +27,12 @@ CONTEXT_BOOST = 0.35
 MIN_SCORE_WITH_CONTEXT = 0.4
 _CACHE_LIMIT = 50_000
 # Categories a recognizer finds but that name no person (kept apart in reports, never counted as personal data).
-NON_PERSONAL_CATEGORIES: frozenset[str] = frozenset()
+NON_PERSONAL_CATEGORIES = frozenset({"SE_ORGANISATIONSNUMMER"})
+# A dotted quad under these keys, or right after these words, is a four-part version number, not an address.
+VERSION_WORDS = frozenset({"fw", "firmware", "version", "ver", "vers", "sw", "software", "hw", "hardware", "release",
+                           "build", "rev", "revision", "bootloader", "fwversion", "firmwareversion", "swversion",
+                           "hwversion", "softwareversion", "hardwareversion", "appversion"})
+_VERSION_BEFORE = re.compile(r"(?:firmware|version|fw|sw|ver|build|release|rev)\W{0,3}$", re.IGNORECASE)
 
 
 def is_personal_category(category: str) -> bool:
@@ -35,7 +41,7 @@ def is_personal_category(category: str) -> bool:
 
 def clear_parse_caches() -> None:
     """Forgets parsed keys and topics, so a benchmark run starts cold."""
-    from muniscan.privacy import payloads
+    from muniscan.privacy.detection import payloads
 
     payloads.key_words.cache_clear()
     payloads._child_context.cache_clear()
@@ -121,6 +127,13 @@ class PersonalDataDetector:
         self._cache[cache_key] = results
         return results
 
+    def field_results(self, value: str, context: tuple[str, ...]) -> list[RecognizerResult]:
+        """analyze_field, less what the field's key or wording shows to be something else."""
+        results = self.analyze_field(value, context)
+        if results and any(r.entity_type == "IP_ADDRESS" for r in results):
+            results = [r for r in results if r.entity_type != "IP_ADDRESS" or not _is_version(value, r, context)]
+        return results
+
     def _run_plan(self, value: str, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]) -> list[RecognizerResult]:
         """Runs a context's routes on a cache miss; a flat tuple loop, since this is the hot path."""
         shape = FieldShape(value)
@@ -180,7 +193,7 @@ class PersonalDataDetector:
     def _findings_of(self, value: str, context: tuple[str, ...]) -> tuple[tuple, ...]:
         """Everything of a Detection but its path, once per (value, key): messages repeat values."""
         findings = []
-        for result in self.analyze_field(value, context):
+        for result in self.field_results(value, context):
             category = result.entity_type
             masked, hashed = self._token(category, value[result.start : result.end])
             recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
@@ -208,11 +221,15 @@ class PersonalDataDetector:
         """(category, field path, matched text) for evaluation against labelled messages; never stored."""
         return [(result.entity_type, field.path, field.value[result.start:result.end])
                 for field in payload_fields(payload, topic)
-                for result in self.analyze_field(field.value, field.context)]
+                for result in self.field_results(field.value, field.context)]
 
     def scan_messages(self, messages: Iterable[tuple[bytes | str, str | None]]) -> list[list[Detection]]:
         """Batch form of scan_message; the field cache pays off across a device's messages."""
         return [self.scan_message(payload, topic) for payload, topic in messages]
+
+
+def _is_version(value: str, result: RecognizerResult, context: tuple[str, ...]) -> bool:
+    return not VERSION_WORDS.isdisjoint(context) or _VERSION_BEFORE.search(value, 0, result.start) is not None
 
 
 _default_detector: PersonalDataDetector | None = None

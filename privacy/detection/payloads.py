@@ -13,6 +13,8 @@ from typing import Any
 
 import cbor2
 
+from muniscan.privacy.detection.envelopes import device_payload
+
 _KEY_VALUE = re.compile(r"^\s*[\w.\-]+=[^&;\s]*(?:[&;\s]+[\w.\-]+=[^&;\s]*)*[&;\s]*$")
 _KEY_VALUE_PAIR = re.compile(r"([\w.\-]+)=([^&;\s]*)")
 _CAMEL = re.compile(r"(?<=[a-zåäö])(?=[A-ZÅÄÖ])")
@@ -55,6 +57,8 @@ def _walk(value: Any, path: str, context: tuple[str, ...], out: list[PayloadFiel
             _walk(child, f"{path}[{index}]", context, out)
     elif isinstance(value, bool) or value is None:
         return
+    elif type(value) is int and -100_000 < value < 100_000:
+        return  # counters, signal levels, ports: no identifier has fewer than six digits
     elif isinstance(value, bytes):
         out.append(PayloadField(path, value.hex(), context))
     else:
@@ -113,8 +117,13 @@ def _topic_fields(topic: str) -> tuple[PayloadField, ...]:
     )
 
 
-def payload_fields(payload: bytes | str | dict | list, topic: str | None = None) -> list[PayloadField]:
-    """Every leaf of a message, plus its topic segments; unknown formats become one text field."""
+def payload_fields(payload: bytes | str | dict | list, topic: str | None = None,
+                   network_metadata: bool = False) -> list[PayloadField]:
+    """Every leaf of a message, plus its topic segments; unknown formats become one text field.
+
+    In a known envelope (LoRaWAN network server, OCPP, Sparkplug B, SenML) only the device's own
+    data is read, unless `network_metadata` asks for gateways, tenants and radio settings too.
+    """
     document: Any = payload
     if isinstance(payload, bytes):
         document = _decode(payload)
@@ -125,5 +134,10 @@ def payload_fields(payload: bytes | str | dict | list, topic: str | None = None)
         if document:
             fields.append(PayloadField("", document, ()))
     else:
-        _walk(document, "", (), fields)
+        parts = None if network_metadata else device_payload(document)
+        if parts is None:
+            _walk(document, "", (), fields)
+        else:
+            for path, part in parts:
+                _walk(part, path, (), fields)
     return fields

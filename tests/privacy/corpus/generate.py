@@ -552,7 +552,7 @@ def card_tap(c: Corpus, with_pii: bool) -> None:
     stop = g.r.choice(PLACES)
     if not with_pii:
         row = (f"{g.ts()};{stop.replace(' ', '_')};{g.r.choice(['vuxen', 'ungdom', 'pensionär'])};"
-               f"{g.r.randint(0, 300)};{g.firmware()}")
+               f"{g.r.randint(0, 300)};v{g.firmware()}")
         c.add("csv", "card_tap", row, [], f"biljett/validator/{g.r.randint(1, 900)}/summary", ["firmware", "place"])
         return
     card = g.customer_id("card")
