@@ -24,6 +24,8 @@ from muniscan.privacy.detection.identifiers import could_be_payment_card, is_ime
 from muniscan.privacy.detection.names import NameFieldRecognizer, NameGazetteerRecognizer
 
 _DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+# `060428-5957` is a personnummer when its date and checksum hold, even though 060 is an area code.
+_PNR_SHAPE = re.compile(r"(?:19|20)?\d{6}[-+]\d{4}")
 _TYPED_READING = re.compile(
     r"\s*(?:[-+]?\d+\.\d+"                                          # reading / coordinate
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # ISO
@@ -59,7 +61,8 @@ class MunicipalPhoneRecognizer(PhoneRecognizer):
         if is_typed_reading(text):
             return []
         results = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if not _DECIMAL.fullmatch(text[r.start:r.end])]
+        return [r for r in results if not _DECIMAL.fullmatch(text[r.start:r.end])
+                and not (_PNR_SHAPE.fullmatch(text[r.start:r.end]) and is_personnummer(text[r.start:r.end]))]
 
 
 class PaymentCardRecognizer(CreditCardRecognizer):
@@ -101,6 +104,8 @@ def builtin_recognizers() -> list[EntityRecognizer]:
         rec.CoordinateFieldRecognizer(),
         rec.EuVatRecognizer(),
         rec.HashedIdentifierRecognizer(),
+        rec.StreetAddressRecognizer(),
+        rec.CustomerIdRecognizer(),
         NameGazetteerRecognizer(),
         NameFieldRecognizer(),
     ]

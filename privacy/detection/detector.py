@@ -16,6 +16,7 @@ from muniscan.privacy.detection.custom_recognizers import load_recognizer_direct
 from muniscan.privacy.detection.identifiers import digits_of, mac_hex
 from muniscan.privacy.detection.installation_key import keyed_hash, load_or_create_key
 from muniscan.privacy.detection.masking import mask_value
+from muniscan.privacy.detection.names import NAME_FIELD_CONTEXT
 from muniscan.privacy.detection.payloads import PayloadField, payload_fields
 from muniscan.privacy.detection.recognizers import LANGUAGE
 from muniscan.privacy.detection.routing import FieldShape, Prefilter, Route, build_routes
@@ -32,6 +33,12 @@ NON_PERSONAL_CATEGORIES = frozenset({"SE_ORGANISATIONSNUMMER"})
 VERSION_WORDS = frozenset({"fw", "firmware", "version", "ver", "vers", "sw", "software", "hw", "hardware", "release",
                            "build", "rev", "revision", "bootloader", "fwversion", "firmwareversion", "swversion",
                            "hwversion", "softwareversion", "hardwareversion", "appversion"})
+# Keys that name a place or a thing: a name-like value under them is not a person (unless a person key is there too).
+THING_KEYS = frozenset({"site", "location", "place", "plats", "device", "devicename", "gateway", "station", "sensor",
+                        "application", "applicationname", "profile", "door", "camera", "stop", "hallplats", "building",
+                        "depot", "route", "vendor", "model", "operator", "leverantor", "leverantör", "node", "unit",
+                        "asset", "room", "zone", "area"})
+NAME_KEYS = frozenset(NAME_FIELD_CONTEXT) - {"name", "namn"}
 _VERSION_BEFORE = re.compile(r"(?:firmware|version|fw|sw|ver|build|release|rev)\W{0,3}$", re.IGNORECASE)
 
 
@@ -132,6 +139,8 @@ class PersonalDataDetector:
         results = self.analyze_field(value, context)
         if results and any(r.entity_type == "IP_ADDRESS" for r in results):
             results = [r for r in results if r.entity_type != "IP_ADDRESS" or not _is_version(value, r, context)]
+        if results and not THING_KEYS.isdisjoint(context) and NAME_KEYS.isdisjoint(context):
+            results = [r for r in results if r.entity_type != "PERSON"]
         return results
 
     def _run_plan(self, value: str, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]) -> list[RecognizerResult]:

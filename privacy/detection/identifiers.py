@@ -92,6 +92,17 @@ def is_imei(text: str) -> bool:
     return len(digits) == 15 and luhn_ok(digits)
 
 
+# GSMA reporting bodies that allocate TACs (first two digits of an IMEI) in use today.
+IMEI_REPORTING_BODIES = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86",
+                                   "91", "98", "99"})
+
+
+def imei_tac_plausible(text: str) -> bool:
+    """A 15-digit number whose TAC starts with a reporting-body code: with Luhn, an IMEI even without a key."""
+    digits = digits_of(text)
+    return len(digits) == 15 and digits[:2] in IMEI_REPORTING_BODIES
+
+
 def could_be_payment_card(text: str) -> bool:
     """Card numbers of 15 digits are American Express (34, 37) or UATP (1): a Luhn-valid 15-digit
     number starting otherwise is an IMEI or a serial, not a card."""

@@ -60,8 +60,12 @@ class SwedishLicencePlateRecognizer(PatternRecognizer):
             supported_entity="SE_LICENCE_PLATE",
             name="SwedishLicencePlateRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("plate", rf"(?<![\w-])[{letters}]{{3}} ?\d{{2}}[{letters}\d](?![\w-])",
-                              0.3)],
+            patterns=[
+                # Upper case, alone or in a file name (`ABC123_cam4.jpg`): a plate wherever it stands.
+                Pattern("plate", rf"(?<![A-Za-z0-9-])[{letters}]{{3}} ?\d{{2}}[{letters}\d](?![A-Za-z0-9-])", 0.45),
+                # Lower case only as a whole value (a CSV column, a key=value pair) or under a plate key.
+                Pattern("plate_lower", rf"^[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d]$", 0.45),
+            ],
             context=["regnr", "registreringsnummer", "reg", "plate", "licenseplate",
                      "licenceplate", "license", "licence", "vehicle", "fordon", "skylt",
                      "numberplate", "anpr", "lpr"],
@@ -125,7 +129,10 @@ class ImeiRecognizer(PatternRecognizer):
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return None if ids.is_imei(pattern_text) else False
+        """Luhn and a reporting body GSMA allocates TACs under: an IMEI without a key; Luhn alone needs one."""
+        if not ids.is_imei(pattern_text):
+            return False
+        return True if ids.imei_tac_plausible(pattern_text) else None
 
 
 class ImsiRecognizer(PatternRecognizer):
@@ -248,3 +255,55 @@ class SchemeUrlRecognizer(PatternRecognizer):
             patterns=[Pattern("url", r"\b(?:https?|mqtts?|coaps?|wss?|ftp)://[^\s\"'<>]+", 0.5)],
             context=["url", "uri", "link", "href", "endpoint", "callback", "webhook"],
         )
+
+
+STREET_SUFFIXES = ("gatan|vägen|gata|väg|stigen|backen|backe|torget|torg|allén|allé|gränd|gränden|platsen|plan|leden|"
+                   "liden|stråket|esplanaden|kajen|parken|vägen|road|street")
+_POSTAL_TOWN = r"(?:,? \d{3} ?\d{2} \p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)"
+
+
+class StreetAddressRecognizer(PatternRecognizer):
+    """Swedish street and postal addresses: `Storgatan 12B, 411 38 Göteborg`, `lgh 1102`, `c/o`, `Box 123`."""
+
+    def __init__(self) -> None:
+        street = rf"(?:\p{{Lu}}\p{{Ll}}+ ){{0,2}}\p{{Lu}}\p{{Ll}}*(?:{STREET_SUFFIXES})"
+        super().__init__(
+            supported_entity="STREET_ADDRESS",
+            name="StreetAddressRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[
+                Pattern("street", rf"(?:c/o [\p{{L}} .'-]+, )?{street} \d{{1,4}} ?[A-Za-z]?(?![\w])"
+                                  rf"(?: lgh \d{{4}})?{_POSTAL_TOWN}?", 0.6),
+                Pattern("box", rf"\bBox \d{{1,5}}{_POSTAL_TOWN}", 0.6),
+            ],
+            context=["adress", "address", "gatuadress", "postadress", "bostadsadress", "installationsadress",
+                     "hemadress", "street", "gata"],
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+
+class CustomerIdRecognizer(PatternRecognizer):
+    """Customer, card, badge, RFID and meter-point ids: one value that points to one customer, under its key."""
+
+    TOKEN_TYPES = frozenset({"ISO14443", "ISO15693", "eMAID", "KeyCode", "Local", "MacAddress", "Central",
+                             "NoAuthorization", "EVCCID"})
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="CUSTOMER_ID",
+            name="CustomerIdRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("id_value", r"^\s*[A-Za-z0-9-][A-Za-z0-9:_.-]{3,39}\s*$", 0.05)],
+            context=["kund", "kundnummer", "kundnr", "customer", "customerid", "customerno", "card", "cardid",
+                     "carduid", "kort", "kortnummer", "kortid", "badge", "badgeid", "rfid", "tag", "taguid", "idtag",
+                     "idtoken", "passerkort", "bricka", "anlaggningsid", "anläggningsid", "anlaggnings", "anläggnings",
+                     "meterpoint", "meteringpoint", "mätpunkt", "matpunkt", "driver", "driverid", "emaid",
+                     "contract", "avtalsnummer", "medlemsnummer", "member", "memberid", "lastbadge"],
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        text = pattern_text.strip()
+        return None if sum(c.isdigit() for c in text) >= 3 else False
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return pattern_text.strip() in self.TOKEN_TYPES

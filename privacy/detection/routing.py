@@ -10,6 +10,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
 
 from muniscan.privacy.detection.analyzer import is_typed_reading
+from muniscan.privacy.detection.recognizers import STREET_SUFFIXES
 
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
 
@@ -69,7 +70,7 @@ PREFILTERS: dict[str, Prefilter] = {
     "SchemeUrlRecognizer": lambda s, _: "://" in s.value,
     "SwedishPersonnummerRecognizer": _needs(r"\d{6}[-+]?\d{4}", 10),
     "SwedishOrganisationsnummerRecognizer": _needs(r"\d{6}-?\d{4}", 10),
-    "SwedishLicencePlateRecognizer": _needs(r"[A-HJ-PR-UW-Z]{3} ?\d{2}", 2),
+    "SwedishLicencePlateRecognizer": _needs(r"[A-HJ-PR-UW-Z]{3} ?\d{2}", 2, re.IGNORECASE),
     "MacNotationRecognizer": _needs(rf"{_HEX}{{2}}([:-]){_HEX}{{2}}\1{_HEX}{{2}}\1|"
                                    rf"{_HEX}{{4}}\.{_HEX}{{4}}\.{_HEX}{{4}}"),
     "BareMacAddressRecognizer": _needs(rf"{_HEX}{{12}}"),
@@ -80,11 +81,13 @@ PREFILTERS: dict[str, Prefilter] = {
     "EuVatRecognizer": _needs(rf"(?:{_VAT_PREFIXES})[0-9A-Z+*]{{2}}", 2),
     "HashedIdentifierRecognizer": _needs(rf"{_HEX}{{32}}"),
     "NameGazetteerRecognizer": _name,
+    "StreetAddressRecognizer": _needs(rf"(?:{STREET_SUFFIXES}) \d|Box \d", 1),
+    "CustomerIdRecognizer": lambda s, _: s.digits >= 3,
     "NameFieldRecognizer": lambda s, _: s.digits == 0,
 }
 
 # Validation never raises these above their pattern score, so below the threshold they need a key.
-CONTEXT_ONLY = {"BareMacAddressRecognizer", "CoordinateFieldRecognizer",
+CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateFieldRecognizer",
                 "HashedIdentifierRecognizer", "NameFieldRecognizer"}
 
 
