@@ -6,9 +6,11 @@ import os
 import re
 import warnings
 
+import phonenumbers
+
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import (
@@ -20,11 +22,17 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from muniscan.privacy.detection import recognizers as rec
-from muniscan.privacy.detection.identifiers import could_be_payment_card, is_imei, is_personnummer
+from muniscan.privacy.detection.identifiers import (
+    could_be_payment_card,
+    is_imei,
+    is_organisationsnummer,
+    is_personnummer,
+)
 from muniscan.privacy.detection.names import NameFieldRecognizer, NameGazetteerRecognizer
 
 _DECIMAL = re.compile(r"[-+]?\d+\.\d+")
 # `060428-5957` is a personnummer when its date and checksum hold, even though 060 is an area code.
+_WHOLE_NUMBER = re.compile(r"\s*(\+?\d{7,15})\s*")
 _PNR_SHAPE = re.compile(r"(?:19|20)?\d{6}[-+]\d{4}")
 _TYPED_READING = re.compile(
     r"\s*(?:[-+]?\d+\.\d+"                                          # reading / coordinate
@@ -46,11 +54,11 @@ CARD_CONTEXT = ["card", "credit", "kort", "kortnummer", "pan"]
 
 def is_typed_reading(text: str) -> bool:
     """A field that is wholly a decimal, timestamp, IPv4, MAC, hex digest, or a checksum-valid
-    personnummer/IMEI is never read as a phone number (avoids double findings, saves time)."""
+    personnummer, organisation number or IMEI is never read as a phone number (avoids double findings, saves time)."""
     if _TYPED_READING.fullmatch(text) is not None:
         return True
     if _CHECKSUMMED.fullmatch(text) is not None:
-        return is_personnummer(text) or is_imei(text)
+        return is_personnummer(text) or is_imei(text) or is_organisationsnummer(text)
     return False
 
 
@@ -60,9 +68,38 @@ class MunicipalPhoneRecognizer(PhoneRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
         if is_typed_reading(text):
             return []
+        whole = _WHOLE_NUMBER.fullmatch(text)
+        if whole is not None:
+            return self._whole_number(whole)
         results = super().analyze(text, entities, nlp_artifacts)
         return [r for r in results if not _DECIMAL.fullmatch(text[r.start:r.end])
                 and not (_PNR_SHAPE.fullmatch(text[r.start:r.end]) and is_personnummer(text[r.start:r.end]))]
+
+
+    def _whole_number(self, whole: re.Match) -> list[RecognizerResult]:
+        """A field that is one unseparated number: parse it once instead of running the text matcher.
+
+        Same verdict as the matcher's VALID leniency for such a field: a valid number, and a national
+        number written with its trunk prefix 0 (`0701234567`, not `701234567`).
+        """
+        number = whole.group(1)
+        if not number.startswith(("+", "00", "0")):
+            return []
+        try:
+            parsed = phonenumbers.parse(number, PHONE_REGIONS[0])
+        except phonenumbers.NumberParseException:
+            return []
+        if not phonenumbers.is_valid_number(parsed):
+            return []
+        region = phonenumbers.region_code_for_number(parsed)
+        return [self._get_recognizer_result(_Span(whole.start(1), whole.end(1)), whole.string, region, None)]
+
+
+class _Span:
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
 
 
 class PaymentCardRecognizer(CreditCardRecognizer):

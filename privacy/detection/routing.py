@@ -52,7 +52,12 @@ def _name(s: FieldShape, has_context: bool) -> bool:
 
 
 def _phone(s: FieldShape, _: bool) -> bool:
-    return s.digits >= 5 and not is_typed_reading(s.value)
+    # phonenumbers (leniency VALID) rejects a number glued to a Latin letter (`BADGE401827`, hex ids), and no
+    # dialable number, national or international, has fewer than seven digits.
+    return s.digits >= 7 and _PHONE_RUN.search(s.value) is not None and not is_typed_reading(s.value)
+
+
+_PHONE_RUN = re.compile(r"(?<![A-Za-z0-9])[+(]?\d[^A-Za-z]*?\d(?![A-Za-z0-9])")
 
 
 _IPV4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
