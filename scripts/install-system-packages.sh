@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the full test suite uses, installed only when missing (needs root):
 # nmap (discovery and `import nmap`), Chromium and pdftoppm (reports seen as a person sees
-# them), Pango (WeasyPrint's PDF renderer), iproute2 (namespace labs).
+# them), Pango (WeasyPrint's PDF renderer), iproute2 (namespace labs), tcpdump (a real MQTT 5
+# capture on loopback for the pcap reader's test).
 # Without root the suite still runs; the tests that need a missing tool skip and say why.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ command -v nmap >/dev/null || missing+=(nmap)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v tcpdump >/dev/null || missing+=(tcpdump)
 ldconfig -p | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -25,9 +25,28 @@ class StreamReading:
     credentials: tuple[str, ...] = ()
 
 
-def mqtt_stream(data: bytes) -> StreamReading:
-    """PUBLISH messages in either direction; a CONNECT with a user name or password is a login in clear."""
+def mqtt_protocol_level(client: bytes) -> int:
+    """The protocol level a client's CONNECT announces (4 = 3.1.1, 5 = MQTT 5); 4 when there is none."""
+    try:
+        packets = PacketReader().feed(client[: 1 << 16])
+    except ProtocolError:
+        return 4
+    for kind, _flags, body in packets[:1]:
+        if kind == 1 and len(body) >= 3:
+            name_length = int.from_bytes(body[:2], "big")
+            if len(body) > 2 + name_length:
+                return body[2 + name_length]
+    return 4
+
+
+def mqtt_stream(data: bytes, level: int = 4) -> StreamReading:
+    """PUBLISH messages in either direction; a CONNECT with a user name or password is a login in clear.
+
+    MQTT 5 (`level` 5) puts properties between the topic and the payload, and may replace the topic
+    by an alias the sender set earlier in the same connection.
+    """
     reader, messages, credentials = PacketReader(), [], set()
+    aliases: dict[int, str] = {}
     try:
         packets = reader.feed(data)
     except ProtocolError:
@@ -35,7 +54,7 @@ def mqtt_stream(data: bytes) -> StreamReading:
     for kind, flags, body in packets:
         try:
             if kind == 3:
-                message = parse_publish(flags, body)
+                message = parse_publish(flags, body) if level < 5 else _publish_v5(flags, body, aliases)
                 messages.append(Message(message.payload, message.topic))
             elif kind == 1 and len(body) >= 10:
                 name_length = int.from_bytes(body[:2], "big")
@@ -47,6 +66,59 @@ def mqtt_stream(data: bytes) -> StreamReading:
         except (ProtocolError, IndexError, ValueError):
             continue
     return StreamReading(tuple(messages), tuple(sorted(credentials)))
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    """MQTT variable byte integer at position: (value, position after it)."""
+    value, shift = 0, 0
+    for index in range(4):
+        if position + index >= len(data):
+            raise ProtocolError("MQTT variable byte integer runs past the packet")
+        byte = data[position + index]
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, position + index + 1
+        shift += 7
+    raise ProtocolError("malformed MQTT variable byte integer")
+
+
+# PUBLISH property identifiers (MQTT 5.0, 3.3.2.3) and the size of their values; -1 = two-byte length prefix.
+_PUBLISH_PROPERTIES = {0x01: 1, 0x02: 4, 0x03: -1, 0x08: -1, 0x09: -1, 0x0B: 0, 0x23: 2, 0x26: -2}
+_TOPIC_ALIAS = 0x23
+
+
+def _publish_v5(flags: int, body: bytes, aliases: dict[int, str]) -> Message:
+    """An MQTT 5 PUBLISH: topic, packet id when QoS > 0, properties, payload; topic aliases resolved."""
+    if len(body) < 2:
+        raise ProtocolError("PUBLISH without a topic")
+    size = int.from_bytes(body[:2], "big")
+    topic = body[2 : 2 + size].decode("utf-8", "replace")
+    position = 2 + size + (2 if (flags >> 1) & 0x03 else 0)
+    length, position = _varint(body, position)
+    end = position + length
+    if end > len(body):
+        raise ProtocolError("PUBLISH properties run past the packet")
+    alias = None
+    while position < end:
+        identifier, position = _varint(body, position)
+        kind = _PUBLISH_PROPERTIES.get(identifier)
+        if kind is None:
+            raise ProtocolError(f"unknown PUBLISH property {identifier:#x}")
+        if identifier == _TOPIC_ALIAS:
+            alias = int.from_bytes(body[position : position + 2], "big")
+        if kind == 0:
+            _value, position = _varint(body, position)
+        elif kind > 0:
+            position += kind
+        else:
+            for _ in range(-kind):  # a string, or a string pair (user property)
+                position += 2 + int.from_bytes(body[position : position + 2], "big")
+    if alias is not None:
+        if topic:
+            aliases[alias] = topic
+        else:
+            topic = aliases.get(alias, "")
+    return Message(body[end:], topic or None)
 
 
 _HTTP_START = re.compile(rb"^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) [^ ]+ HTTP/1\.[01]\r?\n|^HTTP/1\.[01] \d{3}")

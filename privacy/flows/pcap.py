@@ -22,6 +22,7 @@ from muniscan.privacy.flows import cleartext
 from muniscan.privacy.flows.folding import FlowAuditor, FlowKey
 
 STREAM_LIMIT = 1 << 21  # bytes kept per direction of a TCP connection
+SEQUENCE_SPACE = 1 << 32
 ENCRYPTED_PORTS = {22: "ssh", 443: "https", 636: "ldaps", 853: "dns-over-tls", 993: "imaps", 995: "pop3s",
                    5061: "sips", 5684: "coaps", 8443: "https", 8883: "mqtts"}  # fmt: skip
 CLEAR_PORTS = {21: "ftp", 23: "telnet", 53: "dns", 80: "http", 514: "syslog", 601: "syslog", 1883: "mqtt",
@@ -34,23 +35,36 @@ class PcapError(ValueError):
 
 @dataclass
 class _Direction:
+    """One direction's segments keyed by their offset from the first sequence number seen.
+
+    TCP sequence numbers are 32-bit and wrap; offsets are taken modulo 2^32, so a connection whose
+    numbers pass 2^32 keeps its order (a segment up to 2 GiB before the first one counts as earlier).
+    """
+
     segments: dict[int, bytes] = field(default_factory=dict)
     size: int = 0
+    base: int | None = None
 
     def add(self, seq: int, payload: bytes) -> None:
-        if payload and self.size < STREAM_LIMIT and seq not in self.segments:
-            self.segments[seq] = payload
+        if self.base is None:
+            self.base = seq
+        offset = (seq - self.base) % SEQUENCE_SPACE
+        if offset >= SEQUENCE_SPACE // 2:
+            offset -= SEQUENCE_SPACE
+        if payload and self.size < STREAM_LIMIT and offset not in self.segments:
+            self.segments[offset] = payload
             self.size += len(payload)
 
     def stream(self) -> bytes:
-        """Segments in sequence order, retransmissions and overlaps dropped; wrap-around is not followed."""
+        """Segments in sequence order, retransmissions and overlaps dropped."""
         out, expected = bytearray(), None
-        for seq in sorted(self.segments):
-            data = self.segments[seq]
-            if expected is not None and seq < expected:
-                data = data[expected - seq :]
+        for offset in sorted(self.segments):
+            data = self.segments[offset]
+            if expected is not None and offset < expected:
+                data = data[expected - offset :]
             out += data
-            expected = max(expected or 0, seq + len(self.segments[seq]))
+            end = offset + len(self.segments[offset])
+            expected = end if expected is None else max(expected, end)
         return bytes(out)
 
 
@@ -167,7 +181,8 @@ class PcapFlowReader:
         self.auditor.flow(key, protocol, False, name)
         reading = cleartext.StreamReading()
         if protocol == "mqtt":
-            first, second = cleartext.mqtt_stream(client), cleartext.mqtt_stream(server)
+            level = cleartext.mqtt_protocol_level(client)
+            first, second = cleartext.mqtt_stream(client, level), cleartext.mqtt_stream(server, level)
             reading = cleartext.StreamReading(first.messages + second.messages, first.credentials)
         elif protocol == "http":
             first, second = cleartext.http_stream(client), cleartext.http_stream(server)

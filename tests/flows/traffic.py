@@ -23,23 +23,24 @@ TELNET_PASSWORD = "tel-Secret-88"
 PLANTED = (PERSONNUMMER, EMAIL, MAC, PLATE, MQTT_PASSWORD, HTTP_PASSWORD, FTP_PASSWORD, TELNET_PASSWORD)
 
 
-def tcp_session(client: str, server: str, sport: int, dport: int, exchanges: list[tuple[bool, bytes]]) -> list[Packet]:
-    """A handshake, then each (from_client, data) as one segment with correct sequence numbers."""
-    seq_c, seq_s = 1000, 5000
+def tcp_session(client: str, server: str, sport: int, dport: int, exchanges: list[tuple[bool, bytes]],
+                client_isn: int = 999, server_isn: int = 4999) -> list[Packet]:
+    """A handshake, then each (from_client, data) as one segment with correct (32-bit, wrapping) sequence numbers."""
+    seq_c, seq_s = (client_isn + 1) % 2**32, (server_isn + 1) % 2**32
     packets = [
-        Ether() / IP(src=client, dst=server) / TCP(sport=sport, dport=dport, flags="S", seq=seq_c - 1),
-        Ether() / IP(src=server, dst=client) / TCP(sport=dport, dport=sport, flags="SA", seq=seq_s - 1, ack=seq_c),
+        Ether() / IP(src=client, dst=server) / TCP(sport=sport, dport=dport, flags="S", seq=client_isn),
+        Ether() / IP(src=server, dst=client) / TCP(sport=dport, dport=sport, flags="SA", seq=server_isn, ack=seq_c),
         Ether() / IP(src=client, dst=server) / TCP(sport=sport, dport=dport, flags="A", seq=seq_c, ack=seq_s),
     ]
     for from_client, data in exchanges:
         if from_client:
             segment = TCP(sport=sport, dport=dport, flags="PA", seq=seq_c, ack=seq_s)
             packets.append(Ether() / IP(src=client, dst=server) / segment / Raw(data))
-            seq_c += len(data)
+            seq_c = (seq_c + len(data)) % 2**32
         else:
             segment = TCP(sport=dport, dport=sport, flags="PA", seq=seq_s, ack=seq_c)
             packets.append(Ether() / IP(src=server, dst=client) / segment / Raw(data))
-            seq_s += len(data)
+            seq_s = (seq_s + len(data)) % 2**32
     return packets
 
 

@@ -268,7 +268,8 @@ def tts_uplink(c: Corpus, device_id: str, decoded: dict, app: str) -> tuple[dict
     gw = g.gateway_eui()
     message = {
         "end_device_ids": {"device_id": device_id, "application_ids": {"application_id": app},
-                           "dev_eui": dev_eui, "join_eui": "70B3D57ED0000000" if g.r.random() < 0.5 else "0000000000000000",
+                           "dev_eui": dev_eui,
+                           "join_eui": "70B3D57ED0000000" if g.r.random() < 0.5 else "0000000000000000",
                            "dev_addr": g.hexid(8)},
         "correlation_ids": [f"as:up:01{g.hexid(24)}", f"gs:uplink:01{g.hexid(24)}"],
         "received_at": g.ts(),
@@ -537,7 +538,8 @@ def ev_charger(c: Corpus, with_pii: bool) -> None:
               f"ocpp/{station}", ["counters"])
     elif kind == "tx201":
         body = {"eventType": "Started", "timestamp": g.ts(), "triggerReason": "Authorized",
-                "seqNo": g.r.randint(0, 20), "transactionInfo": {"transactionId": g.uuid(), "chargingState": "EVConnected"},
+                "seqNo": g.r.randint(0, 20),
+                "transactionInfo": {"transactionId": g.uuid(), "chargingState": "EVConnected"},
                 "idToken": {"idToken": token, "type": "ISO14443"}, "evse": {"id": 1, "connectorId": 1}}
         c.add("ocpp201", "ev_charger", [2, unique_id, "TransactionEvent", body], [("CUSTOMER_ID", token)],
               f"ocpp/{station}", ["transaction uuid"])
@@ -558,7 +560,9 @@ def card_tap(c: Corpus, with_pii: bool) -> None:
     card = g.customer_id("card")
     kind = g.r.choice(["csv", "json", "json_name"])
     if kind == "csv":
-        row = f"{g.ts()};{stop.replace(' ', '_')};{card};{g.r.choice(['vuxen', 'ungdom', 'pensionär'])};{g.r.randint(1, 9)}"
+        ts = g.ts()
+        fare = g.r.choice(["vuxen", "ungdom", "pensionär"])
+        row = f"{ts};{stop.replace(' ', '_')};{card};{fare};{g.r.randint(1, 9)}"
         c.add("csv", "card_tap", row, [("CUSTOMER_ID", card)], f"biljett/validator/{g.r.randint(1, 900)}/taps")
         return
     payload = {"validator": f"V{g.r.randint(1000, 9999)}", "stop": stop, "card_uid": card,
@@ -575,7 +579,8 @@ def vehicle_gps(c: Corpus, with_pii: bool) -> None:
     g = c.g
     lat, lon = g.coord()
     if not with_pii:
-        payload = {"route": g.r.choice(["16", "55", "Röd express", "Blå express"]), "vehicles_active": g.r.randint(1, 30),
+        payload = {"route": g.r.choice(["16", "55", "Röd express", "Blå express"]),
+                   "vehicles_active": g.r.randint(1, 30),
                    "avg_delay_s": g.r.randint(0, 600), "depot": g.r.choice(["Ringön", "Gårda", "Sisjön"])}
         c.add("json", "vehicle_gps", payload, [], "fordon/statistik", [])
         return
@@ -682,7 +687,8 @@ def crm_export(c: Corpus, with_pii: bool) -> None:
         c.add("json", "crm_export", row, [], "system/inventarie", ["orgnr", "gateway", "tenant", "firmware"])
         return
     name = g.name(g.r.choice(["plain", "comma", "upper"]))
-    row = {"kund": name, "kundnummer": g.customer_id("customer"), "mobil": g.phone(g.r.choice(["bare", "bare", "intl"])),
+    row = {"kund": name, "kundnummer": g.customer_id("customer"),
+           "mobil": g.phone(g.r.choice(["bare", "bare", "intl"])),
            "pnr": g.pnr(), "adress": g.address(g.r.choice(["full", "co", "box", "lgh"])),
            "betalande_foretag_orgnr": g.orgnr()}
     labels = [("PERSON", name), ("CUSTOMER_ID", row["kundnummer"]), ("PHONE_NUMBER", row["mobil"]),
