@@ -79,11 +79,11 @@ def is_samordningsnummer(text: str) -> bool:
 
 
 def is_organisationsnummer(text: str) -> bool:
-    """Legal-entity number: 10 digits, Luhn, third digit >= 2 (never a birth month)."""
+    """Legal-entity number: 10 digits, Luhn, group digit 1-9 (a `07x` mobile is not one), third digit >= 2."""
     digits = digits_of(text)
     if len(digits) == 12 and digits.startswith("16"):
         digits = digits[2:]
-    return len(digits) == 10 and int(digits[2]) >= 2 and stdnum_orgnr.is_valid(digits)
+    return len(digits) == 10 and digits[0] != "0" and int(digits[2]) >= 2 and stdnum_orgnr.is_valid(digits)
 
 
 def is_imei(text: str) -> bool:
@@ -133,7 +133,7 @@ def _imsi_country_codes() -> tuple[tuple[int, frozenset[str]], ...]:
 
 def is_swedish_plate(text: str) -> bool:
     """ABC 123 or ABC 12A (2019-); I, Q, V never used; serial 000 does not exist."""
-    compact = text.replace(" ", "").replace("-", "")
+    compact = text.replace(" ", "").replace("-", "").upper()
     if not re.fullmatch(rf"[{PLATE_LETTERS}]{{3}}\d{{2}}[{PLATE_LETTERS}\d]", compact):
         return False
     return compact[3:6] != "000"

@@ -104,7 +104,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
         results: list[RecognizerResult] = []
         index = 0
         while index < len(words):
-            if not self._capitalised(words[index][2]):
+            if not self._capitalised(words[index][2]) or words[index][2].lower() in NAME_CUES:
                 index += 1
                 continue
             run = self._run(text, words, index)
@@ -126,7 +126,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
                 commas += 1
             elif gap != " ":
                 break
-            if not (self._capitalised(word) or word in PARTICLES):
+            if not (self._capitalised(word) or word in PARTICLES) or word.lower() in NAME_CUES:
                 break
             end += 1
         while end - 1 > index and words[end - 1][2] in PARTICLES:

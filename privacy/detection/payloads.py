@@ -97,8 +97,22 @@ def _parse_text(text: str) -> Any:
     if "\n" not in stripped and ("," in stripped or ";" in stripped) and " " not in stripped:
         delimiter = ";" if stripped.count(";") > stripped.count(",") else ","
         row = next(csv.reader(io.StringIO(stripped), delimiter=delimiter), [])
-        return {f"col{i}": cell for i, cell in enumerate(row)}
+        return _csv_columns(row)
     return stripped
+
+
+_DEGREES = re.compile(r"-?\d{1,3}\.\d{4,}")
+
+
+def _csv_columns(row: list[str]) -> dict[str, str]:
+    """`col0`, `col1`, ...; two neighbouring cells that form a latitude/longitude pair are named so."""
+    names = [f"col{i}" for i in range(len(row))]
+    for i in range(len(row) - 1):
+        if _DEGREES.fullmatch(row[i]) and _DEGREES.fullmatch(row[i + 1]) and names[i] == f"col{i}":
+            lat, lon = float(row[i]), float(row[i + 1])
+            if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+                names[i], names[i + 1] = f"col{i}_lat", f"col{i + 1}_lon"
+    return dict(zip(names, row, strict=True))
 
 
 def topic_fields(topic: str) -> Iterator[PayloadField]:

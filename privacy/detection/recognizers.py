@@ -65,6 +65,11 @@ class SwedishLicencePlateRecognizer(PatternRecognizer):
                 Pattern("plate", rf"(?<![A-Za-z0-9-])[{letters}]{{3}} ?\d{{2}}[{letters}\d](?![A-Za-z0-9-])", 0.45),
                 # Lower case only as a whole value (a CSV column, a key=value pair) or under a plate key.
                 Pattern("plate_lower", rf"^[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d]$", 0.45),
+                # ... as an image file name (`/abc123_cam4.jpg`), or after a word that announces a plate.
+                Pattern("plate_file", rf"(?<=/)[{letters.lower()}]{{3}}\d{{2}}[{letters.lower()}\d](?=[_.])", 0.45),
+                Pattern("plate_after_cue",
+                        rf"(?<=(?i:regnr|regnummer|registreringsnummer|reg\.nr|plate|skylt)\W{{1,3}})"
+                        rf"[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d](?![\w-])", 0.45),
             ],
             context=["regnr", "registreringsnummer", "reg", "plate", "licenseplate",
                      "licenceplate", "license", "licence", "vehicle", "fordon", "skylt",

@@ -50,6 +50,24 @@ POSITIVE = [
     ("dev-1,811228-9874,21.5", None, "SE_PERSONNUMMER", "col1"),
     ("{}", "users/anna.svensson@example.se/loc", "EMAIL_ADDRESS", "topic[1]"),
     ("{}", "city/wifi/a4:5e:60:12:34:56/probe", "MAC_ADDRESS", "topic[2]"),
+    ('{"note": "Mvh Lindqvist, Maja"}', None, "PERSON", "note"),                  # Last, First
+    ('{"msg": "KARIN ÖBERG ringde"}', None, "PERSON", "msg"),                       # upper case
+    ('{"msg": "Oskar van der Berg anmälde"}', None, "PERSON", "msg"),              # particle
+    ('{"text": "Mvh Hodan Warsame"}', None, "PERSON", "text"),                     # names after a cue
+    ('{"name": "Amina Farah"}', None, "PERSON", "name"),
+    ('{"adress": "Storgatan 12B, 411 38 Göteborg"}', None, "STREET_ADDRESS", "adress"),
+    ('{"to": "c/o Hassan, Björkvägen 7, 123 45 Farsta"}', None, "STREET_ADDRESS", "to"),
+    ('{"to": "Box 1234, 411 04 Göteborg"}', None, "STREET_ADDRESS", "to"),
+    ('{"kundnummer": "KN-4821937"}', None, "CUSTOMER_ID", "kundnummer"),
+    ('[2, "19223201", "Authorize", {"idTag": "04A2B3C4D5E6F7"}]', None, "CUSTOMER_ID", "Authorize.idTag"),
+    ('{"anlaggnings_id": "735999100012345678"}', None, "CUSTOMER_ID", "anlaggnings_id"),
+    ("356868000041418,57.70,11.97", None, "IMEI", "col0"),                          # IMEI in a CSV column
+    ('{"image": "https://anpr.example/img/ABC123_cam4.jpg"}', None, "SE_LICENCE_PLATE", "image"),
+    ("cam=4 plate=abc123", None, "SE_LICENCE_PLATE", "plate"),
+    ('{"msg": "ring 0737186034"}', None, "PHONE_NUMBER", "msg"),                    # Luhn-valid 07x is a mobile
+    ('{"timestamp": 1, "metrics": [{"name": "Door/LastBadge", "value": "B-203911"}]}', None, "CUSTOMER_ID",
+     "metrics[0].Door/LastBadge"),
+    ('[{"bn": "urn:imei:490154203237518:", "n": "lat", "v": 57.7}]', None, "IMEI", "[0].bn.imei"),
 ]
 
 NEGATIVE = [
@@ -68,7 +86,35 @@ NEGATIVE = [
     ('{"mac": "00:00:00:00:00:00"}', {"MAC_ADDRESS"}),
     ('{"plate": "ABI 123"}', {"SE_LICENCE_PLATE"}),
     ('{"text": "mail me at example.se"}', {"URL", "EMAIL_ADDRESS"}),
+    ('{"firmwareVersion": "10.2.0.15"}', {"IP_ADDRESS"}),                      # four-part version
+    ('{"note": "firmware 4.12.3.7 installed"}', {"IP_ADDRESS"}),
+    ('{"name": "Central Station north entrance"}', {"PERSON"}),                # a place under `name`
+    ('{"stop": "Gustaf Adolfs torg"}', {"PERSON"}),
+    ('{"msg": "Lampan vid Carl Johans kyrka"}', {"PERSON"}),
+    ('{"timestamp": 1, "metrics": [{"name": "Door/Name", "value": "Stadshuset Entré A"}]}', {"PERSON"}),
+    ('{"meter_serial": "60123456", "counter": 123456}', None),
+    ('{"end_device_ids": {"device_id": "pc-12", "dev_eui": "70B3D57ED005A1B2"}, "uplink_message": {"f_cnt": 4,'
+     ' "decoded_payload": {"in": 3}, "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-b827ebfffe6c1a2b"},'
+     ' "location": {"latitude": 57.706712, "longitude": 11.936773}}], "settings": {"frequency": "868100000"},'
+     ' "network_ids": {"tenant_id": "goteborg-stad"}}}', None),                # LoRaWAN network metadata
+    ('[2, "4711", "BootNotification", {"chargePointVendor": "Garo", "firmwareVersion": "1.2.3.4",'
+     ' "imsi": "240011234567890"}]', None),                                     # the charger's own data
 ]
+
+
+def test_organisation_numbers_are_found_but_not_personal(detector) -> None:
+    from muniscan.privacy.detection.detector import is_personal_category
+
+    found = {d.category for d in detector.scan_message('{"orgnr": "556703-7485"}')}
+    assert found == {"SE_ORGANISATIONSNUMMER"} and not is_personal_category("SE_ORGANISATIONSNUMMER")
+
+
+def test_network_metadata_is_scanned_when_asked(detector) -> None:
+    message = ('{"end_device_ids": {"device_id": "x"}, "uplink_message": {"decoded_payload": {},'
+               ' "rx_metadata": [{"location": {"latitude": 57.706712, "longitude": 11.936773}}]}}')
+    assert not payload_fields(message)
+    assert {f.path for f in payload_fields(message, network_metadata=True)} >= {
+        "uplink_message.rx_metadata[0].location.latitude"}
 
 
 @pytest.mark.parametrize("payload, topic, category, field", POSITIVE)
