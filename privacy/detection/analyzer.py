@@ -36,6 +36,8 @@ _WHOLE_NUMBER = re.compile(r"\s*(\+?\d{7,15})\s*")
 _PNR_SHAPE = re.compile(r"(?:19|20)?\d{6}[-+]\d{4}")
 _TYPED_READING = re.compile(
     r"\s*(?:[-+]?\d+\.\d+"                                          # reading / coordinate
+    r"|-?\d{1,3}\.\d+\s*[,;]\s*-?\d{1,3}\.\d+"                          # lat,lon pair
+    r"|[vV]\d{1,3}(?:\.\d{1,3}){1,3}"                                  # version
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # ISO
     r"|\d{1,3}(?:\.\d{1,3}){3}"                                      # IPv4
     r"|[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"                         # MAC
@@ -53,7 +55,7 @@ CARD_CONTEXT = ["card", "credit", "kort", "kortnummer", "pan"]
 
 
 def is_typed_reading(text: str) -> bool:
-    """A field that is wholly a decimal, timestamp, IPv4, MAC, hex digest, or a checksum-valid
+    """A field that is wholly a decimal, coordinate pair, version, timestamp, IPv4, MAC, hex digest, or a checksum-valid
     personnummer, organisation number or IMEI is never read as a phone number (avoids double findings, saves time)."""
     if _TYPED_READING.fullmatch(text) is not None:
         return True

@@ -19,7 +19,7 @@ from muniscan.privacy.detection.masking import mask_value
 from muniscan.privacy.detection.names import NAME_FIELD_CONTEXT
 from muniscan.privacy.detection.payloads import PayloadField, payload_fields
 from muniscan.privacy.detection.recognizers import LANGUAGE
-from muniscan.privacy.detection.routing import FieldShape, Prefilter, Route, build_routes
+from muniscan.privacy.detection.routing import NEEDS_DIGITS, FieldShape, Prefilter, Route, build_routes
 
 DEFAULT_THRESHOLD = 0.4
 Runner = Callable[[str], list[RecognizerResult]]
@@ -105,7 +105,8 @@ class PersonalDataDetector:
         self._recognizers = self.analyzer.registry.get_recognizers(LANGUAGE, all_fields=True)
         self._routes = build_routes(self._recognizers, score_threshold)
         self._routes_by_context: dict[tuple[str, ...], list[tuple[Route, bool]]] = {}
-        self._plans: dict[tuple[str, ...], tuple[tuple[Prefilter | None, Runner, bool], ...]] = {}
+        # Per key: every route, and the routes that can match a value without digits.
+        self._plans: dict[tuple[str, ...], tuple[tuple[tuple[Prefilter | None, Runner, bool], ...], ...]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], list[RecognizerResult]] = {}
         self._tokens: dict[tuple[str, str], tuple[str, str]] = {}  # (category, value) -> (masked, keyed hash)
         self._findings: dict[tuple[str, tuple[str, ...]], tuple[tuple, ...]] = {}  # (value, key) -> _findings_of
@@ -123,12 +124,16 @@ class PersonalDataDetector:
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
-        plan = self._plans.get(context)
-        if plan is None:
-            plan = self._plans[context] = tuple(
-                (route.prefilter, route.run, has_context) for route, has_context in self._routes_for(context)
+        plans = self._plans.get(context)
+        if plans is None:
+            routes = self._routes_for(context)
+            plans = self._plans[context] = (
+                tuple((route.prefilter, route.run, has_context) for route, has_context in routes),
+                tuple((route.prefilter, route.run, has_context) for route, has_context in routes
+                      if route.recognizer.name not in NEEDS_DIGITS),
             )
-        results = self._run_plan(value, plan)
+        shape = FieldShape(value)
+        results = self._run_plan(shape, plans[1] if shape.digits == 0 else plans[0])
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[cache_key] = results
@@ -143,9 +148,10 @@ class PersonalDataDetector:
             results = [r for r in results if r.entity_type != "PERSON"]
         return results
 
-    def _run_plan(self, value: str, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]) -> list[RecognizerResult]:
+    def _run_plan(self, shape: FieldShape, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]
+                  ) -> list[RecognizerResult]:
         """Runs a context's routes on a cache miss; a flat tuple loop, since this is the hot path."""
-        shape = FieldShape(value)
+        value = shape.value
         threshold = self.score_threshold
         results: list[RecognizerResult] = []
         for prefilter, run, has_context in plan:

@@ -52,12 +52,15 @@ def _name(s: FieldShape, has_context: bool) -> bool:
 
 
 def _phone(s: FieldShape, _: bool) -> bool:
-    # phonenumbers (leniency VALID) rejects a number glued to a Latin letter (`BADGE401827`, hex ids), and no
-    # dialable number, national or international, has fewer than seven digits.
-    return s.digits >= 7 and _PHONE_RUN.search(s.value) is not None and not is_typed_reading(s.value)
+    # phonenumbers (leniency VALID) reads digit blocks joined by phone punctuation, never glued to a Latin letter
+    # (`BADGE401827`, hex ids), and no dialable number, national or international, has fewer than seven digits.
+    if s.digits < 7 or _PHONE_RUN.search(s.value) is None or is_typed_reading(s.value):
+        return False
+    return any(len(run) - len(run.translate(_DROP_DIGITS)) >= 7 for run in _DIGIT_BLOCKS.findall(s.value))
 
 
 _PHONE_RUN = re.compile(r"(?<![A-Za-z0-9])[+(]?\d[^A-Za-z]*?\d(?![A-Za-z0-9])")
+_DIGIT_BLOCKS = re.compile(r"\d[\d \u00a0\-./()\[\]~]*")
 
 
 _IPV4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
@@ -90,6 +93,13 @@ PREFILTERS: dict[str, Prefilter] = {
     "CustomerIdRecognizer": lambda s, _: s.digits >= 3,
     "NameFieldRecognizer": lambda s, _: s.digits == 0,
 }
+
+# Recognizers whose prefilter rejects a value without digits: skipped outright for such values.
+NEEDS_DIGITS = frozenset({"MunicipalPhoneRecognizer", "IbanRecognizer", "PaymentCardRecognizer",
+                          "SwedishPersonnummerRecognizer", "SwedishOrganisationsnummerRecognizer",
+                          "SwedishLicencePlateRecognizer", "ImeiRecognizer", "ImsiRecognizer",
+                          "CoordinatePairRecognizer", "CoordinateFieldRecognizer", "EuVatRecognizer",
+                          "StreetAddressRecognizer", "CustomerIdRecognizer"})
 
 # Validation never raises these above their pattern score, so below the threshold they need a key.
 CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateFieldRecognizer",
