@@ -27,6 +27,7 @@ from muniscan.privacy.detection.identifiers import (
     is_imei,
     is_organisationsnummer,
     is_personnummer,
+    looks_like_mobile,
 )
 from muniscan.privacy.detection.names import NameFieldRecognizer, NameGazetteerRecognizer
 
@@ -60,7 +61,7 @@ def is_typed_reading(text: str) -> bool:
     if _TYPED_READING.fullmatch(text) is not None:
         return True
     if _CHECKSUMMED.fullmatch(text) is not None:
-        return is_personnummer(text) or is_imei(text) or is_organisationsnummer(text)
+        return (is_personnummer(text) and not looks_like_mobile(text)) or is_imei(text) or is_organisationsnummer(text)
     return False
 
 

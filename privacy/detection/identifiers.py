@@ -72,6 +72,14 @@ def is_personnummer(text: str) -> bool:
     return luhn_ok(yymmdd + tail)
 
 
+_BARE_MOBILE = re.compile(r"\s*07[02369]\d{7}\s*")
+
+
+def looks_like_mobile(text: str) -> bool:
+    """`0701031981`: a Swedish mobile number written without separators; also a possible 2007 birth date."""
+    return _BARE_MOBILE.fullmatch(text) is not None
+
+
 def is_samordningsnummer(text: str) -> bool:
     """Coordination number: a personnummer whose day is 61-91."""
     ten = digits_of(text)[-10:]

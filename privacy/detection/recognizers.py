@@ -26,13 +26,16 @@ class SwedishPersonnummerRecognizer(PatternRecognizer):
             supported_entity="SE_PERSONNUMMER",
             name="SwedishPersonnummerRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("pnr", r"(?<!\d)(?:18|19|20)?\d{6}[-+]?\d{4}(?!\d)", 0.5)],
+            patterns=[Pattern("pnr", r"(?<!\d)(?:18|19|20)?\d{6}[-+]?\d{4}(?!\d)", 0.3)],
             context=["personnummer", "pnr", "ssn", "personid", "samordningsnummer",
                      "personal", "identity", "persnr"],
         )
 
-    def validate_result(self, pattern_text: str) -> bool:
-        return ids.is_personnummer(pattern_text)
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Checksum and date decide; a bare `07x` number that passes both is a mobile unless the key says pnr."""
+        if not ids.is_personnummer(pattern_text):
+            return False
+        return None if ids.looks_like_mobile(pattern_text) else True
 
 
 class SwedishOrganisationsnummerRecognizer(PatternRecognizer):

@@ -65,6 +65,8 @@ POSITIVE = [
     ('{"image": "https://anpr.example/img/ABC123_cam4.jpg"}', None, "SE_LICENCE_PLATE", "image"),
     ("cam=4 plate=abc123", None, "SE_LICENCE_PLATE", "plate"),
     ('{"msg": "ring 0737186034"}', None, "PHONE_NUMBER", "msg"),                    # Luhn-valid 07x is a mobile
+    ('{"mobil": "0701031981"}', None, "PHONE_NUMBER", "mobil"),                   # also a valid 2007 pnr
+    ('{"pnr": "0701031981"}', None, "SE_PERSONNUMMER", "pnr"),                    # ... which the key decides
     ('{"timestamp": 1, "metrics": [{"name": "Door/LastBadge", "value": "B-203911"}]}', None, "CUSTOMER_ID",
      "metrics[0].Door/LastBadge"),
     ('[{"bn": "urn:imei:490154203237518:", "n": "lat", "v": 57.7}]', None, "IMEI", "[0].bn.imei"),
@@ -87,6 +89,7 @@ NEGATIVE = [
     ('{"plate": "ABI 123"}', {"SE_LICENCE_PLATE"}),
     ('{"text": "mail me at example.se"}', {"URL", "EMAIL_ADDRESS"}),
     ('{"firmwareVersion": "10.2.0.15"}', {"IP_ADDRESS"}),                      # four-part version
+    ('{"mobil": "0701031981"}', {"SE_PERSONNUMMER"}),
     ('{"note": "firmware 4.12.3.7 installed"}', {"IP_ADDRESS"}),
     ('{"name": "Central Station north entrance"}', {"PERSON"}),                # a place under `name`
     ('{"stop": "Gustaf Adolfs torg"}', {"PERSON"}),
