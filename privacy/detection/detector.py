@@ -19,7 +19,14 @@ from muniscan.privacy.detection.masking import mask_value
 from muniscan.privacy.detection.names import NAME_FIELD_CONTEXT
 from muniscan.privacy.detection.payloads import PayloadField, payload_fields
 from muniscan.privacy.detection.recognizers import LANGUAGE
-from muniscan.privacy.detection.routing import NEEDS_DIGITS, FieldShape, Prefilter, Route, build_routes
+from muniscan.privacy.detection.routing import (
+    DIGIT_BUCKETS,
+    MIN_DIGITS,
+    FieldShape,
+    Prefilter,
+    Route,
+    build_routes,
+)
 
 DEFAULT_THRESHOLD = 0.4
 Runner = Callable[[str], list[RecognizerResult]]
@@ -105,8 +112,8 @@ class PersonalDataDetector:
         self._recognizers = self.analyzer.registry.get_recognizers(LANGUAGE, all_fields=True)
         self._routes = build_routes(self._recognizers, score_threshold)
         self._routes_by_context: dict[tuple[str, ...], list[tuple[Route, bool]]] = {}
-        # Per key: every route, and the routes that can match a value without digits.
-        self._plans: dict[tuple[str, ...], tuple[tuple[tuple[Prefilter | None, Runner, bool], ...], ...]] = {}
+        # Per (key, digits in the value): the routes whose prefilter can pass.
+        self._plans: dict[tuple[tuple[str, ...], int], tuple[tuple[Prefilter | None, Runner, bool], ...]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], list[RecognizerResult]] = {}
         self._tokens: dict[tuple[str, str], tuple[str, str]] = {}  # (category, value) -> (masked, keyed hash)
         self._findings: dict[tuple[str, tuple[str, ...]], tuple[tuple, ...]] = {}  # (value, key) -> _findings_of
@@ -124,16 +131,14 @@ class PersonalDataDetector:
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
-        plans = self._plans.get(context)
-        if plans is None:
-            routes = self._routes_for(context)
-            plans = self._plans[context] = (
-                tuple((route.prefilter, route.run, has_context) for route, has_context in routes),
-                tuple((route.prefilter, route.run, has_context) for route, has_context in routes
-                      if route.recognizer.name not in NEEDS_DIGITS),
-            )
         shape = FieldShape(value)
-        results = self._run_plan(shape, plans[1] if shape.digits == 0 else plans[0])
+        bucket = shape.digits if shape.digits < DIGIT_BUCKETS else DIGIT_BUCKETS - 1
+        plan = self._plans.get((context, bucket))
+        if plan is None:
+            plan = self._plans[(context, bucket)] = tuple(
+                (route.prefilter, route.run, has_context) for route, has_context in self._routes_for(context)
+                if MIN_DIGITS.get(route.name, 0) <= bucket)
+        results = self._run_plan(shape, plan)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[cache_key] = results

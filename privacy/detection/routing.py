@@ -94,12 +94,13 @@ PREFILTERS: dict[str, Prefilter] = {
     "NameFieldRecognizer": lambda s, _: s.digits == 0,
 }
 
-# Recognizers whose prefilter rejects a value without digits: skipped outright for such values.
-NEEDS_DIGITS = frozenset({"MunicipalPhoneRecognizer", "IbanRecognizer", "PaymentCardRecognizer",
-                          "SwedishPersonnummerRecognizer", "SwedishOrganisationsnummerRecognizer",
-                          "SwedishLicencePlateRecognizer", "ImeiRecognizer", "ImsiRecognizer",
-                          "CoordinatePairRecognizer", "CoordinateFieldRecognizer", "EuVatRecognizer",
-                          "StreetAddressRecognizer", "CustomerIdRecognizer"})
+# Fewest digits a value needs for each recognizer's prefilter to pass: a plan per digit count skips the rest.
+MIN_DIGITS = {"MunicipalPhoneRecognizer": 7, "IbanRecognizer": 8, "PaymentCardRecognizer": 12,
+              "SwedishPersonnummerRecognizer": 10, "SwedishOrganisationsnummerRecognizer": 10,
+              "SwedishLicencePlateRecognizer": 2, "ImeiRecognizer": 15, "ImsiRecognizer": 14,
+              "CoordinatePairRecognizer": 7, "CoordinateFieldRecognizer": 5, "EuVatRecognizer": 2,
+              "StreetAddressRecognizer": 1, "CustomerIdRecognizer": 3}
+DIGIT_BUCKETS = 16  # plans for 0..15 digits; more digits use the last
 
 # Validation never raises these above their pattern score, so below the threshold they need a key.
 CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateFieldRecognizer",
@@ -155,6 +156,7 @@ class Route:
     """A recognizer with its prefilter and the key words that can lift it over the threshold."""
 
     recognizer: EntityRecognizer
+    name: str
     prefilter: Prefilter | None
     context_only: bool
     context_words: frozenset[str]
@@ -183,6 +185,6 @@ def build_routes(recognizers: list[EntityRecognizer], threshold: float) -> list[
         is_plain_pattern = (isinstance(recognizer, PatternRecognizer) and recognizer.patterns
                             and type(recognizer).analyze is PatternRecognizer.analyze)
         runner = _pattern_runner(recognizer) if is_plain_pattern else _generic_runner(recognizer)
-        routes.append(Route(recognizer, PREFILTERS.get(recognizer.name), context_only, words,
+        routes.append(Route(recognizer, recognizer.name, PREFILTERS.get(recognizer.name), context_only, words,
                             runner))
     return routes
