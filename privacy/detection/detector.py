@@ -104,10 +104,13 @@ class PersonalDataDetector:
         custom_recognizer_dir: Path | None = None,
         score_threshold: float = DEFAULT_THRESHOLD,
         key: bytes | None = None,
+        network_metadata: bool = False,
     ) -> None:
+        """`network_metadata` also reads the gateway, tenant and radio metadata of known envelopes."""
         extra = load_recognizer_directory(custom_recognizer_dir) if custom_recognizer_dir else []
         self.analyzer = build_analyzer(extra)
         self.score_threshold = score_threshold
+        self.network_metadata = network_metadata
         self._key = key
         self._recognizers = self.analyzer.registry.get_recognizers(LANGUAGE, all_fields=True)
         self._routes = build_routes(self._recognizers, score_threshold)
@@ -234,13 +237,13 @@ class PersonalDataDetector:
 
     def scan_message(self, payload: bytes | str | dict | list, topic: str | None = None) -> list[Detection]:
         """Personal data in one message (JSON, CBOR, key=value, CSV row or text) and its topic."""
-        return self.scan_fields(payload_fields(payload, topic))
+        return self.scan_fields(payload_fields(payload, topic, self.network_metadata))
 
     def findings_with_text(self, payload: bytes | str | dict | list,
                            topic: str | None = None) -> list[tuple[str, str, str]]:
         """(category, field path, matched text) for evaluation against labelled messages; never stored."""
         return [(result.entity_type, field.path, field.value[result.start:result.end])
-                for field in payload_fields(payload, topic)
+                for field in payload_fields(payload, topic, self.network_metadata)
                 for result in self.field_results(field.value, field.context)]
 
     def scan_messages(self, messages: Iterable[tuple[bytes | str, str | None]]) -> list[list[Detection]]:

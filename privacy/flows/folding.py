@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from muniscan.facts.flows import DataFlowFacts, FlowFact, PersonalDataSeen, TopicSeen
-from muniscan.privacy.detection.detector import PersonalDataDetector
+from muniscan.privacy.detection.detector import PersonalDataDetector, is_personal_category
 from muniscan.privacy.detection.masking import mask_topic
 
 SAMPLES_PER_CATEGORY = 3
@@ -67,6 +67,8 @@ class FlowAuditor:
         if state.messages > MESSAGES_INSPECTED_PER_FLOW:
             return
         for found in self.detector.scan_message(payload, topic):
+            if not is_personal_category(found.category):  # an organisation number names no person
+                continue
             if shown in state.topic_messages:
                 state.topic_categories.setdefault(shown, set()).add(found.category)  # type: ignore[arg-type]
             state.counts[found.category] += 1

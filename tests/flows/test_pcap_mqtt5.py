@@ -126,6 +126,14 @@ def _publish_311(topic: str, payload: str) -> bytes:
     return b"\x30" + remaining_length(len(body)) + body
 
 
+def test_an_organisation_number_is_not_personal_data_of_a_flow(tmp_path: Path, detector) -> None:
+    exchanges = [(True, connect_v5()), (True, publish_v5("ev/invoice", b'{"orgnr": "556703-7485", "kWh": 12.5}'))]
+    path = tmp_path / "orgnr.pcap"
+    wrpcap(str(path), tcp_session("10.30.2.5", "10.30.2.2", 42000, 1883, exchanges))
+    flow = next(f for f in read_pcap(path, detector).flows if f.source == "10.30.2.5")
+    assert flow.messages == 1 and flow.categories == {}
+
+
 BROKER = ("127.0.0.1", 1883)
 CLIENT_ADDRESS = "127.103.0.21"
 

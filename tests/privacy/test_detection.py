@@ -118,6 +118,8 @@ def test_network_metadata_is_scanned_when_asked(detector) -> None:
     assert not payload_fields(message)
     assert {f.path for f in payload_fields(message, network_metadata=True)} >= {
         "uplink_message.rx_metadata[0].location.latitude"}
+    everything = PersonalDataDetector(key=b"k" * 32, network_metadata=True)
+    assert {d.category for d in everything.scan_message(message)} == {"GPS_COORDINATE"}
 
 
 @pytest.mark.parametrize("payload, topic, category, field", POSITIVE)
