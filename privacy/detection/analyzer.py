@@ -33,12 +33,14 @@ from muniscan.privacy.detection.names import NameFieldRecognizer, NameGazetteerR
 
 _DECIMAL = re.compile(r"[-+]?\d+\.\d+")
 # `060428-5957` is a personnummer when its date and checksum hold, even though 060 is an area code.
-_WHOLE_NUMBER = re.compile(r"\s*(\+?\d{7,15})\s*")
+_WHOLE_NUMBER = re.compile(r"\s*(\+?\d{7,})\s*")
+_LONGEST_NUMBER = 17  # E.164 allows 15 digits; with `00` in front 17. A longer digit run holds no number.
 _PNR_SHAPE = re.compile(r"(?:19|20)?\d{6}[-+]\d{4}")
 _TYPED_READING = re.compile(
     r"\s*(?:[-+]?\d+\.\d+"                                          # reading / coordinate
     r"|-?\d{1,3}\.\d+\s*[,;]\s*-?\d{1,3}\.\d+"                          # lat,lon pair
     r"|[vV]\d{1,3}(?:\.\d{1,3}){1,3}"                                  # version
+    r"|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"  # UUID
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # ISO
     r"|\d{1,3}(?:\.\d{1,3}){3}"                                      # IPv4
     r"|[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"                         # MAC
@@ -56,8 +58,9 @@ CARD_CONTEXT = ["card", "credit", "kort", "kortnummer", "pan"]
 
 
 def is_typed_reading(text: str) -> bool:
-    """A field that is wholly a decimal, coordinate pair, version, timestamp, IPv4, MAC, hex digest, or a checksum-valid
-    personnummer, organisation number or IMEI is never read as a phone number (avoids double findings, saves time)."""
+    """A field that is wholly a decimal, coordinate pair, version, UUID, timestamp, IPv4, MAC, hex digest, or a
+    checksum-valid personnummer, organisation number or IMEI is never read as a phone number (avoids double
+    findings, saves time)."""
     if _TYPED_READING.fullmatch(text) is not None:
         return True
     if _CHECKSUMMED.fullmatch(text) is not None:
@@ -86,7 +89,7 @@ class MunicipalPhoneRecognizer(PhoneRecognizer):
         number written with its trunk prefix 0 (`0701234567`, not `701234567`).
         """
         number = whole.group(1)
-        if not number.startswith(("+", "00", "0")):
+        if not number.startswith(("+", "00", "0")) or len(number) > _LONGEST_NUMBER:
             return []
         try:
             parsed = phonenumbers.parse(number, PHONE_REGIONS[0])

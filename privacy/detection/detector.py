@@ -60,6 +60,7 @@ def clear_parse_caches() -> None:
     payloads.key_words.cache_clear()
     payloads._child_context.cache_clear()
     payloads._topic_fields.cache_clear()
+    payloads._topic_context.cache_clear()
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,10 +125,18 @@ def _topic_fields(topic: str) -> tuple[PayloadField, ...]:
     """Topic fields once per topic: a device publishes to the same few topics all day."""
     segments = topic.split("/")
     return tuple(
-        PayloadField(f"topic[{index}]", segment, ("topic", *(key_words(segments[index - 1]) if index else ())))
+        PayloadField(f"topic[{index}]", segment, _topic_context(segments[index - 1] if index else ""))
         for index, segment in enumerate(segments)
         if segment and segment not in ("+", "#")
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _topic_context(previous: str) -> tuple[str, ...]:
+    """The segment before is the key (`users/anna`), unless it is itself a value: an id with digits."""
+    if not previous or any(c.isdigit() for c in previous):
+        return ("topic",)
+    return ("topic", *key_words(previous))
 
 
 def payload_fields(payload: bytes | str | dict | list, topic: str | None = None,
