@@ -1,7 +1,8 @@
 """Known IoT envelopes: keep what the device reported, set aside what the network added.
 
-LoRaWAN network servers (The Things Stack v3, ChirpStack v4) wrap a device's decoded payload in
-metadata about gateways, radio settings, tenants and sessions; OCPP frames carry a message id and an
+LoRaWAN network servers (The Things Stack v3 and the legacy v2 HTTP format, ChirpStack v4,
+ThingPark) wrap a device's decoded payload in metadata about gateways, radio settings, tenants and
+sessions; OCPP frames carry a message id and an
 action; Sparkplug B and SenML name their values in a sibling field. Network metadata describes the
 municipality's own infrastructure, so it is device data unless a policy asks to scan it.
 """
@@ -28,6 +29,11 @@ def device_payload(document: Any) -> list[tuple[str, Any]] | None:
     if isinstance(document, dict):
         if "end_device_ids" in document and isinstance(document.get("uplink_message"), dict):
             return _tts(document)
+        if isinstance(document.get("DevEUI_uplink"), dict):  # ThingPark: `payload` is the driver's decoding
+            decoded = document["DevEUI_uplink"].get("payload")
+            return [("DevEUI_uplink.payload", decoded)] if decoded else []
+        if "payload_fields" in document and "hardware_serial" in document:  # The Things Network v2 (legacy)
+            return [("payload_fields", document["payload_fields"])] if document["payload_fields"] else []
         if isinstance(document.get("deviceInfo"), dict) and ("rxInfo" in document or "devAddr" in document):
             obj = document.get("object")
             return [("object", obj)] if obj else []

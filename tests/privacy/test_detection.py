@@ -60,6 +60,8 @@ POSITIVE = [
     ('{"to": "Box 1234, 411 04 Göteborg"}', None, "STREET_ADDRESS", "to"),
     ('{"kundnummer": "KN-4821937"}', None, "CUSTOMER_ID", "kundnummer"),
     ('[2, "19223201", "Authorize", {"idTag": "04A2B3C4D5E6F7"}]', None, "CUSTOMER_ID", "Authorize.idTag"),
+    ('{"DevEUI_uplink": {"DevEUI": "0018B2000000AB13", "payload": {"resident": "Karin Öberg"}}}', None,
+     "PERSON", "DevEUI_uplink.payload.resident"),
     ('{"anlaggnings_id": "735999100012345678"}', None, "CUSTOMER_ID", "anlaggnings_id"),
     ("356868000041418,57.70,11.97", None, "IMEI", "col0"),                          # IMEI in a CSV column
     ('{"image": "https://anpr.example/img/ABC123_cam4.jpg"}', None, "SE_LICENCE_PLATE", "image"),
@@ -100,6 +102,12 @@ NEGATIVE = [
      ' "decoded_payload": {"in": 3}, "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-b827ebfffe6c1a2b"},'
      ' "location": {"latitude": 57.706712, "longitude": 11.936773}}], "settings": {"frequency": "868100000"},'
      ' "network_ids": {"tenant_id": "goteborg-stad"}}}', None),                # LoRaWAN network metadata
+    ('{"DevEUI_uplink": {"DevEUI": "0018B2000000AB12", "LrrLAT": "57.706712", "LrrLON": "11.936773",'
+     ' "CustomerID": "1100000123", "CustomerData": {"tags": ["site=Kviberg"], "name": "Kviberg pump"},'
+     ' "payload": {"level_cm": 41.5}}}', None),                                 # ThingPark network metadata
+    ('{"app_id": "vatten", "dev_id": "wm-1", "hardware_serial": "0004A30B001C0530", "payload_fields":'
+     ' {"flow": 3.2}, "metadata": {"gateways": [{"gtw_id": "eui-b827ebfffe6c1a2b", "latitude": 57.70671,'
+     ' "longitude": 11.93677}]}}', None),                                       # The Things Network v2
     ('[2, "4711", "BootNotification", {"chargePointVendor": "Garo", "firmwareVersion": "1.2.3.4",'
      ' "imsi": "240011234567890"}]', None),                                     # the charger's own data
 ]
