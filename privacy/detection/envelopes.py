@@ -1,14 +1,16 @@
 """Known IoT envelopes: keep what the device reported, set aside what the network added.
 
-LoRaWAN network servers (The Things Stack v3 and the legacy v2 HTTP format, ChirpStack v4,
+LoRaWAN network servers (The Things Stack v3 and the legacy v2 HTTP format, ChirpStack v3 and v4,
 ThingPark) wrap a device's decoded payload in metadata about gateways, radio settings, tenants and
-sessions; OCPP frames carry a message id and an
-action; Sparkplug B and SenML name their values in a sibling field. Network metadata describes the
-municipality's own infrastructure, so it is device data unless a policy asks to scan it.
+sessions, and gateway bridges publish frames and statistics of their own; OCPP frames carry a
+message id and an action; Sparkplug B and SenML name their values in a sibling field. Network
+metadata describes the municipality's own infrastructure, so it is device data unless a policy asks
+to scan it.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # OCPP actions whose payload describes the charging station itself (vendor, firmware, modem, status).
@@ -37,6 +39,11 @@ def device_payload(document: Any) -> list[tuple[str, Any]] | None:
         if isinstance(document.get("deviceInfo"), dict) and ("rxInfo" in document or "devAddr" in document):
             obj = document.get("object")
             return [("object", obj)] if obj else []
+        if "rxInfo" in document and ("devEUI" in document or "applicationID" in document):  # ChirpStack v3
+            return _chirpstack_v3(document)
+        if ("gatewayId" in document or "gatewayID" in document) and (
+                "phyPayload" in document or "rxPacketsReceived" in document):
+            return []  # a gateway bridge's frame (encrypted) or statistics: the network's own data
         metrics = document.get("metrics")
         if isinstance(metrics, list) and metrics and all(isinstance(m, dict) and "name" in m for m in metrics):
             return [(f"metrics[{i}]", {str(m["name"]): m.get("value")}) for i, m in enumerate(metrics)
@@ -48,6 +55,17 @@ def device_payload(document: Any) -> list[tuple[str, Any]] | None:
         if all(isinstance(r, dict) and r and _SENML_KEYS.issuperset(r) for r in document):
             return _senml(document)
     return None
+
+
+def _chirpstack_v3(document: dict) -> list[tuple[str, Any]]:
+    if document.get("object"):
+        return [("object", document["object"])]
+    if isinstance(document.get("objectJSON"), str) and document["objectJSON"]:
+        try:
+            return [("objectJSON", json.loads(document["objectJSON"]))]
+        except ValueError:
+            return [("objectJSON", document["objectJSON"])]
+    return []
 
 
 def _tts(document: dict) -> list[tuple[str, Any]]:

@@ -62,6 +62,8 @@ POSITIVE = [
     ('[2, "19223201", "Authorize", {"idTag": "04A2B3C4D5E6F7"}]', None, "CUSTOMER_ID", "Authorize.idTag"),
     ('{"DevEUI_uplink": {"DevEUI": "0018B2000000AB13", "payload": {"resident": "Karin Öberg"}}}', None,
      "PERSON", "DevEUI_uplink.payload.resident"),
+    ('{"applicationID": "7", "devEUI": "AAQ6CwAcBTA=", "rxInfo": [], "objectJSON": "{\\"brukare\\": \\"Ali Osman\\"}"}',
+     None, "PERSON", "objectJSON.brukare"),
     ('{"anlaggnings_id": "735999100012345678"}', None, "CUSTOMER_ID", "anlaggnings_id"),
     ("356868000041418,57.70,11.97", None, "IMEI", "col0"),                          # IMEI in a CSV column
     ('{"image": "https://anpr.example/img/ABC123_cam4.jpg"}', None, "SE_LICENCE_PLATE", "image"),
@@ -108,6 +110,11 @@ NEGATIVE = [
     ('{"app_id": "vatten", "dev_id": "wm-1", "hardware_serial": "0004A30B001C0530", "payload_fields":'
      ' {"flow": 3.2}, "metadata": {"gateways": [{"gtw_id": "eui-b827ebfffe6c1a2b", "latitude": 57.70671,'
      ' "longitude": 11.93677}]}}', None),                                       # The Things Network v2
+    ('{"applicationID": "7", "applicationName": "vatten", "deviceName": "wm-7", "devEUI": "AAQ6CwAcBTA=",'
+     ' "rxInfo": [{"gatewayID": "uCfr//5sGis=", "name": "stadshuset-tak", "location": {"latitude": 57.70671,'
+     ' "longitude": 11.93677}}], "objectJSON": "{\\"flow\\": 3.2}"}', None),          # ChirpStack v3
+    ('{"gatewayId": "b827ebfffe6c1a2b", "ip": "10.12.0.7", "configVersion": "2.1.0.4", "location":'
+     ' {"latitude": 57.70671, "longitude": 11.93677}, "rxPacketsReceived": 12}', None),  # gateway statistics
     ('[2, "4711", "BootNotification", {"chargePointVendor": "Garo", "firmwareVersion": "1.2.3.4",'
      ' "imsi": "240011234567890"}]', None),                                     # the charger's own data
 ]
