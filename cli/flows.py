@@ -102,7 +102,7 @@ def pcap(
     if not file.is_file():
         fail(f"{file}: no such file")
     try:
-        analysis = read_pcap(file, shared_detector())
+        analysis = read_pcap(file, shared_detector(policy.privacy.scan_network_metadata))
     except PcapError as exc:
         fail(str(exc))
     if analysis.truncated:
@@ -142,7 +142,8 @@ def capture(
     try:
         broker = BrokerUrl.parse(url)
         chosen = [t.strip() for t in topics.split(",") if t.strip()]
-        facts = capture_flows(broker, policy, shared_detector(), chosen or ["#"], duration, username, password)
+        detector = shared_detector(policy.privacy.scan_network_metadata)
+        facts = capture_flows(broker, policy, detector, chosen or ["#"], duration, username, password)
     except OutOfScope as exc:
         fail(f"capture refused, nothing was sent: {exc}")
     except CaptureError as exc:

@@ -268,6 +268,9 @@ class Privacy(Strict):
     # Where recipients are: ISO country code -> networks; a recipient in a country not allowed is a finding.
     recipient_countries: dict[str, list[Network]] = Field(default_factory=dict)
     allowed_countries: list[str] = Field(default_factory=lambda: list(EU_EEA))
+    # LoRaWAN network metadata (gateway ids and locations, tenant names, radio settings) is device data and not
+    # read for personal data; true reads it too (e.g. where gateways are people's homes).
+    scan_network_metadata: bool = False
 
     @field_validator("recipient_countries")
     @classmethod

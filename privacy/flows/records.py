@@ -21,15 +21,19 @@ from muniscan.store.inventory import asset_identity, record_host
 from muniscan.store.models import Asset, DataFlow, Observation
 from muniscan.store.models.common import utcnow
 
-_detectors: dict[Path, PersonalDataDetector] = {}
+_detectors: dict[tuple[Path, bool], PersonalDataDetector] = {}
 
 
-def shared_detector() -> PersonalDataDetector:
-    """One detector per installation key: building the analyzer costs far more than reading a message."""
+def shared_detector(network_metadata: bool = False) -> PersonalDataDetector:
+    """One detector per installation key: building the analyzer costs far more than reading a message.
+
+    `network_metadata` (policy `privacy.scan_network_metadata`) also reads LoRaWAN gateway and tenant metadata.
+    """
     path = key_path()
-    if path not in _detectors:
-        _detectors[path] = PersonalDataDetector(key=load_or_create_key(path))
-    return _detectors[path]
+    if (path, network_metadata) not in _detectors:
+        _detectors[(path, network_metadata)] = PersonalDataDetector(key=load_or_create_key(path),
+                                                                    network_metadata=network_metadata)
+    return _detectors[(path, network_metadata)]
 
 
 def flow_key(site: str, flow: FlowFact) -> str:

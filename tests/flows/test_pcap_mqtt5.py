@@ -182,3 +182,24 @@ def test_a_real_mosquitto_mqtt5_capture_is_read(tmp_path: Path, detector) -> Non
     assert [(m.topic, m.payload) for m in messages] == [
         ("muniscan-test/care/1", f'{{"pnr": "{PNR}"}}'.encode()),
         ("muniscan-test/anpr/4", f'{{"plate": "{PLATE}"}}'.encode())]  # properties are not payload
+
+
+def test_the_policy_decides_whether_lorawan_network_metadata_is_read(tmp_path: Path, database_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from muniscan.cli.main import app
+
+    uplink = ('{"end_device_ids": {"device_id": "pc-3", "dev_eui": "70B3D57ED005A1B2"}, "uplink_message": '
+              '{"decoded_payload": {"in": 4}, "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-villa-17"}, '
+              '"location": {"latitude": 57.706712, "longitude": 11.936773}}]}}')
+    exchanges = [(True, connect_v5()), (True, publish_v5("v3/counters@gbg/devices/pc-3/up", uplink.encode()))]
+    pcap = tmp_path / "uplink.pcap"
+    wrpcap(str(pcap), tcp_session("10.30.3.5", "10.30.3.2", 43000, 1883, exchanges))
+    policy = tmp_path / "metadata.yaml"
+    policy.write_text("name: metadata\nprivacy:\n  scan_network_metadata: true\n", encoding="utf-8")
+    runner = CliRunner()
+    device_only = runner.invoke(app, ["--db", database_url, "flows", "pcap", str(pcap), "--json"])
+    everything = runner.invoke(app, ["--db", database_url, "flows", "pcap", str(pcap), "--policy", str(policy),
+                                     "--json"])
+    assert device_only.exit_code == 0 and everything.exit_code == 0, device_only.output + everything.output
+    assert "GPS_COORDINATE" not in device_only.stdout and "GPS_COORDINATE" in everything.stdout
