@@ -50,40 +50,27 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Audit one file against the three Article 29 WP risks and store the result."""
-    from muniscan.privacy.datasets.audit import audit_dataset
     from muniscan.privacy.datasets.generalisation import HierarchyError
-    from muniscan.privacy.datasets.records import DatasetInputError, check_input, store_audit, summary
+    from muniscan.privacy.datasets.records import DatasetInputError, audit_and_store
 
-    quasi, sensitive_columns, place_columns = _columns(qi), _columns(sensitive), _columns(place)
-    named = [*(quasi or []), *(sensitive_columns or []), *(place_columns or [])]
-    named += [c for c in (pseudonym, time, weight) if c]
     try:
-        check_input(file, named)
-        report = audit_dataset(
-            file,
-            quasi,
-            sensitive_columns,
-            population=population,
-            budget_seconds=budget,
-            pseudonym=pseudonym,
-            time=time,
-            place=place_columns,
-            weight=weight,
-            hierarchies=hierarchies,
+        result = audit_and_store(
+            state(ctx).store(), file, _columns(qi), _columns(sensitive), _columns(place), pseudonym, time, weight,
+            population=population, budget_seconds=budget, hierarchies=hierarchies,
             **({"k_threshold": k} if k is not None else {}),
         )
     except (DatasetInputError, HierarchyError) as exc:
         fail(str(exc))
     except (ValueError, KeyError, OSError) as exc:
         fail(f"{file}: {exc}")
-    with state(ctx).store().session() as session:
-        row = store_audit(session, file, report)
-        session.commit()
-        audit_id = row.id
-    result = {"audit_id": audit_id, **summary(report)}
     if as_json:
         emit_json(result)
-        return
+    else:
+        _print_audit(file, result)
+
+
+def _print_audit(file: Path, result: dict) -> None:
+    """The verdict, the WP216 tests with their reasons, the figures, traces, generalisation and glossary."""
     console.print(f"{file}: {result['records']} records — verdict: {result['verdict'].upper()}")
     persons = result["persons"]
     if persons:
@@ -135,7 +122,7 @@ def audit(
         console.print(safe(f"note: {line}"))
     for term, line in result["glossary"].items():
         console.print(safe(f"{term}: {line}"), style="dim")
-    console.print(f"stored as dataset audit #{audit_id}")
+    console.print(f"stored as dataset audit #{result['audit_id']}")
 
 
 def _print_trajectory(trajectory: dict) -> None:

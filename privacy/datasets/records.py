@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from muniscan.privacy.datasets.audit import DatasetAuditReport
+from muniscan.privacy.datasets.audit import DatasetAuditReport, audit_dataset
 from muniscan.privacy.datasets.table import sniff_delimiter
 from muniscan.privacy.datasets.trajectory import TrajectoryReport
 from muniscan.privacy.datasets.verdicts import EDPB_PSEUDONYMISATION, IDENTIFIABLE, glossary_for
+from muniscan.store import Store
 from muniscan.store.models import DatasetAudit
 
 
@@ -202,3 +203,21 @@ def _trajectory(trajectory: TrajectoryReport) -> dict[str, Any]:
             for level in trajectory.levels
         ],
     }
+
+
+def audit_and_store(store: Store, path: Path, quasi: list[str] | None, sensitive: list[str] | None,
+                    place: list[str] | None, pseudonym: str | None, time: str | None, weight: str | None,
+                    **options: Any) -> dict[str, Any]:
+    """`muniscan dataset audit` as one service: refuse bad input before reading, audit, store, summarise.
+
+    Raises DatasetInputError or HierarchyError for input the caller should name back to the user;
+    nothing is stored unless the audit completes.
+    """
+    named = [*(quasi or []), *(sensitive or []), *(place or []), *(c for c in (pseudonym, time, weight) if c)]
+    check_input(path, named)
+    report = audit_dataset(path, quasi, sensitive, pseudonym=pseudonym, time=time, place=place, weight=weight,
+                           **options)  # fmt: skip
+    with store.session() as session:
+        row = store_audit(session, path, report)
+        session.commit()
+        return {"audit_id": row.id, **summary(report)}
