@@ -15,12 +15,13 @@ from muniscan.agents.broker import (
     queue_name,
 )
 from muniscan.agents.dispatch import dispatch as queue_job
-from muniscan.agents.jobs import agent_ceiling, job_for
-from muniscan.agents.process import AgentConfig, run_agent
+from muniscan.agents.jobs import job_for
+from muniscan.agents.process import AgentConfig, AgentLimits, ceiling_of, run_agent
 from muniscan.agents.records import recent_runs
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
 from muniscan.cli.output import console, emit_json, fail, note, table
+from muniscan.policies.schema import Intrusiveness
 from muniscan.scanner.scope import OutOfScope
 from muniscan.schedule.jobs import ScheduleError
 from muniscan.schedule.routes import set_route
@@ -54,6 +55,16 @@ def run(
         list[str] | None,
         typer.Option("--never-touch", help="Ports this agent never touches, added to every job's policy."),
     ] = None,
+    max_intrusiveness: Annotated[
+        Intrusiveness, typer.Option(help="Highest probe class a job may allow; a job allowing more is refused.")
+    ] = Intrusiveness.SAFE,
+    max_rate: Annotated[float, typer.Option(help="Highest packets per second a job may ask for.", min=0.1)] = 500.0,
+    max_per_host: Annotated[int, typer.Option(help="Highest per-host concurrency a job may ask for.", min=1)] = 2,
+    max_concurrency: Annotated[int, typer.Option(help="Highest global concurrency a job may ask for.", min=1)] = 128,
+    port: Annotated[
+        list[str] | None,
+        typer.Option("--port", help="Ports (or ranges) jobs may probe (repeatable; default any not never-touch)."),
+    ] = None,
     broker: BrokerUrl = DEFAULT_BROKER,
     namespace: Namespace = DEFAULT_NAMESPACE,
     processes: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
@@ -63,16 +74,21 @@ def run(
         float, typer.Option(help="On SIGINT/SIGTERM, seconds to let running jobs finish.", min=0)
     ] = 60.0,
 ) -> None:
-    """Run an agent in the foreground: take the site's jobs, scan (scope first), write to the store given by --db."""
+    """Run an agent in the foreground: take the site's jobs from the store given by --db, scan (scope first).
+
+    The agent runs only jobs the central node recorded as queued, under the policy it registered, and refuses
+    a job above its own ceiling (scope, intrusiveness, rate, concurrency, ports); the shipped never-touch ports
+    always hold."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
+    limits = AgentLimits(max_intrusiveness, max_rate, max_per_host, max_concurrency, tuple(port or ()))
+    config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
+                         limits, name, threads, stop_timeout)
     try:
-        agent_ceiling(scope, never_touch or [])
+        ceiling_of(config)
         make_broker(broker, namespace).close()
     except AgentError as exc:
         fail(str(exc))
-    config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
-                         name, threads, stop_timeout)
     run_agent(config, processes)
 
 
@@ -94,7 +110,7 @@ def dispatch(
     store = state(ctx).store()
     try:
         queue = make_broker(broker, namespace)
-        message_id = queue_job(queue, store, job_for(loaded, site, target or [], time_limit), loaded)
+        message_id = queue_job(queue, store, job_for(loaded, site, target or [], time_limit))
         queue.close()
     except (AgentError, OutOfScope) as exc:
         fail(str(exc))

@@ -3,31 +3,33 @@
 from dramatiq import Broker, Message
 
 from muniscan.agents.broker import ACTOR, AgentError, queue_name
-from muniscan.agents.jobs import AgentJob
+from muniscan.agents.jobs import AgentJob, JobReference
 from muniscan.agents.records import record_finished, record_queued
-from muniscan.policies import Policy
+from muniscan.agents.registry import register_policy
 from muniscan.scanner.engine import ScanPlan
 from muniscan.store import Store
 from muniscan.store.models import AgentRun, AgentRunStatus
 
 
-def job_message(job: AgentJob) -> Message[None]:
-    """The Dramatiq message for a job: the job as keyword arguments on the site's queue."""
-    return Message(queue_name=queue_name(job.site), actor_name=ACTOR, args=(), kwargs=job.model_dump(), options={})
+def job_message(site: str) -> Message[None]:
+    """The Dramatiq message for a job on the site's queue: it names the job (its message id) and nothing more."""
+    reference = JobReference(site=site).model_dump()
+    return Message(queue_name=queue_name(site), actor_name=ACTOR, args=(), kwargs=reference, options={})
 
 
-def dispatch(broker: Broker, store: Store, job: AgentJob, policy: Policy, schedule: str | None = None) -> str:
+def dispatch(broker: Broker, store: Store, job: AgentJob, schedule: str | None = None) -> str:
     """Queue a job for the agents of its site; returns the message id.
 
-    The scope is checked here too (ScanPlan.build sends nothing), so an out-of-scope target is refused
-    before it is queued; the agent checks again, since it runs whatever reaches its queue.
+    The scope is checked here (ScanPlan.build sends nothing), so an out-of-scope target is refused before it
+    is queued; the policy is registered by hash and the job recorded before the message names it.
     """
-    ScanPlan.build(policy, job.targets)
-    message = job_message(job)
+    ScanPlan.build(job.policy, job.targets)
+    message = job_message(job.site)
     run = record_queued(
         store,
-        AgentRun(message_id=message.message_id, site=job.site, policy_name=policy.name, targets=job.targets,
-                 time_limit=job.time_limit, schedule=schedule),
+        AgentRun(message_id=message.message_id, site=job.site, policy_name=job.policy.name,
+                 policy_hash=register_policy(store, job.policy), targets=job.targets, time_limit=job.time_limit,
+                 schedule=schedule),
     )
     try:
         broker.enqueue(message)

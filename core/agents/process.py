@@ -3,10 +3,22 @@
 import multiprocessing
 import signal
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from muniscan.agents.jobs import agent_ceiling
+from muniscan.agents.ceiling import AgentCeiling, agent_ceiling
 from muniscan.agents.worker import serve
+from muniscan.policies.schema import Intrusiveness
+
+
+@dataclass(frozen=True)
+class AgentLimits:
+    """The agent's caps: a job asking for more is refused."""
+
+    max_intrusiveness: Intrusiveness = Intrusiveness.SAFE
+    max_packets_per_second: float = 500.0
+    max_per_host_concurrency: int = 2
+    max_global_concurrency: int = 128
+    ports: tuple[str, ...] = ()  # empty: any port that is not never-touch
 
 
 @dataclass(frozen=True)
@@ -17,9 +29,17 @@ class AgentConfig:
     site: str
     scope: tuple[str, ...]  # the agent's own ceiling: networks of its segment
     never_touch_ports: tuple[str, ...] = ()
+    limits: AgentLimits = field(default_factory=lambda: AgentLimits())
     name: str | None = None
     threads: int = 1
     stop_timeout: float = 60.0
+
+
+def ceiling_of(config: AgentConfig) -> AgentCeiling:
+    limits = config.limits
+    return agent_ceiling(list(config.scope), list(config.never_touch_ports), limits.max_intrusiveness,
+                         limits.max_packets_per_second, limits.max_per_host_concurrency,
+                         limits.max_global_concurrency, list(limits.ports) or None)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -28,7 +48,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def _serve(config: AgentConfig, stop: threading.Event) -> None:
-    ceiling = agent_ceiling(list(config.scope), list(config.never_touch_ports))
+    ceiling = ceiling_of(config)
     serve(config.store_url, config.broker_url, config.namespace, config.site, ceiling, config.name, config.threads,
           stop, config.stop_timeout)
 

@@ -1,6 +1,7 @@
 """The agent's side: consume one site's queue, run each job with run_scan, record how it ended.
 
-A job that fails in any way (bad message, policy, scope, time limit, scan error) is recorded as failed and
+A message that does not name a job the central node recorded as queued is refused and recorded. A job that
+fails in any way (above the agent's ceiling, out of scope, time limit, scan error) is recorded as failed and
 acknowledged; it never stops the worker and is never retried, since a retry would probe the devices again.
 """
 
@@ -15,10 +16,11 @@ from dramatiq import Broker, Worker
 from dramatiq.middleware import CurrentMessage
 
 from muniscan.agents.broker import ACTOR, AgentError, make_broker, queue_name
-from muniscan.agents.jobs import read_job, within_ceiling
-from muniscan.agents.records import record_finished, record_started
+from muniscan.agents.ceiling import AgentCeiling, within_ceiling
+from muniscan.agents.jobs import read_reference
+from muniscan.agents.records import claim_queued, record_finished, record_refused
+from muniscan.agents.registry import registered_policy
 from muniscan.pipeline import run_scan
-from muniscan.scanner.scope import Scope
 from muniscan.store import Store
 from muniscan.store.models import AgentRun, AgentRunStatus
 
@@ -30,18 +32,22 @@ def agent_name() -> str:
 
 
 def run_job(
-    store: Store, site: str, agent: str, ceiling: Scope, message_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> AgentRun:
-    """One job: validated again here, because the agent runs whatever reaches its queue; the agent's own scope
-    (`ceiling`) first, then the policy's, as ever."""
-    run = record_started(store, message_id, site, agent)
+    store: Store, site: str, agent: str, ceiling: AgentCeiling, message_id: str, args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> AgentRun | None:
+    """One job: the message only names it; the job (policy by hash, targets, time limit) comes from the central
+    store, then the agent's own ceiling, then the policy's scope, as ever."""
     try:
-        if args:
-            raise AgentError("bad job message: positional arguments")
-        job, policy = read_job(kwargs, site)
-        policy = within_ceiling(job, policy, ceiling)
-        run.policy_name, run.targets, run.time_limit = policy.name, job.targets, job.time_limit
-        outcome = run_scan(store, policy, job.targets, site=site, time_limit=job.time_limit)
+        read_reference(args, kwargs, site)
+        run = claim_queued(store, message_id, site, agent)
+    except AgentError as exc:
+        log.warning("message %s refused: %s", message_id, exc)
+        return record_refused(store, message_id, site, agent, str(exc)[:2000])
+    try:
+        if not run.policy_hash:
+            raise AgentError("the recorded job names no registered policy")
+        policy = within_ceiling(registered_policy(store, run.policy_hash), run.targets, ceiling)
+        outcome = run_scan(store, policy, run.targets, site=site, time_limit=run.time_limit)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("job %s failed: %s", message_id, error)
@@ -50,7 +56,9 @@ def run_job(
     return record_finished(store, run, AgentRunStatus.COMPLETED, scan_id=outcome.scan.id)
 
 
-def build_worker(broker: Broker, store: Store, site: str, agent: str, ceiling: Scope, threads: int = 1) -> Worker:
+def build_worker(
+    broker: Broker, store: Store, site: str, agent: str, ceiling: AgentCeiling, threads: int = 1
+) -> Worker:
     """A Dramatiq worker on this site's queue only; it prefetches no more jobs than it has threads, so an idle
     agent of the same site is not starved."""
     queue = queue_name(site)
@@ -65,7 +73,7 @@ def build_worker(broker: Broker, store: Store, site: str, agent: str, ceiling: S
     return worker
 
 
-def serve(store_url: str, broker_url: str, namespace: str, site: str, ceiling: Scope, name: str | None,
+def serve(store_url: str, broker_url: str, namespace: str, site: str, ceiling: AgentCeiling, name: str | None,
           threads: int, stop: threading.Event, stop_timeout: float) -> None:
     """Run one worker until `stop` is set; then finish the jobs in hand (up to `stop_timeout` seconds) and
     put prefetched ones back on the queue."""

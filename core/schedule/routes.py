@@ -42,7 +42,7 @@ def dispatch_if_routed(store: Store, job: Schedule, policy: Policy) -> str | Non
     broker = broker_from_env()
     try:
         job_message = job_for(policy, job.site, list(job.targets), float(job.max_runtime_seconds))
-        return dispatch(broker, store, job_message, policy, schedule=job.name)
+        return dispatch(broker, store, job_message, schedule=job.name)
     finally:
         broker.close()
 

@@ -10,6 +10,10 @@ from pathlib import Path
 from dramatiq.brokers.redis import RedisBroker
 from sqlmodel import select
 
+from muniscan.agents.dispatch import job_message
+from muniscan.agents.records import record_queued
+from muniscan.agents.registry import register_policy
+from muniscan.policies import Policy
 from muniscan.store import Store
 from muniscan.store.models import AgentRun
 
@@ -69,6 +73,18 @@ def write_policy(
         encoding="utf-8",
     )
     return path
+
+
+def queue_recorded(
+    store: Store, broker: RedisBroker, policy: Policy, targets: list[str], time_limit: float | None = None
+) -> str:
+    """Register, record and queue a job as the central node does, minus its scope check, so that what a test
+    sees is the agent's own checking. Returns the message id."""
+    message = job_message(SITE)
+    record_queued(store, AgentRun(message_id=message.message_id, site=SITE, policy_name=policy.name,
+                                  policy_hash=register_policy(store, policy), targets=targets, time_limit=time_limit))
+    broker.enqueue(message)
+    return message.message_id
 
 
 def redis_keys(broker: RedisBroker, namespace: str) -> list[bytes]:

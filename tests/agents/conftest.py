@@ -7,7 +7,7 @@ import pytest
 from dramatiq.brokers.redis import RedisBroker
 
 from muniscan.agents.broker import make_broker
-from muniscan.agents.jobs import agent_ceiling
+from muniscan.agents.ceiling import agent_ceiling
 from muniscan.agents.worker import build_worker
 from muniscan.store import Store
 from tests.agents.agent_lab import AGENT_SCOPE, DEVICE, REDIS, SITE, TelnetLike, serving

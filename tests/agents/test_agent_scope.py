@@ -10,8 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from muniscan.agents.broker import AgentError
-from muniscan.agents.dispatch import job_message
-from muniscan.agents.jobs import agent_ceiling, job_for
+from muniscan.agents.ceiling import agent_ceiling
 from muniscan.agents.worker import build_worker
 from muniscan.cli.main import app
 from muniscan.policies import load_policy
@@ -24,6 +23,7 @@ from tests.agents.agent_lab import (
     SITE,
     TELNET,
     TelnetLike,
+    queue_recorded,
     serving,
     wait_finished,
     write_policy,
@@ -42,9 +42,7 @@ def test_a_job_reaching_past_the_agents_own_scope_is_refused_and_nothing_is_sent
     store: Store, broker: RedisBroker, agent: None, outsider: TelnetLike, tmp_path: Path, targets: list[str]
 ) -> None:
     policy = load_policy(write_policy(tmp_path, include=OUTSIDE_AGENT))  # a policy that would allow it
-    message = job_message(job_for(policy, SITE, targets))
-    broker.enqueue(message)
-    run = wait_finished(store, message.message_id)
+    run = wait_finished(store, queue_recorded(store, broker, policy, targets))
     assert run.status == "failed" and f"outside this agent's own scope: {OUTSIDE_AGENT}" in (run.error or "")
     with store.session() as session:
         assert session.exec(select(ScanRun)).all() == []
@@ -57,9 +55,7 @@ def test_the_agents_never_touch_ports_are_added_to_every_job(
     worker = build_worker(broker, store, SITE, "careful-agent", agent_ceiling([AGENT_SCOPE], ["2024", str(TELNET)]))
     worker.start()
     try:
-        message = job_message(job_for(load_policy(write_policy(tmp_path)), SITE, [DEVICE]))
-        broker.enqueue(message)
-        run = wait_finished(store, message.message_id)
+        run = wait_finished(store, queue_recorded(store, broker, load_policy(write_policy(tmp_path)), [DEVICE]))
     finally:
         worker.stop(timeout=10_000)
     assert run.status == "completed", run.error

@@ -11,8 +11,6 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from muniscan.agents.broker import ACTOR, queue_name
-from muniscan.agents.dispatch import job_message
-from muniscan.agents.jobs import job_for
 from muniscan.cli.main import app
 from muniscan.policies import load_policy
 from muniscan.store import Store
@@ -24,6 +22,7 @@ from tests.agents.agent_lab import (
     SITE,
     TELNET,
     TelnetLike,
+    queue_recorded,
     redis_keys,
     wait_finished,
     write_policy,
@@ -68,9 +67,7 @@ def test_an_out_of_scope_target_in_a_message_is_refused_recorded_and_nothing_is_
 ) -> None:
     # A message the central check would have refused: the policy's scope is OTHER, the target is the device.
     policy = load_policy(write_policy(tmp_path, include=OTHER))
-    message = job_message(job_for(policy, SITE, [DEVICE]))
-    broker.enqueue(message)
-    run = wait_finished(store, message.message_id)
+    run = wait_finished(store, queue_recorded(store, broker, policy, [DEVICE]))
     assert run.status == "failed" and "OutOfScope" in (run.error or "") and run.agent == "test-agent"
     with store.session() as session:
         assert session.exec(select(ScanRun)).all() == []
@@ -80,35 +77,31 @@ def test_an_out_of_scope_target_in_a_message_is_refused_recorded_and_nothing_is_
 def test_bad_messages_are_recorded_as_failed_and_the_agent_keeps_working(
     store: Store, broker: RedisBroker, agent: None, device: TelnetLike, tmp_path: Path
 ) -> None:
-    good = job_for(load_policy(write_policy(tmp_path)), SITE, [DEVICE]).model_dump()
+    def message(args: tuple[object, ...] = (), **kwargs: object) -> Message[None]:
+        return Message(queue_name=queue_name(SITE), actor_name=ACTOR, args=args, kwargs=kwargs, options={})
+
     bad = {
-        "policy": Message(queue_name=queue_name(SITE), actor_name=ACTOR, args=(), options={},
-                          kwargs={**good, "policy": {"name": "x", "scope": {"include": ["not-a-network"]}}}),
-        "site": Message(queue_name=queue_name(SITE), actor_name=ACTOR, args=(), options={},
-                        kwargs={**good, "site": "south"}),
-        "args": Message(queue_name=queue_name(SITE), actor_name=ACTOR, args=(1,), kwargs={}, options={}),
-        "time": Message(queue_name=queue_name(SITE), actor_name=ACTOR, args=(), options={},
-                        kwargs={**good, "time_limit": -1}),
+        "content": message(format=2, site=SITE, targets=[DEVICE]),
+        "site": message(format=2, site="south"),
+        "args": message((1,)),
+        "unrecorded": message(format=2, site=SITE),
     }
-    for message in bad.values():
-        broker.enqueue(message)
+    for sent in bad.values():
+        broker.enqueue(sent)
     errors = {name: wait_finished(store, m.message_id).error or "" for name, m in bad.items()}
-    assert "bad policy" in errors["policy"] and "scope.include" in errors["policy"]
+    assert "names a recorded job, nothing more" in errors["content"] and "targets" in errors["content"]
     assert "for site 'south'" in errors["site"]
     assert "positional" in errors["args"]
-    assert "time_limit" in errors["time"]
+    assert "did not record" in errors["unrecorded"]
     assert device.connections == 0
-    ok = job_message(job_for(load_policy(write_policy(tmp_path)), SITE, [DEVICE]))
-    broker.enqueue(ok)
-    assert wait_finished(store, ok.message_id).status == "completed"
+    ok = queue_recorded(store, broker, load_policy(write_policy(tmp_path)), [DEVICE])
+    assert wait_finished(store, ok).status == "completed"
 
 
 def test_the_time_limit_travels_with_the_job(store: Store, broker: RedisBroker, agent: None, tmp_path: Path) -> None:
     policy = load_policy(write_policy(tmp_path, rate="rate:\n  connect_timeout: 1.0\n  read_timeout: 20\n"))
-    message = job_message(job_for(policy, SITE, [DEVICE], time_limit=0.5))
     with socket.create_server((DEVICE, TELNET)):  # accepts in the kernel, never says a word
-        broker.enqueue(message)
-        run = wait_finished(store, message.message_id)
+        run = wait_finished(store, queue_recorded(store, broker, policy, [DEVICE], time_limit=0.5))
     assert run.status == "failed" and "time limit of 0.5 s" in (run.error or "") and run.time_limit == 0.5
 
 

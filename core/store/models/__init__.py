@@ -1,6 +1,6 @@
 """The tables. Each module holds one area; importing this package registers them all."""
 
-from muniscan.store.models.agents import AgentRoute, AgentRun, AgentRunStatus
+from muniscan.store.models.agents import AgentRoute, AgentRun, AgentRunStatus, RegisteredPolicy
 from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
@@ -22,6 +22,7 @@ __all__ = [
     "FindingEvent",
     "FindingStatus",
     "Observation",
+    "RegisteredPolicy",
     "RiskAcceptance",
     "RunStatus",
     "ScanRun",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -24,6 +25,8 @@ class AgentRun(SQLModel, table=True):
     status: str = Field(default=AgentRunStatus.QUEUED.value, max_length=16)
     agent: str | None = Field(default=None, max_length=200)
     policy_name: str | None = Field(default=None, max_length=200)
+    # The job's policy as registered centrally: the agent reads it from the store, never from the message.
+    policy_hash: str | None = Field(default=None, max_length=64)
     targets: list[str] = Field(default_factory=list, sa_column=json_column())
     time_limit: float | None = None
     schedule: str | None = Field(default=None, max_length=100)  # the scheduled job that sent it, if any
@@ -32,6 +35,15 @@ class AgentRun(SQLModel, table=True):
     queued_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+class RegisteredPolicy(SQLModel, table=True):
+    """A policy the central node registered by its content hash; agent jobs run and are judged under it."""
+
+    hash: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    registered_at: datetime = Field(default_factory=utcnow)
 
 
 class AgentRoute(SQLModel, table=True):
