@@ -14,12 +14,30 @@ class OutOfScope(PermissionError):
     """Raised before any packet is sent to a target the policy does not include."""
 
 
+def normal_address(address: str | IPAddress) -> IPAddress:
+    """An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as the IPv4 address it reaches, so that every scope,
+    exclude and never-touch check sees one family."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def normal_network(network: IPNetwork) -> IPNetwork:
+    """A network inside ::ffff:0:0/96 as the IPv4 network it maps; others unchanged."""
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
+
+
 def parse_networks(text: str) -> list[IPNetwork]:
-    """An address, a CIDR or a first-last range, as networks."""
+    """An address, a CIDR or a first-last range, as networks (IPv4-mapped IPv6 ones as IPv4)."""
     if "-" in text:
-        first, last = (part.strip() for part in text.split("-", 1))
-        return list(ipaddress.summarize_address_range(ipaddress.ip_address(first), ipaddress.ip_address(last)))
-    return [ipaddress.ip_network(text, strict=False)]
+        first, last = (normal_address(part.strip()) for part in text.split("-", 1))
+        return list(ipaddress.summarize_address_range(first, last))  # type: ignore[type-var]
+    return [normal_network(ipaddress.ip_network(text, strict=False))]
 
 
 def parse_ports(specs: Iterable[str | int]) -> frozenset[int]:
@@ -52,7 +70,7 @@ class Scope:
 
     def contains(self, address: str | IPAddress) -> bool:
         try:
-            ip = ipaddress.ip_address(address)
+            ip = normal_address(address)
         except ValueError:
             return False  # names are never in scope: resolving them would leak a lookup
         if any(ip in net for net in self.exclude):
@@ -107,11 +125,11 @@ class Scope:
 def target_addresses(spec: str) -> Iterator[IPAddress]:
     """A range yields every address in it; a CIDR its usable hosts (all of them for /31 and /32)."""
     if "-" in spec:
-        first, last = (ipaddress.ip_address(p.strip()) for p in spec.split("-", 1))
+        first, last = (normal_address(p.strip()) for p in spec.split("-", 1))
         for value in range(int(first), int(last) + 1):
-            yield ipaddress.ip_address(value)
+            yield ipaddress.ip_address(value) if first.version == 4 else ipaddress.IPv6Address(value)
         return
-    network = ipaddress.ip_network(spec, strict=False)
+    network = normal_network(ipaddress.ip_network(spec, strict=False))
     if network.num_addresses <= 2:
         yield from network
     else:

@@ -67,3 +67,38 @@ def test_ranges_and_exclusions() -> None:
 def test_expansion_is_capped() -> None:
     with pytest.raises(OutOfScope, match="more than 10 addresses"):
         make(["127.0.0.0/24"]).expand([], limit=10)
+
+
+def _mapped(address: ipaddress.IPv4Address) -> str:
+    return f"::ffff:{address}"
+
+
+def _either_family(address: ipaddress.IPv4Address, mapped: bool) -> str:
+    return _mapped(address) if mapped else str(address)
+
+
+def _network_in_either_family(network: ipaddress.IPv4Network, mapped: bool) -> str:
+    return f"::ffff:{network.network_address}/{96 + network.prefixlen}" if mapped else str(network)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(networks, st.booleans()), min_size=1, max_size=3),
+    st.lists(st.tuples(networks, st.booleans()), max_size=3),
+    addresses,
+    st.booleans(),
+)
+def test_ipv4_mapped_ipv6_is_judged_as_the_ipv4_address_it_reaches(include, exclude, address, mapped) -> None:
+    """Scope, exclude and target may each be written as IPv4 or IPv4-mapped IPv6: the verdict is the same."""
+    scope = make([_network_in_either_family(n, m) for n, m in include],
+                 [_network_in_either_family(n, m) for n, m in exclude])
+    expected = any(address in n for n, _ in include) and not any(address in n for n, _ in exclude)
+    assert (scope.refusal(_either_family(address, mapped), 80) is None) == expected
+    if expected:
+        assert scope.expand([_either_family(address, mapped)], 10) == [str(address)]
+
+
+def test_a_mapped_target_does_not_slip_past_an_ipv4_exclude() -> None:
+    scope = make(["127.107.0.0/24", "::ffff:0:0/96"], ["127.107.0.9"])
+    assert scope.refusal("::ffff:127.107.0.9", 80) == "::ffff:127.107.0.9 is outside the policy's scope"
+    assert scope.expand(["::ffff:127.107.0.9", "127.107.0.8"], 10) == ["127.107.0.8"]
