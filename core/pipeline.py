@@ -1,6 +1,7 @@
 """A scan as one job: plan (scope first), run, store facts, judge, update findings."""
 
 import asyncio
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,7 @@ def run_scan(
     scanned = {("tcp", p) for p in plan.tcp_ports} | {("udp", p) for p in plan.udp_ports}
     done, answering, services, total = 0, 0, 0, len(plan.addresses)
     answered: set[str] = set()
+    deadline = None if time_limit is None else time.monotonic() + time_limit
 
     def on_hosts_found(found: int, _addresses: int) -> None:
         nonlocal total
@@ -109,7 +111,7 @@ def run_scan(
             answered.add(host.address)
             with store.session() as session:  # one transaction per host: an interrupt leaves no half host
                 asset = record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
-                audit_scanned_host(session, scan.id, site, asset, host)  # type: ignore[arg-type]
+                audit_scanned_host(session, scan.id, site, asset, host, deadline)  # type: ignore[arg-type]
                 session.commit()
         if progress:
             progress(done, total, host)

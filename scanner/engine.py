@@ -3,6 +3,7 @@
 import asyncio
 import ipaddress
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -147,10 +148,19 @@ async def run_plan(
     if plan.policy.discovery.port_scanner == "nmap":
         known = await nmap_port_discovery(gate, plan, [lead.address for lead in leads])
     slots = asyncio.Semaphore(host_concurrency)
+    loop = asyncio.get_running_loop()
 
-    async def one(lead: HostLead) -> None:
+    async def one(lead: HostLead, recorder: ThreadPoolExecutor) -> None:
         async with slots:
-            on_host(await scan_host(gate, lead, plan, probes, known))
+            host = await scan_host(gate, lead, plan, probes, known)
+        # Off the event loop: recording a host reads what its devices sent (personal-data detection on untrusted
+        # payloads), which must not hold up the other hosts' probes nor the scan's time limit. One thread, so
+        # hosts are recorded one at a time as before.
+        await loop.run_in_executor(recorder, on_host, host)
 
-    await asyncio.gather(*(one(lead) for lead in leads))
+    recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muniscan-record")
+    try:
+        await asyncio.gather(*(one(lead, recorder) for lead in leads))
+    finally:  # on a time limit or interrupt: finish the host in hand, record no more
+        recorder.shutdown(wait=True, cancel_futures=True)
     return gate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from muniscan.privacy.detection.masking import mask_value
 from muniscan.privacy.detection.payloads import key_words
 
 SAMPLE_VALUES = 200
+DETECTION_BUDGET_SECONDS = 10.0  # for reading the sampled values of all columns
 PRECISION_SAMPLE = 5000  # values per column read for timestamp and coordinate precision
 DIRECT_IDENTIFIER_SHARE = 0.5
 DEFAULT_K = 5
@@ -116,9 +118,13 @@ class DatasetAuditReport:
         return asdict(self)
 
 
-def classify_columns(table: Table, detector: PersonalDataDetector) -> list[ColumnFinding]:
-    """Columns where at least half the sampled values are one kind of personal data."""
+def classify_columns(
+    table: Table, detector: PersonalDataDetector, budget_seconds: float = DETECTION_BUDGET_SECONDS
+) -> list[ColumnFinding]:
+    """Columns where at least half the sampled values are one kind of personal data; values still unread when
+    the budget runs out are counted in `detector.limits`, not read."""
     findings = []
+    deadline = monotonic() + budget_seconds
     for name, values in table.columns.items():
         sample = list(dict.fromkeys(v for v in values if v is not None))[:SAMPLE_VALUES]
         if not sample:
@@ -127,6 +133,9 @@ def classify_columns(table: Table, detector: PersonalDataDetector) -> list[Colum
         counts: dict[str, int] = {}
         examples: dict[str, list[str]] = {}
         for value in sample:
+            if monotonic() > deadline:
+                detector.limits.fields_skipped += 1
+                continue
             kinds = {r.entity_type: value[r.start:r.end]
                      for r in detector.analyze_field(value, context)}
             for kind, matched in kinds.items():
@@ -212,7 +221,9 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     hierarchy_map, notes = load_hierarchies(hierarchies, table) if hierarchies is not None else ({}, [])
     weights = sampling_weights(table, weight, Path(path)) if weight else None
     detector = detector or PersonalDataDetector()
+    detector.reset_limits()
     findings = classify_columns(table, detector)
+    unread = detector.reset_limits()
     hashed = [f.column for f in findings if f.category == "HASHED_IDENTIFIER"]
     direct = [f for f in findings if f.category != "HASHED_IDENTIFIER"]
     sensitive = list(sensitive or [])
@@ -226,6 +237,8 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     qis = (list(quasi_identifiers) if quasi_identifiers
            else _suggested_with_hierarchies(table, excluded, hierarchy_map, about_people))
     notes.insert(0, f"missing values: policy '{missing}'")
+    if unread.any:
+        notes.append(f"personal-data detection did not read every value in full: {unread.describe()}")
     if not qis and not about_people:
         notes.append("no identifiers, pseudonyms or columns naming a person's attributes were found: the records "
                      "do not look like records about people; if they are, name the quasi-identifiers with --qi")

@@ -10,11 +10,13 @@ from typing import Any
 from sqlmodel import Session
 
 from muniscan.privacy.datasets.audit import DatasetAuditReport, audit_dataset
-from muniscan.privacy.datasets.table import sniff_delimiter
+from muniscan.privacy.datasets.table import MAX_CELL_CHARS, TableFormatError, sniff_delimiter, unique_header
 from muniscan.privacy.datasets.trajectory import TrajectoryReport
 from muniscan.privacy.datasets.verdicts import EDPB_PSEUDONYMISATION, IDENTIFIABLE, glossary_for
 from muniscan.store import Store
 from muniscan.store.models import DatasetAudit
+
+MAX_TABLE_BYTES = 1 << 30
 
 
 class DatasetInputError(ValueError):
@@ -85,14 +87,19 @@ def _header(path: Path) -> list[str]:
         handle.seek(0)
         if not sample.strip():
             raise DatasetInputError(f"{path}:1:1: the file is empty")
+        csv.field_size_limit(MAX_CELL_CHARS)
         reader = csv.reader(handle, delimiter=sniff_delimiter(sample))
-        header = [name.strip() for name in next(reader)]
-        for row in reader:
-            if len(row) > len(header):
-                column = len(header) + 1
-                raise DatasetInputError(
-                    f"{path}:{reader.line_num}:{column}: {len(row)} fields, but the header names {len(header)}"
-                )
+        try:
+            header = unique_header(path, next(reader))
+            for row in reader:
+                if len(row) > len(header):
+                    column = len(header) + 1
+                    raise DatasetInputError(
+                        f"{path}:{reader.line_num}:{column}: {len(row)} fields, but the header names {len(header)}"
+                    )
+        except csv.Error as exc:
+            raise DatasetInputError(f"{path}:{reader.line_num}: {exc} (a cell may hold at most {MAX_CELL_CHARS} "
+                                    "characters)") from None
     return header
 
 
@@ -100,8 +107,14 @@ def check_input(path: Path, columns: list[str]) -> None:
     """Refuse unreadable files and unknown column names before the audit starts."""
     if not path.is_file():
         raise DatasetInputError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise DatasetInputError(f"{path}: {size} bytes; a dataset may be at most {MAX_TABLE_BYTES} bytes "
+                                "(it is read into memory): split it or audit a sample")
     try:
         header = _header(path)
+    except TableFormatError as exc:
+        raise DatasetInputError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise DatasetInputError(f"{path}: byte {exc.start}: not UTF-8 text ({exc.reason})") from None
     for name in columns:

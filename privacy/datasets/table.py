@@ -51,13 +51,42 @@ def sniff_delimiter(sample: str) -> str:
         return max(",;\t|", key=first_line.count)
 
 
+# A cell larger than this is refused with its line: no published dataset needs one, and csv's own limit
+# (128 KiB) ends in an error without a line number.
+MAX_CELL_CHARS = 1 << 20
+
+
+class TableFormatError(ValueError):
+    """A table file that cannot be read as columns: the message names the file, line or columns."""
+
+
+def unique_header(path: Path, header: list[str]) -> list[str]:
+    """Column names, stripped; names equal after stripping would make one column hide another."""
+    names = [name.strip() for name in header]
+    seen: dict[str, list[str]] = {}
+    for raw, name in zip(header, names, strict=True):
+        seen.setdefault(name, []).append(raw)
+    repeated = {name: raws for name, raws in seen.items() if len(raws) > 1}
+    if repeated:
+        listed = "; ".join(" and ".join(repr(raw) for raw in raws) for raws in repeated.values())
+        raise TableFormatError(f"{path}:1: repeated column name(s): {listed}; rename them so each is unique")
+    return names
+
+
 def read_csv(path: Path, delimiter: str | None = None) -> Table:
+    csv.field_size_limit(MAX_CELL_CHARS)
     with path.open(newline="", encoding="utf-8-sig") as handle:
         sample = handle.read(65536)
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter or sniff_delimiter(sample))
-        header = [name.strip() for name in next(reader)]
-        rows = list(reader)
+        try:
+            header = unique_header(path, next(reader, []))
+            rows = list(reader)
+        except csv.Error as exc:
+            raise TableFormatError(f"{path}:{reader.line_num}: {exc} (a cell may hold at most "
+                                   f"{MAX_CELL_CHARS} characters)") from None
+    if not header:
+        raise TableFormatError(f"{path}:1: no header row")
     columns: dict[str, list[str | None]] = {}
     for index, name in enumerate(header):
         columns[name] = [_cell(row[index]) if index < len(row) else None for row in rows]

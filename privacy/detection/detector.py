@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,21 @@ from muniscan.privacy.detection.recognizers import LANGUAGE
 from muniscan.privacy.detection.routing import (
     DIGIT_BUCKETS,
     MIN_DIGITS,
+    REGEX_TIMEOUT_SECONDS,
     FieldShape,
     Prefilter,
+    RegexTimeouts,
     Route,
     build_routes,
 )
 
 DEFAULT_THRESHOLD = 0.4
+# Field values are untrusted: only their first MAX_FIELD_CHARS characters reach the recognizers (a value
+# longer than any identifier is cut, and the cut counted), and each regex gets REGEX_TIMEOUT_SECONDS per
+# field (a pattern that runs longer is skipped for that field, and counted). Super-linear patterns, such as
+# Presidio's e-mail one on `a.a.a...@`, then cost milliseconds instead of minutes.
+MAX_FIELD_CHARS = 2048
+MESSAGE_BUDGET_SECONDS = 1.0
 Runner = Callable[[str], list[RecognizerResult]]
 # Presidio's LemmaContextAwareEnhancer defaults; parity tests hold us to them.
 CONTEXT_BOOST = 0.35
@@ -80,6 +89,31 @@ class Detection:
         return asdict(self)
 
 
+@dataclass
+class DetectionLimits:
+    """How much untrusted input was not read in full: the note that goes with a result."""
+
+    fields_cut: int = 0  # values longer than MAX_FIELD_CHARS, read up to it
+    regex_timeouts: int = 0  # (pattern, field) pairs stopped after REGEX_TIMEOUT_SECONDS
+    fields_skipped: int = 0  # fields not read because a deadline had passed
+    timed_out_patterns: set[str] = field(default_factory=set)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.fields_cut or self.regex_timeouts or self.fields_skipped)
+
+    def describe(self) -> str:
+        parts = []
+        if self.fields_cut:
+            parts.append(f"{self.fields_cut} field value(s) over {MAX_FIELD_CHARS} characters read up to that length")
+        if self.regex_timeouts:
+            names = ", ".join(sorted(self.timed_out_patterns)[:5])
+            parts.append(f"{self.regex_timeouts} pattern run(s) stopped after {REGEX_TIMEOUT_SECONDS:g} s ({names})")
+        if self.fields_skipped:
+            parts.append(f"{self.fields_skipped} field(s) not read: the time limit had passed")
+        return "; ".join(parts)
+
+
 def normalise_for_hash(category: str, value: str) -> str:
     """One canonical spelling per identifier, so `A4-5E-..` and `a4:5e:..` hash alike."""
     if category == "MAC_ADDRESS":
@@ -114,13 +148,20 @@ class PersonalDataDetector:
         self.network_metadata = network_metadata
         self._key = key
         self._recognizers = self.analyzer.registry.get_recognizers(LANGUAGE, all_fields=True)
-        self._routes = build_routes(self._recognizers, score_threshold)
+        self._timeouts = RegexTimeouts()
+        self._routes = build_routes(self._recognizers, score_threshold, self._timeouts)
         self._routes_by_context: dict[tuple[str, ...], list[tuple[Route, bool]]] = {}
         # Per (key, digits in the value): the routes whose prefilter can pass.
         self._plans: dict[tuple[tuple[str, ...], int], tuple[tuple[Prefilter | None, Runner, bool], ...]] = {}
         self._cache: dict[tuple[str, tuple[str, ...]], list[RecognizerResult]] = {}
         self._tokens: dict[tuple[str, str], tuple[str, str]] = {}  # (category, value) -> (masked, keyed hash)
         self._findings: dict[tuple[str, tuple[str, ...]], tuple[tuple, ...]] = {}  # (value, key) -> _findings_of
+        self.limits = DetectionLimits()
+
+    def reset_limits(self) -> DetectionLimits:
+        """What was not read in full since the last reset; counting starts again."""
+        limits, self.limits = self.limits, DetectionLimits()
+        return limits
 
     @property
     def key(self) -> bytes:
@@ -130,7 +171,11 @@ class PersonalDataDetector:
         return self._key
 
     def analyze_field(self, value: str, context: tuple[str, ...]) -> list[RecognizerResult]:
-        """Presidio results for one field value, running only recognizers whose prefilter passes."""
+        """Presidio results for one field value (cut to MAX_FIELD_CHARS), running only recognizers whose
+        prefilter passes."""
+        if len(value) > MAX_FIELD_CHARS:
+            self.limits.fields_cut += 1
+            value = value[:MAX_FIELD_CHARS]
         cache_key = (value, context)
         cached = self._cache.get(cache_key)
         if cached is not None:
@@ -142,7 +187,11 @@ class PersonalDataDetector:
             plan = self._plans[(context, bucket)] = tuple(
                 (route.prefilter, route.run, has_context) for route, has_context in self._routes_for(context)
                 if MIN_DIGITS.get(route.name, 0) <= bucket)
+        before = self._timeouts.count
         results = self._run_plan(shape, plan)
+        if self._timeouts.count != before:
+            self.limits.regex_timeouts += self._timeouts.count - before
+            self.limits.timed_out_patterns |= self._timeouts.names
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[cache_key] = results
@@ -198,18 +247,21 @@ class PersonalDataDetector:
             value, language=LANGUAGE, context=list(context), score_threshold=self.score_threshold
         )
 
-    def scan_fields(self, fields: Iterable[PayloadField]) -> list[Detection]:
-        """Detections for already-split fields."""
+    def scan_fields(self, fields: Iterable[PayloadField], deadline: float | None = None) -> list[Detection]:
+        """Detections for already-split fields; past `deadline` (time.monotonic) the rest are counted, not read."""
         detections = []
         findings_cache = self._findings
-        for field in fields:
-            cache_key = (field.value, field.context)
+        for item in fields:
+            if deadline is not None and time.monotonic() > deadline:
+                self.limits.fields_skipped += 1
+                continue
+            cache_key = (item.value, item.context)
             findings = findings_cache.get(cache_key)
             if findings is None:
                 if len(findings_cache) >= _CACHE_LIMIT:
                     findings_cache.clear()
-                findings = findings_cache[cache_key] = self._findings_of(field.value, field.context)
-            path = field.path
+                findings = findings_cache[cache_key] = self._findings_of(item.value, item.context)
+            path = item.path
             for category, score, start, end, masked, hashed, recognizer in findings:
                 detections.append(Detection(category, path, score, start, end, masked, hashed, recognizer))
         return detections
@@ -236,16 +288,21 @@ class PersonalDataDetector:
             )
         return token
 
-    def scan_message(self, payload: bytes | str | dict | list, topic: str | None = None) -> list[Detection]:
-        """Personal data in one message (JSON, CBOR, key=value, CSV row or text) and its topic."""
-        return self.scan_fields(payload_fields(payload, topic, self.network_metadata))
+    def scan_message(
+        self, payload: bytes | str | dict | list, topic: str | None = None, deadline: float | None = None
+    ) -> list[Detection]:
+        """Personal data in one message (JSON, CBOR, key=value, CSV row or text) and its topic, read for at most
+        MESSAGE_BUDGET_SECONDS and never past `deadline`."""
+        budget = time.monotonic() + MESSAGE_BUDGET_SECONDS
+        fields = payload_fields(payload, topic, self.network_metadata)
+        return self.scan_fields(fields, budget if deadline is None else min(deadline, budget))
 
     def findings_with_text(self, payload: bytes | str | dict | list,
                            topic: str | None = None) -> list[tuple[str, str, str]]:
         """(category, field path, matched text) for evaluation against labelled messages; never stored."""
-        return [(result.entity_type, field.path, field.value[result.start:result.end])
-                for field in payload_fields(payload, topic, self.network_metadata)
-                for result in self.field_results(field.value, field.context)]
+        return [(result.entity_type, item.path, item.value[result.start:result.end])
+                for item in payload_fields(payload, topic, self.network_metadata)
+                for result in self.field_results(item.value, item.context)]
 
     def scan_messages(self, messages: Iterable[tuple[bytes | str, str | None]]) -> list[list[Detection]]:
         """Batch form of scan_message; the field cache pays off across a device's messages."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
-from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult, pattern_recognizer
 
 from muniscan.privacy.detection.analyzer import is_typed_reading
 from muniscan.privacy.detection.recognizers import STREET_SUFFIXES
@@ -107,8 +107,29 @@ CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateF
                 "HashedIdentifierRecognizer", "NameFieldRecognizer"}
 
 
-def _pattern_runner(recognizer: PatternRecognizer) -> Callable[[str], list[RecognizerResult]]:
-    """Presidio's pattern loop (score, validate, invalidate, de-duplicate) without its logging."""
+# Every pattern run on a field value stops after this long: operators' regexes and Presidio's own can be
+# super-linear on hostile input (`^(a|aa)+$`, the e-mail pattern on `a.a.a...@`).
+REGEX_TIMEOUT_SECONDS = 0.05
+pattern_recognizer.REGEX_TIMEOUT_SECONDS = REGEX_TIMEOUT_SECONDS  # type: ignore[attr-defined]  # Presidio's own loop
+
+
+class RegexTimeouts:
+    """Counts pattern runs stopped by the timeout, and which recognizers they belonged to."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.names: set[str] = set()
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        self.names.add(name)
+
+
+def _pattern_runner(
+    recognizer: PatternRecognizer, timeouts: RegexTimeouts | None = None
+) -> Callable[[str], list[RecognizerResult]]:
+    """Presidio's pattern loop (score, validate, invalidate, de-duplicate) without its logging, each pattern
+    under REGEX_TIMEOUT_SECONDS."""
     compiled = [(regex.compile(p.regex, flags=recognizer.global_regex_flags), p.score)
                 for p in recognizer.patterns]
     entity = recognizer.supported_entities[0]
@@ -119,7 +140,13 @@ def _pattern_runner(recognizer: PatternRecognizer) -> Callable[[str], list[Recog
     def run(text: str) -> list[RecognizerResult]:
         results = []
         for pattern, base_score in compiled:
-            for match in pattern.finditer(text):
+            try:
+                matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+            except TimeoutError:
+                if timeouts is not None:
+                    timeouts.add(recognizer.name)
+                continue
+            for match in matches:
                 start, end = match.span()
                 if start == end:
                     continue
@@ -175,7 +202,9 @@ def _max_pattern_score(recognizer: EntityRecognizer) -> float:
     return 1.0
 
 
-def build_routes(recognizers: list[EntityRecognizer], threshold: float) -> list[Route]:
+def build_routes(
+    recognizers: list[EntityRecognizer], threshold: float, timeouts: RegexTimeouts | None = None
+) -> list[Route]:
     """Routes for all recognizers; unknown (operator YAML) ones run on every field."""
     routes = []
     for recognizer in recognizers:
@@ -184,7 +213,7 @@ def build_routes(recognizers: list[EntityRecognizer], threshold: float) -> list[
         words = frozenset(word.lower() for word in (recognizer.context or []))
         is_plain_pattern = (isinstance(recognizer, PatternRecognizer) and recognizer.patterns
                             and type(recognizer).analyze is PatternRecognizer.analyze)
-        runner = _pattern_runner(recognizer) if is_plain_pattern else _generic_runner(recognizer)
+        runner = _pattern_runner(recognizer, timeouts) if is_plain_pattern else _generic_runner(recognizer)
         routes.append(Route(recognizer, recognizer.name, PREFILTERS.get(recognizer.name), context_only, words,
                             runner))
     return routes

@@ -39,8 +39,9 @@ class _FlowState:
 class FlowAuditor:
     """Collects what each flow carried; the payloads pass through and are dropped."""
 
-    def __init__(self, detector: PersonalDataDetector) -> None:
+    def __init__(self, detector: PersonalDataDetector, deadline: float | None = None) -> None:
         self.detector = detector
+        self.deadline = deadline  # time.monotonic(): messages after it are counted, not read
         self._flows: dict[FlowKey, _FlowState] = {}
 
     def flow(self, key: FlowKey, protocol: str, encrypted: bool, server_name: str | None = None) -> _FlowState:
@@ -66,7 +67,7 @@ class FlowAuditor:
             state.topic_messages[shown] += 1
         if state.messages > MESSAGES_INSPECTED_PER_FLOW:
             return
-        for found in self.detector.scan_message(payload, topic):
+        for found in self.detector.scan_message(payload, topic, self.deadline):
             if not is_personal_category(found.category):  # an organisation number names no person
                 continue
             if shown in state.topic_messages:

@@ -4,6 +4,8 @@ The device a flow belongs to is its sender; a broker subscription sees no sender
 """
 
 import hashlib
+import logging
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ from muniscan.store.inventory import asset_identity, record_host
 from muniscan.store.models import Asset, DataFlow, Observation
 from muniscan.store.models.common import utcnow
 
+log = logging.getLogger(__name__)
 _detectors: dict[tuple[Path, bool], PersonalDataDetector] = {}
+HOST_AUDIT_SECONDS = 10.0  # reading the messages one host's broker sent during a scan
 
 
 def shared_detector(network_metadata: bool = False) -> PersonalDataDetector:
@@ -115,9 +119,13 @@ def record_flows(session: Session, scan_id: int, site: str, facts: DataFlowFacts
     return len(grouped)
 
 
-def captured_flows(host: HostRecord, detector: PersonalDataDetector) -> DataFlowFacts | None:
-    """The messages the mqtt_subscribe probe read on this host, folded into flows; None when it read nothing."""
-    auditor, seen = FlowAuditor(detector), False
+def captured_flows(
+    host: HostRecord, detector: PersonalDataDetector, deadline: float | None = None
+) -> DataFlowFacts | None:
+    """The messages the mqtt_subscribe probe read on this host, folded into flows; None when it read nothing.
+    Reading stops at `deadline` or after HOST_AUDIT_SECONDS, whichever comes first."""
+    budget = time.monotonic() + HOST_AUDIT_SECONDS
+    auditor, seen = FlowAuditor(detector, budget if deadline is None else min(deadline, budget)), False
     for service in host.services:
         service: ServiceRecord
         for attempt in service.attempts:
@@ -134,8 +142,11 @@ def captured_flows(host: HostRecord, detector: PersonalDataDetector) -> DataFlow
     return auditor.facts("mqtt_subscribe") if seen else None
 
 
-def audit_scanned_host(session: Session, scan_id: int, site: str, asset: Asset, host: HostRecord) -> int:
-    """Called by a scan per host: the payloads its probes held in memory are read here, then dropped."""
+def audit_scanned_host(
+    session: Session, scan_id: int, site: str, asset: Asset, host: HostRecord, deadline: float | None = None
+) -> int:
+    """Called by a scan per host: the payloads its probes held in memory are read here (until `deadline`,
+    time.monotonic), then dropped."""
     subscribed = any(
         a.probe == "mqtt_subscribe" and a.status is AttemptStatus.COMPLETED and a.facts.subscribed
         for service in host.services
@@ -143,5 +154,8 @@ def audit_scanned_host(session: Session, scan_id: int, site: str, asset: Asset, 
     )
     if not subscribed:  # nothing was read: no detector to build, no key to create
         return 0
-    facts = captured_flows(host, shared_detector())
+    detector = shared_detector()
+    facts = captured_flows(host, detector, deadline)
+    if detector.limits.any:
+        log.warning("host %s: %s", host.address, detector.reset_limits().describe())
     return record_flows(session, scan_id, site, facts, holder=asset) if facts else 0
