@@ -110,7 +110,7 @@ CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateF
 # Every pattern run on a field value stops after this long: operators' regexes and Presidio's own can be
 # super-linear on hostile input (`^(a|aa)+$`, the e-mail pattern on `a.a.a...@`).
 REGEX_TIMEOUT_SECONDS = 0.05
-pattern_recognizer.REGEX_TIMEOUT_SECONDS = REGEX_TIMEOUT_SECONDS  # type: ignore[attr-defined]  # Presidio's own loop
+pattern_recognizer.REGEX_TIMEOUT_SECONDS = REGEX_TIMEOUT_SECONDS  # type: ignore[assignment]  # Presidio loop too
 
 
 class RegexTimeouts:
@@ -133,7 +133,8 @@ def _pattern_runner(
     compiled = [(regex.compile(p.regex, flags=recognizer.global_regex_flags), p.score)
                 for p in recognizer.patterns]
     entity = recognizer.supported_entities[0]
-    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+    name: str = getattr(recognizer, "name", "")
+    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id}
     validate, invalidate = recognizer.validate_result, recognizer.invalidate_result
 
@@ -144,7 +145,7 @@ def _pattern_runner(
                 matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
             except TimeoutError:
                 if timeouts is not None:
-                    timeouts.add(recognizer.name)
+                    timeouts.add(name)
                 continue
             for match in matches:
                 start, end = match.span()

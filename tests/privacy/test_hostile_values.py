@@ -19,11 +19,11 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from muniscan.cli.main import app
+from muniscan.pipeline import run_scan
 from muniscan.policies import load_policy
 from muniscan.privacy.datasets.audit import audit_dataset
 from muniscan.privacy.detection.detector import MAX_FIELD_CHARS, PersonalDataDetector
 from muniscan.privacy.flows.pcap import read_pcap
-from muniscan.pipeline import run_scan
 from muniscan.store import Store
 from muniscan.store.models import DataFlow, ScanRun
 from tests.flows.traffic import mqtt_publish
