@@ -13,21 +13,63 @@ class YamlFileError(ValueError):
     """A file that cannot be used; every line of the message says where and why."""
 
 
+# Policies, topologies and rule files are a few kilobytes; a bound keeps a hostile or mistaken file (a 50 MB
+# policy took 4 GB of memory) from exhausting the machine, and one on nodes keeps aliases from multiplying.
+MAX_YAML_BYTES = 2 << 20
+MAX_YAML_NODES = 200_000
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """The data and its node tree (for line numbers)."""
+    """The data and its node tree (for line numbers). Refused with file and line: files over MAX_YAML_BYTES, text
+    that is not UTF-8, invalid or too deeply nested YAML, a key repeated in one mapping (the last one would
+    silently win), and more than MAX_YAML_NODES nodes once aliases are followed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise YamlFileError(f"{path}: {size} bytes; a YAML file may be at most {MAX_YAML_BYTES} bytes")
+        raw = path.read_bytes()
     except OSError as exc:
         raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from None
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+    try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        check_nodes(path, node)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlFileError(f"{where}: not valid YAML: {problem}") from None
+    except RecursionError:
+        raise YamlFileError(f"{path}: nested too deeply to be a configuration file") from None
     return data, node
+
+
+def check_nodes(path: Path, root: yaml.Node | None) -> None:
+    """Refuse a key repeated within one mapping, and more than MAX_YAML_NODES nodes (aliases counted each time)."""
+    stack, visited = [root] if root is not None else [], 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > MAX_YAML_NODES:
+            raise YamlFileError(f"{path}: more than {MAX_YAML_NODES} values once aliases are expanded")
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else None
+                line = key.start_mark.line + 1
+                if name is not None and name in first:
+                    raise YamlFileError(f"{path}:{line}: key '{name}' repeated (first at line {first[name]}); "
+                                        "the second would silently replace the first")
+                if name is not None:
+                    first[name] = line
+                stack += [key, value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

@@ -42,22 +42,31 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def resolve_extends(data: dict[str, Any], source: Path) -> dict[str, Any]:
-    """Merge a policy mapping over the profile or file it `extends`."""
+def resolve_extends(data: dict[str, Any], source: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Merge a policy mapping over the profile or file it `extends`; a file that extends itself, directly or
+    through others, is refused."""
     extends = data.get("extends")
     if extends is None:
         return data
     if not isinstance(extends, str):
         raise PolicyError(f"{source}: field 'extends': must be a profile name or a file path")
     is_file = extends.endswith((".yaml", ".yml"))
-    parent = load_policy(source.parent / extends if is_file else profile_path(extends))
+    parent_path = source.parent / extends if is_file else profile_path(extends)
+    seen = (*chain, source.resolve())
+    if parent_path.resolve() in seen:
+        cycle = " -> ".join(str(p) for p in (*seen, parent_path.resolve()))
+        raise PolicyError(f"{source}: field 'extends': circular: {cycle}")
+    parent = _load(parent_path, seen)
     inherited = parent.model_dump(mode="json", exclude={"name", "description", "extends"})
     return _merge(inherited, data)
 
 
 def load_policy(path: str | Path) -> Policy:
     """Read, merge (``extends``) and validate a policy file."""
-    source = Path(path)
+    return _load(Path(path), ())
+
+
+def _load(source: Path, chain: tuple[Path, ...]) -> Policy:
     try:
         data, node = read_yaml(source)
     except YamlFileError as exc:
@@ -65,7 +74,7 @@ def load_policy(path: str | Path) -> Policy:
     if not isinstance(data, dict):
         raise PolicyError(f"{source}:1: a policy is a mapping with at least a 'name'")
     try:
-        return validate(Policy, resolve_extends(data, source), node, source)
+        return validate(Policy, resolve_extends(data, source, chain), node, source)
     except YamlFileError as exc:
         raise PolicyError(str(exc)) from None
 
