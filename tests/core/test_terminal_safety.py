@@ -13,6 +13,9 @@ from muniscan.text import printable_banner, terminal_safe
         ("bell\x07 and null\x00", "bell and null"),
         ("c1\x9bcsi", "c1csi"),
         ("keeps\ttabs\nand lines", "keeps\ttabs\nand lines"),
+        ("firmware \u202e3.1v\u202c ok", "firmware 3.1v ok"),  # right-to-left override would show "v1.3"
+        ("\u2066isolated\u2069 \u200fmark\u200e \u061carabic mark", "isolated mark arabic mark"),
+        ("svenska åäö and עברית stay", "svenska åäö and עברית stay"),
     ],
 )
 def test_escapes_and_controls_are_removed(raw: str, shown: str) -> None:
@@ -26,3 +29,9 @@ def test_long_text_is_shortened() -> None:
 def test_banner_bytes_decode_without_crashing() -> None:
     shown = printable_banner(b"\xff\xfb\x01\xff\xfb\x03\r\nLogin: \x1b[5m")
     assert shown == "\ufffd\ufffd\ufffd\ufffd\nLogin:"
+
+
+def test_reports_clean_bidi_controls_deeply() -> None:
+    from muniscan.reports.safe import clean
+
+    assert clean({"banner\u202e": ["SSH-2.0-\u202eevil"]}) == {"banner": ["SSH-2.0-evil"]}
