@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from muniscan import queries
+from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, table
 from muniscan.inventory_bom import inventory_bom_json
@@ -155,5 +156,5 @@ def export_inventory(
     if output is None:
         sys.stdout.write(text + "\n")
         return
-    output.write_text(text + "\n", encoding="utf-8")
+    write_atomic(output, (text + "\n").encode("utf-8"))
     console.print(f"wrote {len(rows)} device(s) to {output}")

@@ -13,11 +13,14 @@ from muniscan.cli import lab as lab_cli
 from muniscan.cli import report as report_cli
 from muniscan.cli import scan as scan_cli
 from muniscan.cli.context import AppState
+from muniscan.cli.errors import HandledGroup
 
 app = typer.Typer(
     name="muniscan",
     help="Security and privacy compliance scanning for a municipality's IoT estate.\n\n"
-    "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 usage or configuration error.",
+    "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 usage, configuration or input error; "
+    "3 internal error (the traceback is written to a log file).",
+    cls=HandledGroup,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import fail, note
 from muniscan.reports.formats import FORMATS, UnsupportedFormat, formats_for, render
@@ -28,8 +29,7 @@ def write_output(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(data)
+    write_atomic(output, data)  # a full disk leaves the previous report as it was
     note(f"report written to {output}")
 
 

@@ -100,6 +100,8 @@ class Scope:
         if self.empty:
             raise OutOfScope("the policy's scope is empty: add networks to scope.include")
         specs = list(targets) or list(self.include_specs)
+        for spec in specs:
+            check_target(spec)
         outside = [t for t in specs if not self.covers(t)]
         if outside:
             raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
@@ -120,6 +122,15 @@ class Scope:
             any(n.version == inc.version and n.subnet_of(inc) for inc in self.include)  # type: ignore[arg-type]
             for n in parse_networks(spec)
         )
+
+
+def check_target(spec: str) -> None:
+    """A target is an address, CIDR or first-last range; a name (`localhost`) is refused, never resolved."""
+    try:
+        parse_networks(spec)
+    except (ValueError, TypeError):
+        raise OutOfScope(f"target '{spec}' is not an address, CIDR or first-last range of one family; names are "
+                         "never resolved (for this machine give 127.0.0.1)") from None
 
 
 def target_addresses(spec: str) -> Iterator[IPAddress]:

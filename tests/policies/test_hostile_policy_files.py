@@ -57,7 +57,7 @@ def test_a_hostile_policy_file_is_refused_with_file_and_line(
 def test_circular_extends_is_refused_naming_the_cycle(tmp_path: Path) -> None:
     first = _write(tmp_path, "name: a\nextends: b.yaml\n", "a.yaml")
     _write(tmp_path, "name: b\nextends: a.yaml\n", "b.yaml")
-    with pytest.raises(PolicyError, match="field 'extends': circular: .*a.yaml -> .*b.yaml -> .*a.yaml"):
+    with pytest.raises(PolicyError, match=r"field 'extends': circular: .*a\.yaml -> .*b\.yaml -> .*a\.yaml"):
         load_policy(first)
     result = CliRunner().invoke(app, ["policy", "validate", str(first)])
     assert result.exit_code == 2 and "circular" in result.output
