@@ -1,8 +1,10 @@
 """Open the store at a URL and keep its schema at the newest migration."""
 
+import fcntl
+import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,13 +13,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from muniscan.paths import default_database_path
 
 URL_ENV = "MUNISCAN_DATABASE_URL"
+MIGRATION_LOCK_KEY = 0x6D756E69  # "muni": the advisory lock every muniscan migration takes on PostgreSQL
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -32,8 +36,56 @@ def resolve_url(db: str | None = None) -> str:
     if "://" in value:
         return value.replace("postgresql://", "postgresql+psycopg://", 1)
     path = Path(value).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory store)."""
+    if not url.startswith("sqlite"):
+        return None
+    name = url.split(":///", 1)[1] if ":///" in url else ""
+    return Path(name) if name and name != ":memory:" else None
+
+
+def create_private(path: Path) -> None:
+    """A new SQLite store is created 600 (it tells which devices accept default passwords); SQLite gives its
+    -wal and -shm files the same mode. An existing store readable by others is only warned about."""
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            log.warning("%s is readable or writable by other users (mode %o): chmod 600 it and 700 its folder",
+                        path, path.stat().st_mode & 0o777)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+@contextmanager
+def migration_lock(url: str, engine: Engine) -> Iterator[None]:
+    """One process migrates a store at a time: a lock file beside a SQLite store, an advisory lock on
+    PostgreSQL. Two commands on a fresh store would otherwise both try to create the tables."""
+    path = sqlite_path(url)
+    if path is not None:
+        lock = path.with_name(path.name + ".migrate.lock")
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                connection.commit()
+        return
+    yield
 
 
 def display_url(url: str) -> str:
@@ -63,6 +115,9 @@ class Store:
 
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
+        path = sqlite_path(url)
+        if path is not None:
+            create_private(path)
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -85,10 +140,13 @@ class Store:
         try:
             if self.current_revisions() == self.head_revisions():
                 return False
-            config = alembic_config(self.url)
-            with self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "heads")
+            with migration_lock(self.url, self.engine):
+                if self.current_revisions() == self.head_revisions():
+                    return False  # another process migrated it while this one waited
+                config = alembic_config(self.url)
+                with self.engine.begin() as connection:
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "heads")
         except OperationalError as exc:
             raise StoreError(f"cannot open the store at {display_url(self.url)}: {exc.orig}") from None
         return True
