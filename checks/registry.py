@@ -20,8 +20,8 @@ from typing import Any
 from muniscan.checks.model import CheckMeta
 
 
-class CheckLoadError(RuntimeError):
-    """A check module that breaks the rules; the message names the file."""
+class CheckLoadError(ValueError):
+    """A check folder or module that cannot be used; the message names the folder or file."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,22 @@ def _builtin() -> list[Check]:
     return found
 
 
+def _checked_folder(folder: Path) -> list[Path]:
+    """The modules of an operator's check folder. They run with the scanner's rights, so a folder or module
+    that other users may write to is refused, as is a folder that does not exist."""
+    if not folder.is_dir():
+        raise CheckLoadError(f"{folder}: no such folder of checks")
+    modules = [p for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
+    for path in (folder, *modules):
+        if path.stat().st_mode & 0o002:
+            raise CheckLoadError(f"{path}: writable by every user, yet it would run with the scanner's rights: "
+                                 "chmod o-w it")
+    return modules
+
+
 def _from_folder(folder: Path) -> list[Check]:
     found = []
-    for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path in _checked_folder(folder):
         spec = importlib.util.spec_from_file_location(f"muniscan_extra_checks.{path.stem}", path)
         if spec is None or spec.loader is None:
             raise CheckLoadError(f"{path}: cannot be imported")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from muniscan.checks.judge import Judgement, failures
+from muniscan.checks.registry import load_checks
 from muniscan.facts.hosts import HostRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.judging import evaluate_scan
@@ -78,12 +79,14 @@ def run_scan(
     checks_dirs: tuple[Path, ...] = (),
     time_limit: float | None = None,
 ) -> ScanOutcome:
-    """Plan first: an empty scope or an out-of-scope target raises OutOfScope before any packet.
+    """Plan first: an empty scope or an out-of-scope target raises OutOfScope, and a bad checks folder
+    CheckLoadError, before any packet.
 
     `time_limit` bounds the network part (seconds); past it the scan stops, keeps what it stored, is marked
     failed and raises ScanTimeLimit.
     """
     plan = ScanPlan.build(policy, targets)
+    load_checks(checks_dirs)  # a missing, unsafe or broken --checks-dir is refused before any packet
     with store.session() as session:
         scan = ScanRun(
             policy_name=policy.name,
