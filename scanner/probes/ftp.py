@@ -17,25 +17,48 @@ ANONYMOUS_PASSWORD = "muniscan@example.invalid"
 
 
 
+# A device decides how long its replies are; reading is bounded so a hostile or broken one (a FEAT reply over
+# 64 KB once made the probe fail and hid anonymous FTP) costs little and hides nothing.
+LINE_KEPT = 1024  # characters kept of one line; the rest of the line is read and dropped
+LINES_KEPT = 200  # lines kept of one reply
+REPLY_BYTES = 1 << 20  # a reply longer than this is not read to its end
+
+
 async def read_line(conn: Connection) -> bytes:
-    return await asyncio.wait_for(conn.reader.readline(), conn.read_timeout)
+    """One line, of which the first LINE_KEPT bytes are kept; b"" at end of stream."""
+    kept = bytearray()
+    while True:
+        try:
+            chunk, done = await asyncio.wait_for(conn.reader.readuntil(b"\n"), conn.read_timeout), True
+        except asyncio.LimitOverrunError as exc:  # a line longer than the stream's buffer: take what is there
+            chunk, done = await asyncio.wait_for(conn.reader.readexactly(exc.consumed), conn.read_timeout), False
+        except asyncio.IncompleteReadError as exc:
+            chunk, done = exc.partial, True
+        kept += chunk[: max(0, LINE_KEPT - len(kept))]
+        if done:
+            return bytes(kept)
 
 
 async def read_reply(conn: Connection) -> tuple[int, str]:
-    """One FTP reply, following multi-line replies ("123-" ... "123 ") to their end."""
+    """One FTP reply, following multi-line replies ("123-" ... "123 ") to their end; the first LINES_KEPT lines
+    are kept, and a reply longer than REPLY_BYTES is refused."""
     lines: list[str] = []
+    first, size, count = "", 0, 0
     while True:
         raw = await read_line(conn)
+        count += 1
         if not raw:
             raise ProtocolError("connection closed mid-reply")
+        size += len(raw)
+        if size > REPLY_BYTES:
+            raise ProtocolError(f"FTP reply longer than {REPLY_BYTES} bytes")
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
-        lines.append(line)
-        if len(line) >= 4 and line[:3].isdigit() and line[3] == " " and (len(lines) == 1 or line[:3] == lines[0][:3]):
-            return int(line[:3]), "\n".join(lines)
-        if len(lines) == 1 and not (line[:3].isdigit() and line[3:4] == "-"):
+        first = line if count == 1 else first
+        if len(line) >= 4 and line[:3].isdigit() and line[3] == " " and (count == 1 or line[:3] == first[:3]):
+            return int(line[:3]), "\n".join([*lines[: LINES_KEPT - 1], line])
+        if count == 1 and not (line[:3].isdigit() and line[3:4] == "-"):
             raise ProtocolError(f"not an FTP reply: {terminal_safe(line, 60)!r}")
-        if len(lines) > 200:
-            raise ProtocolError("endless FTP reply")
+        lines.append(line)
 
 
 async def command(conn: Connection, text: str) -> tuple[int, str]:
@@ -44,16 +67,20 @@ async def command(conn: Connection, text: str) -> tuple[int, str]:
 
 
 async def probe_ftp(gate: Gate, target: ServiceTarget, policy: Policy) -> FtpFacts:
+    """The anonymous login comes before FEAT, and FEAT may fail: a device's feature list never hides the login."""
     async with gate.tcp(target.address, target.port) as conn:
         code, greeting = await read_reply(conn)
         if code != 220:
             raise ProtocolError(f"FTP greeting {code}")
-        feat_code, feat = await command(conn, "FEAT")
-        features = tuple(line.strip().upper() for line in feat.splitlines()[1:-1]) if feat_code == 211 else ()
         code, reply = await command(conn, "USER anonymous")
         if code == 331:
             code, reply = await command(conn, f"PASS {ANONYMOUS_PASSWORD}")
         accepted = code == 230
+        try:
+            feat_code, feat = await command(conn, "FEAT")
+        except (ProtocolError, TimeoutError):
+            feat_code, feat = 0, ""
+        features = tuple(line.strip().upper() for line in feat.splitlines()[1:-1]) if feat_code == 211 else ()
         await conn.send(b"QUIT\r\n")
     return FtpFacts(
         banner=terminal_safe(greeting, 200),
