@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_NEVER_TOUCH = ["515", "9100-9107", "9999"]
+MAX_ADDRESSES_LIMIT = 1 << 22
 
 # A curated list of ports that municipal IoT devices listen on.
 DEFAULT_TCP_PORTS = [
@@ -127,7 +128,9 @@ class Probes(Strict):
 class Discovery(Strict):
     tcp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_TCP_PORTS))
     udp_ports: list[str | int] = Field(default_factory=lambda: list(DEFAULT_UDP_PORTS))
-    max_addresses: int = Field(default=65536, gt=0)
+    # Addresses one scan may plan; planning counts them before listing any. At most MAX_ADDRESSES_LIMIT (a /10):
+    # a larger estate is scanned per segment (sites, agents).
+    max_addresses: int = Field(default=65536, gt=0, le=MAX_ADDRESSES_LIMIT)
     # Host discovery first (only answering hosts are port-scanned): ARP on segments the scanner is
     # attached to, then ICMP echo (root) or TCP connect to `ping_tcp_ports`.
     arp: bool = False

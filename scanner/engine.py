@@ -2,6 +2,7 @@
 
 import asyncio
 import ipaddress
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -33,6 +34,10 @@ HostsFound = Callable[[int, int], None]
 KnownPorts = dict[str, dict[int, NmapServiceFacts]]
 
 
+log = logging.getLogger(__name__)
+LARGE_SCOPE = 65536  # planning more addresses than this is warned about
+
+
 @dataclass(frozen=True)
 class ScanPlan:
     policy: Policy
@@ -46,6 +51,9 @@ class ScanPlan:
         """Refuses (OutOfScope) before anything is sent if the scope is empty or a target is outside it."""
         scope = Scope.from_policy(policy.scope)
         addresses = scope.expand(targets, limit=policy.discovery.max_addresses)
+        if len(addresses) > LARGE_SCOPE:
+            log.warning("%d addresses in this scan: a scan this large takes long; consider scanning per segment",
+                        len(addresses))
         tcp = scope.allowed_ports(parse_ports(policy.discovery.tcp_ports))
         udp = scope.allowed_ports(parse_ports(policy.discovery.udp_ports))
         return cls(policy, scope, addresses, tcp, udp)

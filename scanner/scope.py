@@ -105,16 +105,53 @@ class Scope:
         outside = [t for t in specs if not self.covers(t)]
         if outside:
             raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
+        planned = sum(self._count(spec) for spec in specs)
+        if planned > limit:  # counted from the networks, before one address is listed
+            raise OutOfScope(f"more than {limit} addresses (about {planned} in scope): narrow the targets or raise "
+                             "discovery.max_addresses")
         seen: dict[str, None] = {}
         for spec in specs:
-            for address in target_addresses(spec):
-                if self.contains(address):
-                    seen[str(address)] = None
-                    if len(seen) > limit:
-                        raise OutOfScope(
-                            f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses"
-                        )
+            for address in self._in_scope(spec):
+                seen[str(address)] = None
+                if len(seen) > limit:
+                    raise OutOfScope(
+                        f"more than {limit} addresses: narrow the targets or raise discovery.max_addresses"
+                    )
         return list(seen)
+
+    def _pieces(self, spec: str) -> list[IPNetwork]:
+        """The target's networks with the excluded ones cut out, so that planning never walks excluded space."""
+        pieces = parse_networks(spec)
+        for excluded in self.exclude:
+            kept: list[IPNetwork] = []
+            for piece in pieces:
+                if piece.version != excluded.version or not piece.overlaps(excluded):
+                    kept.append(piece)
+                elif not piece.subnet_of(excluded):  # type: ignore[arg-type]
+                    kept.extend(piece.address_exclude(excluded))  # type: ignore[arg-type]
+            pieces = kept
+        return pieces
+
+    @staticmethod
+    def _edges(spec: str) -> set[IPAddress]:
+        """A CIDR's network and broadcast addresses, which target_addresses leaves out (above /31)."""
+        if "-" in spec:
+            return set()
+        network = normal_network(ipaddress.ip_network(spec, strict=False))
+        return set() if network.num_addresses <= 2 else {network.network_address, network.broadcast_address}
+
+    def _count(self, spec: str) -> int:
+        edges = self._edges(spec)
+        pieces = self._pieces(spec)
+        return sum(p.num_addresses for p in pieces) - sum(1 for e in edges if any(e in p for p in pieces))
+
+    def _in_scope(self, spec: str) -> Iterator[IPAddress]:
+        """The addresses target_addresses would give for `spec` that are in scope, walking only what is."""
+        edges = self._edges(spec)
+        for piece in self._pieces(spec):
+            for address in piece:
+                if address not in edges and self.contains(address):
+                    yield address
 
     def covers(self, spec: str) -> bool:
         """Whether every address of a target (address, CIDR or range) lies inside one included network."""

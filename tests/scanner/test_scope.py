@@ -102,3 +102,43 @@ def test_a_mapped_target_does_not_slip_past_an_ipv4_exclude() -> None:
     scope = make(["127.107.0.0/24", "::ffff:0:0/96"], ["127.107.0.9"])
     assert scope.refusal("::ffff:127.107.0.9", 80) == "::ffff:127.107.0.9 is outside the policy's scope"
     assert scope.expand(["::ffff:127.107.0.9", "127.107.0.8"], 10) == ["127.107.0.8"]
+
+
+def _naive_expand(scope: Scope, specs: list[str]) -> list[str]:
+    from muniscan.scanner.scope import target_addresses
+
+    return list(dict.fromkeys(str(a) for spec in specs for a in target_addresses(spec) if scope.contains(a)))
+
+
+small_networks = st.builds(
+    lambda a, prefix: ipaddress.ip_network(f"{a}/{prefix}", strict=False), addresses, st.integers(22, 32)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(small_networks, min_size=1, max_size=3), st.lists(networks, max_size=3))
+def test_planning_lists_the_same_addresses_as_walking_every_target(include, exclude) -> None:
+    scope = make([str(n) for n in include], [str(n) for n in exclude])
+    specs = [str(n) for n in include]
+    assert sorted(scope.expand(specs, 1 << 20)) == sorted(_naive_expand(scope, specs))
+
+
+def test_planning_the_whole_ipv4_space_minus_large_excludes_is_immediate() -> None:
+    import time
+
+    scope = make(["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/4", "240.0.0.0/5",
+                                 "248.0.0.0/6", "252.0.0.0/7", "254.0.0.0/8", "255.0.0.0/9", "255.128.0.0/10"])
+    started = time.monotonic()
+    with pytest.raises(OutOfScope, match=r"more than 65536 addresses \(about 4194303 in scope\)"):
+        scope.expand([], 65536)
+    assert scope.expand(["255.255.255.0/30"], 65536) == ["255.255.255.1", "255.255.255.2"]
+    assert time.monotonic() - started < 1.0  # walking the include range took hours
+
+
+def test_max_addresses_has_an_upper_bound() -> None:
+    from pydantic import ValidationError
+
+    from muniscan.policies.schema import MAX_ADDRESSES_LIMIT, Discovery
+
+    with pytest.raises(ValidationError, match="less than or equal to"):
+        Discovery(max_addresses=MAX_ADDRESSES_LIMIT + 1)
