@@ -9,13 +9,18 @@ from muniscan.checks.judge import failures
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, note
 from muniscan.judging import evaluate_scan
-from muniscan.nmap_import import import_nmap_xml
+from muniscan.nmap_import import BATCH, import_nmap_xml
 from muniscan.policies import PolicyError, load_policy, load_profile
 from muniscan.scanner.nmap import NmapError
 from muniscan.scanner.scope import OutOfScope
 from muniscan.yamlfile import YamlFileError
 
 app = typer.Typer(help="Import results of approved scans made with other tools.", no_args_is_help=True)
+
+
+def _progress(done: int, total: int) -> None:
+    if total > BATCH:  # a large file: say how far it is
+        note(f"stored {done} of {total} host(s) in scope")
 
 
 @app.command("nmap")
@@ -35,7 +40,7 @@ def import_nmap(
         fail(str(exc))
     store = state(ctx).store()
     try:
-        outcome = import_nmap_xml(store, policy, report, site=site)
+        outcome = import_nmap_xml(store, policy, report, site=site, progress=None if as_json else _progress)
     except OutOfScope as exc:
         fail(f"import refused, nothing was stored: {exc}")
     except NmapError as exc:

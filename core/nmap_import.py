@@ -4,6 +4,7 @@ Operators can reuse an approved scan instead of scanning again. Hosts outside th
 are refused (the whole file) or skipped and listed, as the policy says; nothing is sent anywhere.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.policies import Policy, policy_hash
-from muniscan.scanner.nmap import NmapHost, NmapPort, parse_nmap_xml
+from muniscan.scanner.nmap import NmapHost, NmapPort, iter_nmap_hosts
 from muniscan.scanner.scope import OutOfScope, Scope
 from muniscan.store import Store
 from muniscan.store.inventory import record_host
@@ -19,6 +20,7 @@ from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 
 SOURCE = "nmap-import"
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -51,12 +53,20 @@ def host_record(host: NmapHost) -> HostRecord:
     return HostRecord(host.address, services, mac=host.mac, alive=host.state == "up")
 
 
-def split_by_scope(hosts: list[NmapHost], policy: Policy) -> tuple[list[NmapHost], list[str]]:
+BATCH = 500  # hosts stored per transaction: progress is visible and memory stays flat
+
+
+def split_by_scope(hosts: Iterable[NmapHost], policy: Policy) -> tuple[int, list[str]]:
+    """How many hosts are in scope, and the addresses of those outside it (refused unless the policy says skip)."""
     scope = Scope.from_policy(policy.scope)
     if scope.empty:
         raise OutOfScope("the policy's scope is empty: add networks to scope.include")
-    inside = [h for h in hosts if scope.contains(h.address)]
-    outside = [h.address for h in hosts if not scope.contains(h.address)]
+    inside, outside = 0, []
+    for host in hosts:
+        if scope.contains(host.address):
+            inside += 1
+        else:
+            outside.append(host.address)
     if outside and policy.discovery.import_out_of_scope == "refuse":
         shown = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
         raise OutOfScope(
@@ -66,35 +76,48 @@ def split_by_scope(hosts: list[NmapHost], policy: Policy) -> tuple[list[NmapHost
     return inside, outside
 
 
-def import_nmap_xml(store: Store, policy: Policy, path: Path, site: str = "default") -> ImportOutcome:
-    """Parse, check scope (refusing before anything is stored), then store as one completed scan."""
-    hosts, skipped = split_by_scope(parse_nmap_xml(path.read_bytes()), policy)
-    answering = [h for h in hosts if h.state == "up" or h.open_ports]
-    records = [host_record(h) for h in answering]
+def import_nmap_xml(
+    store: Store, policy: Policy, path: Path, site: str = "default", progress: Progress | None = None
+) -> ImportOutcome:
+    """Read the file twice, streaming: first the scope check (refusing before anything is stored), then the hosts
+    stored BATCH at a time, `progress(stored, in_scope)` after each batch; the scan is completed at the end."""
+    in_scope, skipped = split_by_scope(iter_nmap_hosts(path), policy)
+    scope = Scope.from_policy(policy.scope)
     with store.session() as session:
-        scan = ScanRun(
-            policy_name=policy.name,
-            policy_hash=policy_hash(policy),
-            site=site,
-            targets=[str(path)],
-            counts={"source": SOURCE},
-        )
-        session.add(scan)
-        session.flush()
-        for host, record in zip(answering, records, strict=True):
-            known = {(p.transport, p.port) for p in host.ports if p.state in ("open", "closed")}
-            record_host(session, scan.id, record, site, known)  # type: ignore[arg-type]
-        session.flush()
-        identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
-        services = sum(len(r.services) for r in records)
-        scan.status, scan.finished_at = ScanStatus.COMPLETED.value, utcnow()
-        scan.counts = {
-            "source": SOURCE,
-            "hosts": len(records),
-            "services": services,
-            "skipped_out_of_scope": len(skipped),
-            "identified": identified,
-        }
+        scan = ScanRun(policy_name=policy.name, policy_hash=policy_hash(policy), site=site, targets=[str(path)],
+                       counts={"source": SOURCE})
         session.add(scan)
         session.commit()
-    return ImportOutcome(scan, len(records), services, skipped)
+    hosts = services = seen = 0
+    batch: list[NmapHost] = []
+
+    def store_batch() -> None:
+        nonlocal hosts, services
+        with store.session() as session:
+            for host in batch:
+                record = host_record(host)
+                known = {(p.transport, p.port) for p in host.ports if p.state in ("open", "closed")}
+                record_host(session, scan.id, record, site, known)  # type: ignore[arg-type]
+                hosts, services = hosts + 1, services + len(record.services)
+            session.commit()
+        batch.clear()
+        if progress:
+            progress(seen, in_scope)
+
+    for host in iter_nmap_hosts(path):
+        if not scope.contains(host.address):
+            continue
+        seen += 1
+        if host.state == "up" or host.open_ports:
+            batch.append(host)
+        if len(batch) >= BATCH:
+            store_batch()
+    store_batch()
+    with store.session() as session:
+        identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
+        scan.status, scan.finished_at = ScanStatus.COMPLETED.value, utcnow()
+        scan.counts = {"source": SOURCE, "hosts": hosts, "services": services,
+                       "skipped_out_of_scope": len(skipped), "identified": identified}
+        session.add(scan)
+        session.commit()
+    return ImportOutcome(scan, hosts, services, skipped)

@@ -5,17 +5,19 @@ Targets are checked against scope before nmap is called, and the command line al
 function, used both for runs made here and for `muniscan import nmap FILE.xml`.
 """
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.policies.schema import Rate
-from muniscan.scanner.scope import Scope
+from muniscan.scanner.scope import Scope, normal_address
 
 
-class NmapError(RuntimeError):
+class NmapError(ValueError):
     """nmap is missing, failed, or wrote something that is not nmap XML."""
 
 
@@ -140,14 +142,25 @@ def _service(port: ET.Element) -> NmapServiceFacts:
     )
 
 
+_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+TRANSPORTS = ("tcp", "udp", "sctp")
+
+
 def _host(element: ET.Element) -> NmapHost | None:
+    """A host from its element; the file is untrusted, so an address that is not one is skipped, as is a port
+    outside 1-65535 or of an unknown transport, a MAC that is not six octets is dropped, and texts are cut."""
     address = mac = vendor = None
     for item in element.findall("address"):
         kind = item.get("addrtype")
         if kind in ("ipv4", "ipv6") and address is None:
-            address = item.get("addr")
+            try:
+                address = str(normal_address((item.get("addr") or "")[:64]))
+            except ValueError:
+                return None
         elif kind == "mac":
-            mac, vendor = (item.get("addr") or "").lower() or None, item.get("vendor")
+            text = (item.get("addr") or "").lower()
+            if _MAC.fullmatch(text):
+                mac, vendor = text, _text(item.get("vendor"), 100) or None
     if address is None:
         return None
     status = element.find("status")
@@ -159,16 +172,24 @@ def _host(element: ET.Element) -> NmapHost | None:
         except ValueError:
             continue
         transport = port.get("protocol", "tcp")
-        ports.append(NmapPort(transport, number, state.get("state", "") if state is not None else "", _service(port)))
-    return NmapHost(address, status.get("state", "") if status is not None else "", mac, vendor, tuple(ports))
+        if not 0 < number <= 65535 or transport not in TRANSPORTS:
+            continue
+        ports.append(NmapPort(transport, number, _text(state.get("state", "") if state is not None else "", 32),
+                              _service(port)))
+    return NmapHost(address, _text(status.get("state", "") if status is not None else "", 16), mac, vendor,
+                    tuple(ports))
+
+
+def _refuse_entities(head: bytes) -> None:
+    if b"<!ENTITY" in head:
+        raise NmapError("refusing XML with entity declarations")  # nmap never writes them
 
 
 def parse_nmap_xml(text: str | bytes) -> list[NmapHost]:
     """The hosts of an nmap XML report; anything else is an NmapError, never a crash."""
     if isinstance(text, str):
         text = text.encode()
-    if b"<!ENTITY" in text:
-        raise NmapError("refusing XML with entity declarations")  # nmap never writes them
+    _refuse_entities(text)
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -176,3 +197,28 @@ def parse_nmap_xml(text: str | bytes) -> list[NmapHost]:
     if root.tag != "nmaprun":
         raise NmapError(f"not nmap XML: the root element is <{root.tag}>, not <nmaprun>")
     return [h for h in (_host(e) for e in root.findall("host")) if h is not None]
+
+
+def iter_nmap_hosts(path: Path) -> Iterator[NmapHost]:
+    """The hosts of an nmap XML file one at a time, without holding the file or its tree in memory."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+        _refuse_entities(head.split(b"<nmaprun", 1)[0] if b"<nmaprun" in head else head)
+        handle.seek(0)
+        root: ET.Element | None = None
+        try:
+            for event, element in ET.iterparse(handle, events=("start", "end")):
+                if root is None:
+                    root = element
+                    if root.tag != "nmaprun":
+                        raise NmapError(f"not nmap XML: the root element is <{root.tag}>, not <nmaprun>")
+                elif event == "end" and element.tag == "host":
+                    host = _host(element)
+                    try:
+                        root.remove(element)  # done with it: memory stays flat however large the file
+                    except ValueError:  # a <host> not directly under <nmaprun>
+                        element.clear()
+                    if host is not None:
+                        yield host
+        except ET.ParseError as exc:
+            raise NmapError(f"not nmap XML: {exc}") from None
