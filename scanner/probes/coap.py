@@ -42,13 +42,19 @@ async def get(gate: Gate, target: ServiceTarget, path: str, block: int | None = 
     reply = await gate.udp_exchange(target.address, target.port, payload)
     if reply is None:
         raise TimeoutError(f"no CoAP answer for {path}")
-    try:
-        response = Message.decode(reply)
-    except UnparsableMessage as exc:
-        raise ProtocolError(f"not a CoAP message: {exc}") from None
+    response = decode_reply(reply)
     if response.token != token:
         raise ProtocolError("CoAP answer with another token")
     return response
+
+
+def decode_reply(data: bytes) -> Message:
+    """A CoAP message from a device's datagram; aiocoap raises UnicodeDecodeError (a ValueError) on a string
+    option that is not UTF-8, so that is a ProtocolError too."""
+    try:
+        return Message.decode(data)
+    except (UnparsableMessage, ValueError) as exc:
+        raise ProtocolError(f"not a CoAP message: {type(exc).__name__}") from None
 
 
 def parse_link_format(text: str) -> list[str]:

@@ -25,7 +25,8 @@ HOSTILE = f"""<?xml version="1.0"?>
       <port protocol="tcp" portid="0"><state state="open"/><service name="x"/></port>
       <port protocol="tcp" portid="99999"><state state="open"/><service name="x"/></port>
       <port protocol="icmp" portid="7"><state state="open"/><service name="x"/></port>
-      <port protocol="tcp" portid="23"><state state="open"/><service name="{'t' * 5000}" product="{'p' * 50_000}"/></port>
+      <port protocol="tcp" portid="23"><state state="open"/>
+        <service name="{'t' * 5000}" product="{'p' * 50_000}"/></port>
     </ports></host>
   <host><status state="up"/><address addr="not-an-address" addrtype="ipv4"/>
     <ports><port protocol="tcp" portid="22"><state state="open"/></port></ports></host>
