@@ -19,6 +19,7 @@ from muniscan.store import Store
 from muniscan.store.inventory import mark_offline, record_host
 from muniscan.store.models import ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
+from muniscan.store.runners import runner_id
 
 T = TypeVar("T")
 Progress = Callable[[int, int, HostRecord], None]
@@ -93,6 +94,7 @@ def run_scan(
             policy_hash=policy_hash(policy),
             site=site,
             targets=targets or list(policy.scope.include),
+            runner=runner_id(),
         )
         session.add(scan)
         session.commit()

@@ -123,6 +123,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if migrate:
             self.upgrade()
+            self.reap_dead_scans()
 
     @classmethod
     def open(cls, db: str | None = None) -> "Store":
@@ -150,6 +151,13 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"cannot open the store at {display_url(self.url)}: {exc.orig}") from None
         return True
+
+    def reap_dead_scans(self) -> int:
+        """Mark scans whose process died as interrupted (see muniscan.store.runners)."""
+        from muniscan.store.runners import mark_dead_scans_interrupted
+
+        with self.session() as session:
+            return mark_dead_scans_interrupted(session)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -27,6 +27,8 @@ class ScanRun(SQLModel, table=True):
     targets: list[str] = Field(default_factory=list, sa_column=json_column())
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     error: str | None = None
+    # The process running the scan (host:pid:start time); a running scan whose process is gone is interrupted.
+    runner: str | None = Field(default=None, max_length=300)
 
 
 class Observation(SQLModel, table=True):
