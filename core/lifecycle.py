@@ -9,7 +9,7 @@ Rules (after DefectDojo's reimport, minus its bugs):
 
 import hashlib
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -135,8 +135,33 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
     session.flush()  # one flush gives every new finding its ID for its "opened" event
     for finding in opened:
         _event(session, finding, "opened", FindingStatus.OPEN.value, scan)
+    if accepted := _apply_policy_exceptions(session, judgements, known, policy):
+        counts["accepted_by_policy"] = accepted
     counts["fixed"] = _mark_fixed(session, scan, judgements, failing | undecided)
     return counts
+
+
+def _apply_policy_exceptions(
+    session: Session, judgements: list[Judgement], known: dict[str, Finding], policy: Policy
+) -> int:
+    """The policy's `exceptions:` accept matching active findings (check, and address when given) until their
+    expiry date, recorded like `findings accept` with the policy as the actor; an expired one accepts nothing."""
+    today = utcnow().date()
+    accepted = 0
+    for j in judgements:
+        finding = known.get(judgement_fingerprint(j))
+        if j.result.verdict is not Verdict.FAIL or finding is None or finding.status not in ACTIVE:
+            continue
+        for exception in policy.exceptions:
+            if exception.check != j.check.id or exception.expires <= today:
+                continue
+            if exception.address is not None and exception.address != j.asset.address:
+                continue
+            until = datetime.combine(exception.expires, datetime.min.time(), tzinfo=UTC)
+            accept_risk(session, finding, f"policy {policy.name}", exception.reason, exception.approver, until)
+            accepted += 1
+            break
+    return accepted
 
 
 def _findings_by_fingerprint(session: Session, fingerprints: set[str]) -> dict[str, Finding]:
