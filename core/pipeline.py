@@ -124,6 +124,8 @@ def run_scan(
     observed = False
     try:
         gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found), time_limit=time_limit)
+        if deadline is not None and time.monotonic() > deadline + 1.0:  # a phase that ignored the limit
+            raise ScanTimeLimit(f"the scan ran past its time limit of {time_limit:g} s")
         observed = True
         with store.session() as session:
             offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]
