@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlmodel import Session
+
 from muniscan.checks.judge import Judgement, failures
 from muniscan.checks.registry import load_checks
 from muniscan.facts.hosts import HostRecord
@@ -114,10 +116,12 @@ def run_scan(
             answering += 1
             services += len(host.services)
             answered.add(host.address)
-            with store.session() as session:  # one transaction per host: an interrupt leaves no half host
+
+            def record(session: Session) -> None:  # one transaction per host: an interrupt leaves no half host
                 asset = record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
                 audit_scanned_host(session, scan.id, site, asset, host, deadline)  # type: ignore[arg-type]
-                session.commit()
+
+            store.write(record)  # a dropped connection is retried, so the host's observations are not lost
         if progress:
             progress(done, total, host)
 

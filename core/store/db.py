@@ -3,23 +3,25 @@
 import fcntl
 import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from muniscan.paths import default_database_path
 
 URL_ENV = "MUNISCAN_DATABASE_URL"
+T = TypeVar("T")
 MIGRATION_LOCK_KEY = 0x6D756E69  # "muni": the advisory lock every muniscan migration takes on PostgreSQL
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,22 @@ class Store:
 
         with self.session() as session:
             return mark_dead_scans_interrupted(session)
+
+    def write(self, work: Callable[[Session], T], attempts: int = 3) -> T:
+        """Run `work` in a transaction and commit it; when the connection drops (a restarted or failed-over
+        database), the transaction was rolled back whole, so it is run again on a new connection."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session() as session:
+                    result = work(session)
+                    session.commit()
+                    return result
+            except DBAPIError as exc:
+                if not exc.connection_invalidated or attempt == attempts:
+                    raise
+                log.warning("the store dropped the connection (%s); trying again", str(exc.orig).strip()[:200])
+                time.sleep(0.5 * attempt)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
