@@ -11,6 +11,7 @@ import yaml
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from muniscan.privacy.detection.recognizers import LANGUAGE
+from muniscan.yamlfile import YamlFileError, read_yaml
 
 EXAMPLE = """\
 recognizers:
@@ -124,12 +125,9 @@ def _build(path: Path, item: _Located, index: int) -> PatternRecognizer:
 def load_recognizer_file(path: Path) -> list[PatternRecognizer]:
     """Parse one YAML file of recognizers; raise RecognizerConfigError on the first problem."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise RecognizerConfigError(f"{path}:{line}: (document): not valid YAML: {error}") \
-            from error
+        _, root = read_yaml(path)  # size, encoding, nesting, repeated keys and aliases checked as for policies
+    except YamlFileError as error:
+        raise RecognizerConfigError(str(error)) from None
     if root is None:
         return []
     document = _to_plain(root)

@@ -249,3 +249,11 @@ def test_custom_yaml_errors_name_file_line_and_field(tmp_path, body, expected):
     with pytest.raises(RecognizerConfigError) as error:
         load_recognizer_file(path)
     assert str(error.value).startswith(str(path)) and expected in str(error.value)
+
+
+def test_a_custom_recognizer_file_with_a_repeated_key_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text("recognizers:\n  - name: X\n    entity: X_ID\n    entity: Y_ID\n    deny_list: [a]\n",
+                    encoding="utf-8")
+    with pytest.raises(RecognizerConfigError, match=r"twice\.yaml:4: key 'entity' repeated \(first at line 3\)"):
+        load_recognizer_file(path)
