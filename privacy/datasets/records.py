@@ -70,10 +70,10 @@ def _header(path: Path) -> list[str]:
                         records.append(json.loads(line))
                     except json.JSONDecodeError as exc:
                         # not JSON Lines either: report where the document itself broke
-                        line, column, msg = (
+                        at, column, msg = (
                             (whole.lineno, whole.colno, whole.msg) if number == 1 else (number, exc.colno, exc.msg)
                         )
-                        raise DatasetInputError(f"{path}:{line}:{column}: invalid JSON: {msg}") from None
+                        raise DatasetInputError(f"{path}:{at}:{column}: invalid JSON: {msg}") from None
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise DatasetInputError(f"{path}:1:1: expected a list of objects (or JSON Lines)")
         names: dict[str, None] = {}

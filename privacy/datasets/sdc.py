@@ -11,7 +11,7 @@ from muniscan.privacy.datasets.anonymity import Classes, combine, encode
 
 
 def wildcard_frequencies(columns: Sequence[Sequence[str | None]],
-                         weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                         weights: Sequence[float] | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(fk, Fk) per record; a missing value matches any value (sdcMicro freqCalc).
 
     Records are grouped by which keys are missing; for every pair of groups the records are

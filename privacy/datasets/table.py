@@ -98,8 +98,8 @@ def read_json(path: Path) -> Table:
     text = path.read_text(encoding="utf-8")
     try:
         document = json.loads(text)
-        records = document.get("records") or document.get("data") if isinstance(
-            document, dict) else document
+        found = document.get("records") or document.get("data") if isinstance(document, dict) else document
+        records = found if isinstance(found, list) else []
     except json.JSONDecodeError:
         records = [json.loads(line) for line in text.splitlines() if line.strip()]
     names: dict[str, None] = {}
@@ -141,6 +141,6 @@ def parse_numbers(values: Sequence[str | None]) -> np.ndarray:
         numbers = np.array(texts, dtype=str).astype(float)
     except ValueError:
         codes, uniques = encode(texts)
-        numbers = np.array([_float_or_nan(u) for u in uniques] or [math.nan])[codes]
+        numbers = np.array([_float_or_nan(u or "") for u in uniques] or [math.nan])[codes]
     numbers[~np.isfinite(numbers)] = np.nan
     return numbers

@@ -132,7 +132,9 @@ def looks_like_http(data: bytes) -> bool:
 
 def http_stream(data: bytes) -> StreamReading:
     """Requests and responses one after another: URL queries and bodies are messages; Authorization is a login."""
-    messages, credentials, position = [], set(), 0
+    messages: list[Message] = []
+    credentials: set[str] = set()
+    position = 0
     while position < len(data) and len(messages) < 10_000:
         end = data.find(b"\r\n\r\n", position)
         if end < 0:

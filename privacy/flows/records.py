@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from muniscan.facts.attempt import AttemptStatus
 from muniscan.facts.codec import to_json
 from muniscan.facts.flows import DATAFLOW, DataFlowFacts, FlowFact
-from muniscan.facts.hosts import HostRecord, ServiceRecord
+from muniscan.facts.hosts import HostRecord
+from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.privacy.detection.detector import PersonalDataDetector
 from muniscan.privacy.detection.installation_key import key_path, load_or_create_key
 from muniscan.privacy.flows.folding import TOPICS_PER_FLOW, FlowAuditor, FlowKey
@@ -127,11 +128,10 @@ def captured_flows(
     budget = time.monotonic() + HOST_AUDIT_SECONDS
     auditor, seen = FlowAuditor(detector, budget if deadline is None else min(deadline, budget)), False
     for service in host.services:
-        service: ServiceRecord
         for attempt in service.attempts:
             if attempt.probe != "mqtt_subscribe" or attempt.status is not AttemptStatus.COMPLETED:
                 continue
-            if not attempt.facts.subscribed:
+            if not isinstance(attempt.facts, MqttSubscribeFacts) or not attempt.facts.subscribed:
                 continue
             seen = True
             key = FlowKey("", host.address, service.transport, service.port)
@@ -148,7 +148,7 @@ def audit_scanned_host(
     """Called by a scan per host: the payloads its probes held in memory are read here (until `deadline`,
     time.monotonic), then dropped."""
     subscribed = any(
-        a.probe == "mqtt_subscribe" and a.status is AttemptStatus.COMPLETED and a.facts.subscribed
+        a.probe == "mqtt_subscribe" and isinstance(a.facts, MqttSubscribeFacts) and a.facts.subscribed
         for service in host.services
         for a in service.attempts
     )
