@@ -1,6 +1,5 @@
 """`muniscan agent`: scan agents, one per network segment, taking jobs from that segment's queue on Redis."""
 
-import logging
 from typing import Annotated
 
 import typer
@@ -20,6 +19,7 @@ from muniscan.agents.process import AgentConfig, AgentLimits, ceiling_of, run_ag
 from muniscan.agents.records import recent_runs
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
+from muniscan.cli.logging_setup import default_to_info
 from muniscan.cli.output import console, emit_json, fail, note, table
 from muniscan.policies.schema import Intrusiveness
 from muniscan.scanner.scope import OutOfScope
@@ -79,7 +79,7 @@ def run(
     The agent runs only jobs the central node recorded as queued, under the policy it registered, and refuses
     a job above its own ceiling (scope, intrusiveness, rate, concurrency, ports); the shipped never-touch ports
     always hold."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    default_to_info()
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
     limits = AgentLimits(max_intrusiveness, max_rate, max_per_host, max_concurrency, tuple(port or ()))
     config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
@@ -144,10 +144,14 @@ def route(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Scheduled job name.")],
     off: Annotated[bool, typer.Option("--off", help="Run the job on the central node again.")] = False,
+    broker: Annotated[
+        str | None,
+        typer.Option("--broker", help="Redis URL (no password) for this job; default MUNISCAN_BROKER_URL at run time."),
+    ] = None,
 ) -> None:
-    """Send a scheduled job's runs to the agents of its site (broker from MUNISCAN_BROKER_URL)."""
+    """Send a scheduled job's runs to the agents of its site, through --broker or MUNISCAN_BROKER_URL."""
     try:
-        job = set_route(state(ctx).store(), name, not off)
+        job = set_route(state(ctx).store(), name, not off, broker)
     except (AgentError, ScheduleError) as exc:
         fail(str(exc))
     console.print(f"job {name}: " + ("runs on the central node" if off else f"dispatched to site {job.site}"))

@@ -1,5 +1,6 @@
 """Entry point: global options, and every command group mounted in one place."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from muniscan.cli import report as report_cli
 from muniscan.cli import scan as scan_cli
 from muniscan.cli.context import AppState
 from muniscan.cli.errors import HandledGroup
+from muniscan.cli.logging_setup import LogLevel, setup_logging
 
 app = typer.Typer(
     name="muniscan",
@@ -44,8 +46,16 @@ def main(
             help="Store: a SQLite file path or a database URL (postgresql://...).",
         ),
     ] = None,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option("--log-level", help="Show muniscan's log records from this level (default: warnings only)."),
+    ] = None,
+    log_file: Annotated[
+        Path | None, typer.Option("--log-file", help="Append log records to this file instead of stderr.")
+    ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
+    setup_logging(log_level, log_file)
     ctx.obj = AppState(db=db_option)
 
 

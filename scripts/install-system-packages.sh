@@ -2,7 +2,8 @@
 # Debian packages the full test suite uses, installed only when missing (needs root):
 # nmap (discovery and `import nmap`), Chromium and pdftoppm (reports seen as a person sees
 # them), Pango (WeasyPrint's PDF renderer), iproute2 (namespace labs), tcpdump (a real MQTT 5
-# capture on loopback for the pcap reader's test).
+# capture on loopback for the pcap reader's test), systemd (systemd-analyze verify on the generated
+# timer units).
 # Without root the suite still runs; the tests that need a missing tool skip and say why.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v tcpdump >/dev/null || missing+=(tcpdump)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 ldconfig -p | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 
 if [ ${#missing[@]} -eq 0 ]; then

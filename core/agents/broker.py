@@ -33,6 +33,10 @@ def make_broker(url: str, namespace: str = DEFAULT_NAMESPACE) -> RedisBroker:
     return RedisBroker(url=url, namespace=namespace, middleware=[Retries(max_retries=0), CurrentMessage()])
 
 
+def broker_from_env_namespace() -> str:
+    return os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE)
+
+
 def broker_from_env() -> RedisBroker:
     """The scheduler's broker, for jobs routed to agents: MUNISCAN_BROKER_URL and MUNISCAN_BROKER_NAMESPACE."""
-    return make_broker(os.environ.get(BROKER_ENV, DEFAULT_BROKER), os.environ.get(NAMESPACE_ENV, DEFAULT_NAMESPACE))
+    return make_broker(os.environ.get(BROKER_ENV, DEFAULT_BROKER), broker_from_env_namespace())

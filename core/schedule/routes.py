@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from muniscan.agents.broker import AgentError, broker_from_env, queue_name
+from muniscan.agents.broker import AgentError, broker_from_env, broker_from_env_namespace, make_broker, queue_name
 from muniscan.agents.dispatch import dispatch
 from muniscan.agents.jobs import job_for
 from muniscan.policies import Policy
@@ -17,16 +18,24 @@ from muniscan.store.models.common import utcnow
 UNFINISHED = (AgentRunStatus.QUEUED.value, AgentRunStatus.RUNNING.value)
 
 
-def set_route(store: Store, name: str, routed: bool) -> Schedule:
-    """Route a job to its site's agents (or back to the central scheduler)."""
+def set_route(store: Store, name: str, routed: bool, broker_url: str | None = None) -> Schedule:
+    """Route a job to its site's agents (or back to the central scheduler), through `broker_url` when given
+    (else MUNISCAN_BROKER_URL where the scheduler runs). A URL with a password is refused: the store is no
+    place for a secret, so such a broker is named in the scheduler's environment instead."""
+    if broker_url is not None:
+        make_broker(broker_url).close()  # a bad URL is refused now, not at the first trigger
+        if make_url(broker_url).password:
+            raise AgentError("the broker URL holds a password: set MUNISCAN_BROKER_URL in the scheduler's "
+                             "environment (/etc/muniscan/env) instead of storing it with the route")
     with store.session() as session:
         job = job_named(session, name)
         if routed:
             queue_name(job.site)
             if job.checks_dirs:
                 raise AgentError(f"job '{name}' uses extra check folders, which exist on the central node only")
-            if session.get(AgentRoute, job.id) is None:
-                session.add(AgentRoute(schedule_id=job.id))  # type: ignore[arg-type]
+            route = session.get(AgentRoute, job.id) or AgentRoute(schedule_id=job.id)  # type: ignore[arg-type]
+            route.broker_url = broker_url
+            session.add(route)
         elif (route := session.get(AgentRoute, job.id)) is not None:
             session.delete(route)
         session.commit()
@@ -36,10 +45,11 @@ def set_route(store: Store, name: str, routed: bool) -> Schedule:
 def dispatch_if_routed(store: Store, job: Schedule, policy: Policy) -> str | None:
     """The message id when the job is routed to agents and was queued; None when it runs centrally."""
     with store.session() as session:
-        if session.get(AgentRoute, job.id) is None:
-            return None
+        route = session.get(AgentRoute, job.id)
+    if route is None:
+        return None
     _refuse_overlap(store, job)
-    broker = broker_from_env()
+    broker = make_broker(route.broker_url, broker_from_env_namespace()) if route.broker_url else broker_from_env()
     try:
         job_message = job_for(policy, job.site, list(job.targets), float(job.max_runtime_seconds))
         return dispatch(broker, store, job_message, schedule=job.name)

@@ -110,27 +110,31 @@ def start_run(store: Store, job: Schedule, worker: str) -> ScheduleRun:
             )
         session.add(run)
         session.commit()
+    if run.status == RunStatus.SKIPPED.value:
+        log.info("job %s skipped: %s", job.name, run.reason)
     return run
 
 
 def finish_run(store: Store, job: Schedule, run: ScheduleRun, execute: Execute) -> ScheduleRun:
     """Run the job under the lease already taken; record how it ended; always release the lease."""
+    log.info("job %s started (run %s, worker %s)", job.name, run.id, run.worker)
     try:
         result = execute(store, job)
         if isinstance(result, Dispatched):
             run.status, run.reason = DISPATCHED, f"message {result.message_id} queued for site {result.site}"
+            run.message_id = result.message_id
         else:
             run.scan_id, run.status = result, RunStatus.COMPLETED.value
     except SkipRun as exc:
         run.status, run.reason = RunStatus.SKIPPED.value, str(exc)
     except BaseException as exc:  # a failed run is recorded, never fatal to the scheduler
         run.status, run.reason = RunStatus.FAILED.value, f"{type(exc).__name__}: {exc}"[:2000]
-        log.warning("scheduled job %s failed: %s", job.name, run.reason)
         if not isinstance(exc, Exception):
             raise
     finally:
         with store.session() as session:
             run.finished_at = utcnow()
+            _log_outcome(job, run)
             session.add(run)
             session.execute(
                 update(Schedule)
@@ -141,10 +145,18 @@ def finish_run(store: Store, job: Schedule, run: ScheduleRun, execute: Execute) 
     return run
 
 
+def _log_outcome(job: Schedule, run: ScheduleRun) -> None:
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+    outcome = f"scan {run.scan_id}" if run.scan_id is not None else (run.reason or "no scan")
+    level = logging.WARNING if run.status == RunStatus.FAILED.value else logging.INFO
+    log.log(level, "job %s ended %s after %.1fs: %s", job.name, run.status, seconds, outcome)
+
+
 def run_job_now(store: Store, name: str, execute: Execute = scan_job) -> ScheduleRun:
     """One run of a named job in this process (what a systemd timer or cron line calls)."""
     with store.session() as session:
         job = job_named(session, name)
+    log.info("job %s triggered by a system timer", name)
     run = start_run(store, job, worker_name())
     return run if run.status == RunStatus.SKIPPED.value else finish_run(store, job, run, execute)
 
@@ -166,6 +178,7 @@ def tick(
             if not _claim_trigger(session, job, now):
                 continue
         worker = f"{socket.gethostname()}:{os.getpid()}:{job.name}:{now.isoformat()}"
+        log.info("job %s triggered (due %s UTC)", job.name, job.next_run_at.isoformat(timespec="seconds"))
         run = start_run(store, job, worker)
         if run.status != RunStatus.SKIPPED.value:
             started.append(pool.submit(finish_run, store, job, run, execute))

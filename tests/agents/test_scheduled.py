@@ -1,5 +1,6 @@
 """A scheduled job routed to agents: the scheduler queues its run (recorded as dispatched), the agent scans."""
 
+import json
 import time
 from pathlib import Path
 
@@ -23,20 +24,26 @@ def test_a_routed_job_is_dispatched_and_run_by_the_site_agent(
     store: Store, database_url: str, namespace: str, broker: RedisBroker, agent: None, device: TelnetLike,
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("MUNISCAN_BROKER_URL", REDIS)
+    monkeypatch.setenv("MUNISCAN_BROKER_URL", "redis://127.0.0.1:1/0")  # the route's --broker wins over this
     monkeypatch.setenv("MUNISCAN_BROKER_NAMESPACE", namespace)
     with store.session() as session:
         add_job(session, "north-nightly", str(write_policy(tmp_path)), every_seconds=3600, targets=[DEVICE],
                 site=SITE, max_runtime_seconds=120)
         session.commit()
-    routed = runner.invoke(app, ["--db", database_url, "agent", "route", "north-nightly"])
+    routed = runner.invoke(app, ["--db", database_url, "agent", "route", "north-nightly", "--broker", REDIS])
     assert routed.exit_code == 0 and f"dispatched to site {SITE}" in routed.output
     run = run_job_now(store, "north-nightly")
-    assert run.status == "dispatched" and run.scan_id is None
-    message_id = (run.reason or "").split()[1]
+    assert run.status == "dispatched" and run.scan_id is None, run.reason
+    message_id = run.message_id
+    assert message_id and message_id in (run.reason or "")
     agent_run = wait_finished(store, message_id)
     assert agent_run.status == "completed", agent_run.error
     assert (agent_run.schedule, agent_run.time_limit, agent_run.agent) == ("north-nightly", 120.0, "test-agent")
+    shown = json.loads(runner.invoke(app, ["--db", database_url, "schedule", "runs", "--json"]).output)
+    assert [(r["status"], r["agent_status"], r["scan_id"]) for r in shown] == [
+        ("dispatched", "completed", agent_run.scan_id)
+    ]
+    assert agent_run.scan_id is not None
     with store.session() as session:
         assert session.exec(select(Schedule)).one().lease_owner is None
 
@@ -49,6 +56,8 @@ def test_route_refuses_unknown_jobs_and_central_only_check_folders(
         add_job(session, "central", "enisa-baseline", every_seconds=60, site=SITE)
         session.commit()
     assert runner.invoke(app, ["--db", database_url, "agent", "route", "nope"]).exit_code == 2
+    secret = runner.invoke(app, ["--db", database_url, "agent", "route", "central", "--broker", "redis://:pw@q/0"])
+    assert secret.exit_code == 2 and "password" in secret.output
     refused = runner.invoke(app, ["--db", database_url, "agent", "route", "custom"])
     assert refused.exit_code == 2 and "check folders" in refused.output
     assert runner.invoke(app, ["--db", database_url, "agent", "route", "central"]).exit_code == 0

@@ -135,19 +135,29 @@ def test_bad_job_definitions_are_refused(store: Store, kwargs: dict, message: st
         add_job(session, "x", "enisa-baseline", **kwargs)
 
 
+def scoped_policy(folder: Path, include: str = "127.106.1.0/24", arp: bool = False) -> Path:
+    policy = folder / "city.yaml"
+    policy.write_text(
+        f"name: city\nscope:\n  include: [{include}]\n  never_touch_ports: ['2024']\n"
+        f"discovery:\n  arp: {str(arp).lower()}\n"
+    )
+    return policy
+
+
 def test_cli_add_list_remove_and_install(store: Store, tmp_path: Path) -> None:
     base = ["--db", store.url, "schedule"]
-    added = runner.invoke(app, [*base, "add", "nightly", "--cron", "30 2 * * 1-5", "--policy", "strict"])
+    city = str(scoped_policy(tmp_path))
+    added = runner.invoke(app, [*base, "add", "nightly", "--cron", "30 2 * * 1-5", "--policy", city])
     assert added.exit_code == 0, added.output
-    assert runner.invoke(app, [*base, "add", "lab", "--every", "300", "--policy", "enisa-baseline"]).exit_code == 0
-    assert runner.invoke(app, [*base, "add", "nightly", "--every", "5", "--policy", "strict"]).exit_code == 2
+    assert runner.invoke(app, [*base, "add", "lab", "--every", "300", "--policy", city]).exit_code == 0
+    assert runner.invoke(app, [*base, "add", "nightly", "--every", "5", "--policy", city]).exit_code == 2
     assert runner.invoke(app, [*base, "add", "bad", "--every", "5", "--policy", "nope.yaml"]).exit_code == 2
     listed = runner.invoke(app, [*base, "list"])
     assert "nightly" in listed.output and "every 300s" in listed.output
     out = runner.invoke(app, [*base, "install", "--systemd", "--output", str(tmp_path / "units")])
     assert out.exit_code == 0, out.output
     timer = (tmp_path / "units" / "muniscan-nightly.timer").read_text()
-    assert "OnCalendar=Mon..Fri *-*-* 2:30:00" in timer
+    assert "OnCalendar=Mon..Fri *-*-* 2:30:00 UTC" in timer
     assert "OnUnitActiveSec=300s" in (tmp_path / "units" / "muniscan-lab.timer").read_text()
     assert "schedule run-job nightly" in (tmp_path / "units" / "muniscan-nightly.service").read_text()
     out = runner.invoke(app, [*base, "install", "--cron", "--output", str(tmp_path / "cron")])
@@ -155,6 +165,31 @@ def test_cli_add_list_remove_and_install(store: Store, tmp_path: Path) -> None:
     assert "30 2 * * 1-5 " in crontab and "*/5 * * * * " in crontab
     assert runner.invoke(app, [*base, "remove", "lab"]).exit_code == 0
     assert "lab" not in runner.invoke(app, [*base, "list", "--json"]).output
+
+
+@pytest.mark.parametrize(
+    ("policy_scope", "targets", "message"),
+    [
+        ("127.106.1.0/24", ["127.106.2.5"], "outside the policy's scope: 127.106.2.5"),
+        ("127.106.1.0/24", ["127.106.0.0/16"], "outside the policy's scope"),
+        ("127.106.1.0/24", ["127.106.1.5:80"], "not an address"),
+    ],
+)
+def test_schedule_add_refuses_targets_outside_the_scope_with_exit_2(
+    store: Store, tmp_path: Path, policy_scope: str, targets: list[str], message: str
+) -> None:
+    policy = str(scoped_policy(tmp_path, policy_scope))
+    target_args = [arg for t in targets for arg in ("--target", t)]
+    out = runner.invoke(app, ["--db", store.url, "schedule", "add", "x", "--cron", "0 2 * * *",
+                              "--policy", policy, *target_args])
+    assert out.exit_code == 2, out.output
+    assert message in out.output
+    assert runner.invoke(app, ["--db", store.url, "schedule", "list", "--json"]).output.strip() == "[]"
+
+
+def test_schedule_add_refuses_a_policy_with_an_empty_scope(store: Store) -> None:
+    out = runner.invoke(app, ["--db", store.url, "schedule", "add", "x", "--cron", "0 2 * * *", "--policy", "strict"])
+    assert out.exit_code == 2 and "scope is empty" in out.output
 
 
 def test_a_job_with_run_history_can_be_removed(store: Store) -> None:
@@ -172,11 +207,28 @@ def test_a_job_with_run_history_can_be_removed(store: Store) -> None:
 @pytest.mark.parametrize(
     ("cron", "calendar"),
     [
-        ("0 2 * * *", "*-*-* 2:0:00"),
-        ("*/15 * * * *", "*-*-* *:0/15:00"),
-        ("0 6,18 1 * *", "*-*-1 6,18:0:00"),
-        ("0 3 * * 0", "Sun *-*-* 3:0:00"),
+        ("0 2 * * *", "*-*-* 2:0:00 UTC"),
+        ("*/15 * * * *", "*-*-* *:0/15:00 UTC"),
+        ("0 6,18 1 * *", "*-*-1 6,18:0:00 UTC"),
+        ("0 3 * * 0", "Sun *-*-* 3:0:00 UTC"),
     ],
 )
 def test_cron_to_systemd_calendar(cron: str, calendar: str) -> None:
     assert on_calendar(cron) == calendar
+
+
+def test_each_trigger_start_end_and_outcome_is_logged(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    job(store, every=3600, name="logged")
+
+    def broken(_store: Store, _job: Schedule) -> None:
+        raise RuntimeError("device list unreadable")
+
+    with caplog.at_level("INFO", logger="muniscan"):
+        run_job_now(store, "logged", execute=lambda _store, _job: None)
+        run_job_now(store, "logged", execute=broken)
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("muniscan")]
+    assert lines[0] == "job logged triggered by a system timer"
+    assert lines[1].startswith("job logged started (run ")
+    assert lines[2].startswith("job logged ended completed after ") and lines[2].endswith(": no scan")
+    assert lines[5].startswith("job logged ended failed after ") and "device list unreadable" in lines[5]
+    assert caplog.records[5].levelname == "WARNING"

@@ -51,3 +51,4 @@ class AgentRoute(SQLModel, table=True):
 
     schedule_id: int = Field(primary_key=True, foreign_key="schedule.id", ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
+    broker_url: str | None = Field(default=None, max_length=500)  # None: MUNISCAN_BROKER_URL where the job runs

@@ -43,3 +43,4 @@ class ScheduleRun(SQLModel, table=True):
     reason: str | None = None
     scan_id: int | None = Field(default=None, foreign_key="scanrun.id")
     worker: str = Field(default="", max_length=200)
+    message_id: str | None = Field(default=None, index=True, max_length=64)  # when sent to agents: their job
