@@ -2,6 +2,7 @@
 
 import getpass
 import os
+from dataclasses import asdict, astuple, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -11,8 +12,10 @@ from sqlmodel import Session, col, select
 from muniscan import lifecycle, queries
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
+from muniscan.cli.inventory import parse_when
 from muniscan.cli.output import console, emit_json, fail, safe, table
 from muniscan.policies import Policy
+from muniscan.policies.schema import Severity
 from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.common import utcnow
 
@@ -40,26 +43,87 @@ def _with_sla(row: queries.FindingRow, policy: Policy) -> dict[str, Any]:
     return data
 
 
-def _list(ctx: typer.Context, status: str | None, as_json: bool, policy_option: str | None, overdue: bool) -> None:
-    if status is not None and status not in STATUSES:
-        fail(f"--status must be one of {', '.join(STATUSES)}, not '{status}'")
-    policy = policy_from_option(policy_option)
+SEVERITIES = [s.value for s in reversed(Severity)]  # most severe first
+SeverityOption = Annotated[
+    list[str] | None, typer.Option("--severity", help=f"Only these severities (repeatable): {', '.join(SEVERITIES)}.")
+]
+SiteOption = Annotated[str | None, typer.Option("--site", help="Only findings on devices of this network segment.")]
+CheckOption = Annotated[list[str] | None, typer.Option("--check", help="Only this check ID (repeatable).")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only findings seen since an ISO date/time or a span: 24h, 7d.")
+]
+OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only findings past their SLA due date.")]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What to list; given before `list` (`findings --status open list`) or after it, both count."""
+
+    status: str | None = None
+    severity: tuple[str, ...] = ()
+    site: str | None = None
+    check: tuple[str, ...] = ()
+    since: str | None = None
+    overdue: bool = False
+    as_json: bool = False
+    policy: str | None = None
+
+    def merged(self, given: "Listing") -> "Listing":
+        """Options given after the subcommand win; the group's fill what they leave unset."""
+        return Listing(*(mine if mine not in (None, (), False) else group
+                         for mine, group in zip(astuple(given), astuple(self), strict=True)))
+
+
+def _group(ctx: typer.Context) -> Listing:
+    return ctx.meta.get("findings.listing", Listing())
+
+
+def _refuse_group_filters(ctx: typer.Context, allowed: tuple[str, ...] = ()) -> Listing:
+    """Subcommands that act on one finding honour --json and --policy before them, and refuse list filters."""
+    group = _group(ctx)
+    given = [name for name, value in asdict(group).items() if value not in (None, (), False) and name not in allowed]
+    if given:
+        options = ", ".join("--" + name.replace("as_json", "json") for name in given)
+        fail(f"{options} filter(s) the listing; they do not apply to `findings {ctx.info_name}`")
+    return group
+
+
+def _list(ctx: typer.Context, wanted: Listing) -> None:
+    if wanted.status is not None and wanted.status not in STATUSES:
+        fail(f"--status must be one of {', '.join(STATUSES)}, not '{wanted.status}'")
+    unknown = [s for s in wanted.severity if s not in SEVERITIES]
+    if unknown:
+        fail(f"--severity must be one of {', '.join(SEVERITIES)}, not '{unknown[0]}'")
+    try:
+        since = parse_when(wanted.since) if wanted.since else None
+    except ValueError as exc:
+        fail(f"--since: {exc}")
+    policy = policy_from_option(wanted.policy)
     with state(ctx).store().session() as session:
-        rows = [_with_sla(r, policy) for r in queries.findings(session, status=status)]
-    if overdue:
+        found = queries.findings(session, status=wanted.status)
+    rows = [
+        _with_sla(r, policy)
+        for r in sorted(found, key=lambda r: (SEVERITIES.index(r.severity), r.id))
+        if (not wanted.severity or r.severity in wanted.severity)
+        and (wanted.site is None or r.site == wanted.site)
+        and (not wanted.check or r.check_id in wanted.check)
+        and (since is None or r.last_seen >= since)
+    ]
+    if wanted.overdue:
         rows = [r for r in rows if r["overdue"]]
-    if as_json:
+    if wanted.as_json:
         emit_json(rows)
         return
     table(
         f"{len(rows)} finding(s)",
-        ["id", "severity", "status", "check", "address", "port", "due", "ENISA"],
+        ["id", "severity", "status", "check", "site", "address", "port", "due", "ENISA"],
         [
             [
                 r["id"],
                 r["severity"],
                 r["status"],
                 r["check_id"],
+                r["site"],
                 r["address"],
                 r["port"] or "",
                 (r["due"] or "")[:10] + (" OVERDUE" if r["overdue"] else ""),
@@ -74,25 +138,36 @@ def _list(ctx: typer.Context, status: str | None, as_json: bool, policy_option: 
 def findings(
     ctx: typer.Context,
     status: StatusOption = None,
+    severity: SeverityOption = None,
+    site: SiteOption = None,
+    check: CheckOption = None,
+    since: SinceOption = None,
+    overdue: OverdueOption = False,
     as_json: JsonOption = False,
     policy_option: PolicyOption = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only findings past their SLA due date.")] = False,
 ) -> None:
-    """List findings (all statuses unless --status is given); subcommands show and decide."""
+    """List findings, most severe first (all statuses unless --status is given); subcommands show and decide."""
+    listing = Listing(status, tuple(severity or ()), site, tuple(check or ()), since, overdue, as_json, policy_option)
+    ctx.meta["findings.listing"] = listing
     if ctx.invoked_subcommand is None:
-        _list(ctx, status, as_json, policy_option, overdue)
+        _list(ctx, listing)
 
 
 @app.command("list")
 def list_findings(
     ctx: typer.Context,
     status: StatusOption = None,
+    severity: SeverityOption = None,
+    site: SiteOption = None,
+    check: CheckOption = None,
+    since: SinceOption = None,
+    overdue: OverdueOption = False,
     as_json: JsonOption = False,
     policy_option: PolicyOption = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only findings past their SLA due date.")] = False,
 ) -> None:
-    """List findings with their SLA due dates."""
-    _list(ctx, status, as_json, policy_option, overdue)
+    """List findings, most severe first, with their site and SLA due dates."""
+    given = Listing(status, tuple(severity or ()), site, tuple(check or ()), since, overdue, as_json, policy_option)
+    _list(ctx, _group(ctx).merged(given))
 
 
 def _finding(session: Session, finding_id: int) -> Finding:
@@ -110,6 +185,8 @@ def show(
     policy_option: PolicyOption = None,
 ) -> None:
     """One finding: evidence, references, SLA, acceptance and its full history."""
+    group = _refuse_group_filters(ctx, allowed=("as_json", "policy"))
+    as_json, policy_option = as_json or group.as_json, policy_option or group.policy
     policy = policy_from_option(policy_option)
     with state(ctx).store().session() as session:
         _finding(session, finding_id)
@@ -139,7 +216,8 @@ def show(
         emit_json(data)
         return
     console.print(safe(f"#{row.id} {row.title} [{row.severity}, {row.status}]"))
-    console.print(safe(f"{row.check_id} on {row.address}" + (f" {row.transport}/{row.port}" if row.port else "")))
+    console.print(safe(f"{row.check_id} on {row.address} (site {row.site})"
+                       + (f" {row.transport}/{row.port}" if row.port else "")))
     console.print(
         safe(
             f"first seen {row.first_seen:%Y-%m-%d}, last seen {row.last_seen:%Y-%m-%d}, due "
@@ -160,6 +238,7 @@ def show(
 
 
 def _decide(ctx: typer.Context, finding_id: int, action: Any, *args: Any) -> None:
+    _refuse_group_filters(ctx)
     with state(ctx).store().session() as session:
         finding = _finding(session, finding_id)
         try:

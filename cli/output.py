@@ -35,8 +35,22 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
+def tab_separated(columns: list[str], rows: list[list[Any]], limit: int = 200) -> str:
+    """One line per row, cells joined by tabs: what `cut`, `awk` and spreadsheets read; no value is ever split."""
+
+    def cell(value: Any) -> str:
+        return " ".join(terminal_safe("" if value is None else str(value), limit=limit).split())
+
+    return "".join("\t".join(cell(v) for v in line) + "\n" for line in [columns, *rows])
+
+
 def table(title: str, columns: list[str], rows: list[list[Any]], limit: int = 200) -> None:
-    """`limit` caps each cell: 200 suits device-controlled text; sentences muniscan writes may need more."""
+    """A table on a terminal; piped or redirected, tab-separated lines with a header row (the title goes to
+    stderr). `limit` caps each cell: 200 suits device-controlled text; sentences muniscan writes may need more."""
+    if not console.is_terminal:
+        note(title)
+        sys.stdout.write(tab_separated(columns, rows, limit))
+        return
     grid = Table(title=title, title_justify="left")
     for column in columns:
         grid.add_column(column, overflow="fold")

@@ -32,6 +32,7 @@ class FindingRow:
     remediation: str = ""
     rationale: str = ""
     last_scan_id: int | None = None
+    site: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -87,6 +88,7 @@ def findings(session: Session, status: str | None = None, scan_id: int | None = 
                 severity=finding.severity,
                 confidence=finding.confidence,
                 address=asset.address,
+                site=asset.site,
                 transport=service.transport if service else None,
                 port=service.port if service else None,
                 service=service.name if service else None,
