@@ -101,6 +101,7 @@ def dispatch(
     time_limit: Annotated[float | None, typer.Option(help="Seconds the agent's scan may take.", min=1)] = None,
     broker: BrokerUrl = DEFAULT_BROKER,
     namespace: Namespace = DEFAULT_NAMESPACE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the message id, site and policy as JSON.")] = False,
 ) -> None:
     """Queue one scan for the site's agents; the policy (its content, not its path) is checked first.
 
@@ -114,6 +115,9 @@ def dispatch(
         queue.close()
     except (AgentError, OutOfScope) as exc:
         fail(str(exc))
+    if as_json:
+        emit_json({"message_id": message_id, "site": site, "policy": loaded.name, "targets": target or []})
+        return
     note(f"queued for site {site} (policy {loaded.name})")
     console.print(message_id)
 

@@ -11,9 +11,10 @@ from muniscan.cli.report import DocumentFormat, LangOption, emit
 from muniscan.labs.topology import load_topology
 from muniscan.policies import PolicyError, load_policy
 from muniscan.procurement.model import load_declaration, load_requirements
-from muniscan.procurement.report import build_procurement_report
+from muniscan.procurement.report import PROCUREMENT_SITE, build_procurement_report
 from muniscan.procurement.run import scan_sample
 from muniscan.scanner.scope import OutOfScope
+from muniscan.store.models import ScanStatus
 from muniscan.yamlfile import YamlFileError
 
 app = typer.Typer(help="Procurement: test a vendor's sample device against requirements.", no_args_is_help=True)
@@ -37,11 +38,19 @@ def test(
     declaration: DeclarationOption,
     policy_file: Annotated[Path | None, typer.Option("--policy", "-p", help="Policy holding the device.")] = None,
     lab: Annotated[str | None, typer.Option(help="Use a running lab's policy (e.g. procurement).")] = None,
-    fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = "json",  # type: ignore[assignment]
+    fmt: Annotated[
+        DocumentFormat | None,
+        typer.Option("--format", "-f", help="Report format (default json with --output; without it, a table)."),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     lang: LangOption = "en",  # type: ignore[assignment]
+    site: Annotated[
+        str, typer.Option("--site", help="Site the sample is stored under, apart from production devices.")
+    ] = PROCUREMENT_SITE,
 ) -> None:
-    """Scan the device with all safe and intrusive probes, add the declaration, and say pass, fail or conditional."""
+    """Scan the device with all safe and intrusive probes, add the declaration, and say pass, fail or conditional.
+
+    With --format and no --output the report goes to stdout; with neither, a table does."""
     wanted, declared = load_inputs(requirements, declaration)
     if (policy_file is None) == (lab is None):
         fail("give --policy FILE or --lab NAME: the device must be inside a policy's scope")
@@ -52,16 +61,20 @@ def test(
     store = state(ctx).store()
     note(f"procurement test of {device}: intrusive probes allowed for this run only")
     try:
-        scan_sample(store, base, device)
+        outcome, ports = scan_sample(store, base, device, site)
     except OutOfScope as exc:
         fail(f"refused, nothing was sent: {exc}")
-    report = build_procurement_report(store, device, wanted, declared)
+    complete = outcome.scan.status == ScanStatus.COMPLETED.value
+    report = build_procurement_report(store, device, wanted, declared, site, ports if complete else None)
+    if output is None and fmt is not None:
+        emit(report, str(fmt), str(lang), None)
+        raise typer.Exit(EXIT_FINDINGS if report["overall"] == "fail" else 0)
     table(
         f"{device}: {report['overall']}",
-        ["requirement", "level", "result", "basis"],
-        [[r["id"], r["level"], r["verdict"], r["basis"]] for r in report["requirements"]],
+        ["requirement", "level", "result", "basis", "condition"],
+        [[r["id"], r["level"], r["verdict"], r["basis"], r["condition"]] for r in report["requirements"]],
     )
     if output is not None:
-        emit(report, str(fmt), str(lang), output)
+        emit(report, str(fmt or "json"), str(lang), output)
     if report["overall"] == "fail":
         raise typer.Exit(EXIT_FINDINGS)

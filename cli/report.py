@@ -77,6 +77,7 @@ def procurement(
     fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = "md",  # type: ignore[assignment]
     output: OutputOption = None,
     lang: LangOption = "en",  # type: ignore[assignment]
+    site: Annotated[str, typer.Option("--site", help="Site the sample was tested under.")] = "procurement",
 ) -> None:
     """Re-judge a tested device from the store (no scan): requirement by requirement, with evidence."""
     from muniscan.procurement.model import load_declaration, load_requirements
@@ -85,7 +86,7 @@ def procurement(
 
     try:
         report = build_procurement_report(
-            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration)
+            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration), site
         )
     except (YamlFileError, NoScanOfDevice) as exc:
         fail(str(exc))

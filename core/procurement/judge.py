@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from muniscan.procurement.absence import Coverage, absent_service
 from muniscan.procurement.model import (
     TESTS,
     Declaration,
@@ -12,6 +13,8 @@ from muniscan.procurement.model import (
 )
 
 MISSING = object()
+# Each line of evidence starts with the outcome of its sub-test, so the failing part of a requirement shows.
+PASS_MARK, FAIL_MARK, OWED_MARK, UNKNOWN_MARK = "[pass]", "[FAIL]", "[owed]", "[not assessed]"
 
 
 def declared(declaration: Declaration, path: str) -> Any:
@@ -23,12 +26,16 @@ def declared(declaration: Declaration, path: str) -> Any:
     return value
 
 
-def _rule(declaration: Declaration, rule: DeclarationRule) -> tuple[Verdict, str]:
+def _rule(declaration: Declaration, rule: DeclarationRule, mandatory: bool) -> tuple[Verdict, str, str]:
+    """(verdict, evidence, condition): a field a mandatory requirement needs and the vendor left out fails;
+    for a recommended one it is owed, and the condition says so."""
     value = declared(declaration, rule.field)
     if value is MISSING or value is None or value == "" or value == []:
         if rule.present is False:
-            return Verdict.PASS, f"{rule.field}: not declared, as required"
-        return Verdict.CONDITIONAL, f"{rule.field}: not declared; the vendor still owes this"
+            return Verdict.PASS, f"{PASS_MARK} {rule.field}: not declared, as required", ""
+        if mandatory:
+            return Verdict.FAIL, f"{FAIL_MARK} {rule.field}: not declared (mandatory)", ""
+        return Verdict.CONDITIONAL, f"{OWED_MARK} {rule.field}: not declared", f"the vendor declares {rule.field}"
     shown = f"{rule.field} = {value!r}"
     if rule.present is not None:
         ok = rule.present
@@ -44,61 +51,69 @@ def _rule(declaration: Declaration, rule: DeclarationRule) -> tuple[Verdict, str
         ok = isinstance(value, list) and set(value) <= set(rule.subset_of or [])
     expected = next(f"{n} {getattr(rule, n)!r}" for n in TESTS
                     if getattr(rule, n) is not None)  # fmt: skip
-    return (Verdict.PASS if ok else Verdict.FAIL), f"declared {shown}; required {expected}"
+    mark = PASS_MARK if ok else FAIL_MARK
+    return (Verdict.PASS if ok else Verdict.FAIL), f"{mark} declared {shown}; required {expected}", ""
 
 
 Verdicts = dict[str, list[dict[str, Any]]]
 
 
-def _checks(requirement: ProcurementRequirement, verdicts: Verdicts) -> tuple[Verdict, list[str]]:
-    evidence, outcome = [], []
-    for check_id in requirement.checks:
-        results = verdicts.get(check_id, [])
-        failing = [r for r in results if r["verdict"] == "fail"]
-        if failing:
-            outcome.append(Verdict.FAIL)
-            for r in failing:
-                where = f" on port {r['port']}" if r.get("port") else ""
-                evidence.append(f"{check_id} failed{where}: {r.get('evidence', {})}")
-        elif any(r["verdict"] == "pass" for r in results):
-            outcome.append(Verdict.PASS)
-            evidence.append(f"{check_id} passed")
-        elif results and all(r["verdict"] == "not_applicable" for r in results):
-            outcome.append(Verdict.PASS)
-            evidence.append(f"{check_id}: not applicable (no such service)")
-        else:
-            outcome.append(Verdict.NOT_ASSESSED)
-            evidence.append(f"{check_id}: did not run" if not results else f"{check_id}: could not be decided")
-    if Verdict.FAIL in outcome:
-        return Verdict.FAIL, evidence
-    if outcome and all(v is Verdict.NOT_ASSESSED for v in outcome):
-        return Verdict.NOT_ASSESSED, evidence
-    return Verdict.PASS, evidence
+def _check(check_id: str, results: list[dict[str, Any]], coverage: Coverage | None) -> tuple[Verdict, list[str], str]:
+    """One sub-test: every failure with its port and evidence, else a pass, else why it says nothing (the third
+    value, empty unless the sub-test was not assessed)."""
+    failing = [r for r in results if r["verdict"] == "fail"]
+    if failing:
+        lines = []
+        for r in failing:
+            where = f" on port {r['port']}" if r.get("port") else ""
+            lines.append(f"{FAIL_MARK} {check_id}{where}: {r.get('evidence', {})}")
+        return Verdict.FAIL, lines, ""
+    if any(r["verdict"] == "pass" for r in results):
+        return Verdict.PASS, [f"{PASS_MARK} {check_id} passed"], ""
+    if results:
+        reasons = sorted({str(r.get("evidence", {}).get("reason", "")) for r in results} - {""})
+        why = "could not be decided" + (f" ({'; '.join(reasons)})" if reasons else "")
+    else:
+        absent, why = absent_service(check_id, coverage)
+        if absent:
+            return Verdict.PASS, [f"{PASS_MARK} {check_id}: {why}"], ""
+    return Verdict.NOT_ASSESSED, [f"{UNKNOWN_MARK} {check_id}: {why}"], why
 
 
 def judge(
-    requirement: ProcurementRequirement, declaration: Declaration, verdicts: dict[str, list[dict[str, Any]]]
+    requirement: ProcurementRequirement,
+    declaration: Declaration,
+    verdicts: Verdicts,
+    coverage: Coverage | None = None,
 ) -> dict[str, Any]:
-    """Fail beats conditional beats pass; a stated contract condition makes a pass conditional."""
+    """Fail beats conditional beats pass. A conditional verdict always names its conditions: the contract term,
+    a declaration still owed, or a sub-test that could not be assessed."""
     parts: list[Verdict] = []
     evidence: list[str] = []
-    if requirement.checks:
-        verdict, found = _checks(requirement, verdicts)
+    conditions: list[str] = []
+    for check_id in requirement.checks:
+        verdict, found, why = _check(check_id, verdicts.get(check_id, []), coverage)
         parts.append(verdict)
         evidence += found
+        if why:
+            conditions.append(f"{check_id} is assessed on the device: {why}")
     for rule in requirement.declaration:
-        verdict, found = _rule(declaration, rule)
+        verdict, found, condition = _rule(declaration, rule, requirement.level == "mandatory")
         parts.append(verdict)
         evidence.append(found)
+        if condition:
+            conditions.append(condition)
+    if requirement.condition:
+        conditions.insert(0, requirement.condition)
     assessed = [v for v in parts if v is not Verdict.NOT_ASSESSED]
     if not assessed:
-        overall = Verdict.NOT_ASSESSED
+        result = Verdict.NOT_ASSESSED
     elif Verdict.FAIL in assessed:
-        overall = Verdict.FAIL
-    elif Verdict.CONDITIONAL in assessed or requirement.condition or len(assessed) < len(parts):
-        overall = Verdict.CONDITIONAL
+        result = Verdict.FAIL
+    elif conditions:
+        result = Verdict.CONDITIONAL
     else:
-        overall = Verdict.PASS
+        result = Verdict.PASS
     basis = {(True, True): "both", (True, False): "scan", (False, True): "declaration"}[
         (bool(requirement.checks), bool(requirement.declaration))
     ]
@@ -107,10 +122,10 @@ def judge(
         "title": requirement.title,
         "level": requirement.level,
         "references": requirement.references.model_dump(),
-        "verdict": overall.value,
+        "verdict": result.value,
         "basis": basis,
         "evidence": evidence,
-        "condition": requirement.condition if overall is Verdict.CONDITIONAL else "",
+        "condition": "; ".join(c.rstrip(".") for c in conditions) if result is Verdict.CONDITIONAL else "",
     }
 
 
@@ -125,6 +140,6 @@ def overall(results: list[dict[str, Any]]) -> str:
 
 
 def judge_all(
-    requirements: RequirementsFile, declaration: Declaration, verdicts: dict[str, list[dict[str, Any]]]
+    requirements: RequirementsFile, declaration: Declaration, verdicts: Verdicts, coverage: Coverage | None = None
 ) -> list[dict[str, Any]]:
-    return [judge(r, declaration, verdicts) for r in requirements.requirements]
+    return [judge(r, declaration, verdicts, coverage) for r in requirements.requirements]

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from muniscan import __version__
+from muniscan.procurement.absence import Coverage
 from muniscan.procurement.judge import judge_all, overall
 from muniscan.procurement.model import Declaration, RequirementsFile
 from muniscan.reports.safe import clean
@@ -24,12 +25,15 @@ class NoScanOfDevice(LookupError):
     """The store holds no evaluated scan of the device; run `muniscan procure test` first."""
 
 
-def device_verdicts(store: Store, address: str, site: str = "default") -> tuple[dict[str, Any], dict[str, list]]:
+PROCUREMENT_SITE = "procurement"  # samples are kept apart from the production inventory
+
+
+def device_verdicts(store: Store, address: str, site: str = PROCUREMENT_SITE) -> tuple[dict[str, Any], dict[str, list]]:
     """The device and, per check, the verdicts of the latest scan that judged it."""
     with store.session() as session:
         asset = session.exec(select(Asset).where(Asset.address == address, Asset.site == site)).first()
         if asset is None:
-            raise NoScanOfDevice(f"no device {address} in the store; run `muniscan procure test` first")
+            raise NoScanOfDevice(f"no device {address} on site {site} in the store; run `muniscan procure test` first")
         scan_id = session.exec(
             select(Evaluation.scan_id).where(Evaluation.asset_id == asset.id).order_by(col(Evaluation.scan_id).desc())
         ).first()
@@ -54,6 +58,7 @@ def device_verdicts(store: Store, address: str, site: str = "default") -> tuple[
         ]
         device = {
             "address": asset.address,
+            "site": asset.site,
             "vendor": asset.vendor,
             "model": asset.model,
             "firmware": asset.firmware,
@@ -67,11 +72,26 @@ def device_verdicts(store: Store, address: str, site: str = "default") -> tuple[
     return device, verdicts
 
 
+def _coverage(device: dict[str, Any], ports: dict[str, frozenset[int]] | None) -> Coverage:
+    open_services = frozenset(name.split(" ", 1)[1] for name in device["services"] if " " in name)
+    return Coverage(device["scan_id"], ports, open_services)
+
+
 def build_procurement_report(
-    store: Store, address: str, requirements: RequirementsFile, declaration: Declaration, site: str = "default"
+    store: Store,
+    address: str,
+    requirements: RequirementsFile,
+    declaration: Declaration,
+    site: str = PROCUREMENT_SITE,
+    ports_scanned: dict[str, frozenset[int]] | None = None,
 ) -> dict[str, Any]:
+    """`ports_scanned`: what discovery probed in the judging scan, when known; only then does the absence of a
+    forbidden service count as evidence that it is not there."""
     device, verdicts = device_verdicts(store, address, site)
-    results = judge_all(requirements, declaration, verdicts)
+    device["ports_scanned"] = (
+        {t: ",".join(map(str, sorted(p))) for t, p in ports_scanned.items()} if ports_scanned is not None else None
+    )
+    results = judge_all(requirements, declaration, verdicts, _coverage(device, ports_scanned))
     return clean(
         {
             "report": "procurement",

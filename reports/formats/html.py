@@ -5,11 +5,12 @@ derived values (charts) through a context function here.
 """
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from muniscan.reports import charts
 from muniscan.reports.i18n import Messages
@@ -21,6 +22,16 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_BREAK_AFTER = re.compile(r"([_./,:=+-])(?=\S)")
+
+
+def breakable(value: Any) -> Markup:
+    """Escaped text with a break opportunity after _ . / , : = + - so a long token wraps at those points, not
+    at the page edge; the characters themselves are kept, so copied or extracted text reads as stored."""
+    return Markup(_BREAK_AFTER.sub(r"\1<wbr>", str(escape("" if value is None else value))))
+
+
+_env.filters["breakable"] = breakable
 _env.filters["evidence"] = lambda value: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 

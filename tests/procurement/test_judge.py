@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from muniscan.procurement.absence import Coverage
 from muniscan.procurement.judge import judge, overall
 from muniscan.procurement.model import Declaration, ProcurementRequirement, load_declaration, load_requirements
 from muniscan.yamlfile import YamlFileError
@@ -27,7 +28,12 @@ CASES = [
     ({"declaration": [{"field": "sbom.provided", "equals": True}]}, {}, "pass"),
     ({"declaration": [{"field": "support.period_years", "at_least": 5}]}, {}, "fail"),
     ({"declaration": [{"field": "data_processing.locations", "subset_of": ["SE", "EU", "EEA"]}]}, {}, "fail"),
-    ({"declaration": [{"field": "vulnerability_disclosure.contact", "present": True}]}, {}, "conditional"),
+    ({"declaration": [{"field": "vulnerability_disclosure.contact", "present": True}]}, {}, "fail"),
+    (
+        {"level": "recommended", "declaration": [{"field": "vulnerability_disclosure.contact", "present": True}]},
+        {},
+        "conditional",
+    ),
     ({"declaration": [{"field": "sbom.provided", "equals": True}], "condition": "in the contract"}, {}, "conditional"),
     (
         {"checks": ["brute_force_protection_missing"], "declaration": [{"field": "sbom.provided", "equals": True}]},
@@ -42,6 +48,73 @@ def test_requirement_verdicts(fields: dict, verdicts: dict, expected: str) -> No
     result = judge(requirement(**fields), DECLARATION, verdicts)
     assert result["verdict"] == expected
     assert result["evidence"]
+    assert (result["condition"] != "") == (expected == "conditional")  # a conditional verdict names its condition
+
+
+PLAINTEXT = {"checks": ["telnet_management_plaintext", "mqtt_plaintext_transport", "snmp_v1_v2c_enabled"]}
+ALL_PORTS = {"tcp": frozenset(range(1, 10000)), "udp": frozenset({161, 5683})}
+
+
+def test_absent_forbidden_services_pass_when_discovery_covered_their_ports() -> None:
+    covered = Coverage(7, ALL_PORTS, frozenset({"https"}))
+    result = judge(requirement(**PLAINTEXT), DECLARATION, {}, covered)
+    assert result["verdict"] == "pass", result["evidence"]
+    assert result["evidence"] == [
+        "[pass] telnet_management_plaintext: not applicable: no TELNET service (tcp 23/2323 closed in scan 7)",
+        "[pass] mqtt_plaintext_transport: not applicable: no MQTT service (tcp 1883 closed in scan 7)",
+        "[pass] snmp_v1_v2c_enabled: not applicable: no SNMP service (udp 161 closed in scan 7)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("coverage", "why"),
+    [
+        (None, "no verdict stored for the device"),
+        (Coverage(7, None, frozenset()), "no TELNET service found, but the ports scanned are not recorded"),
+        (Coverage(7, {"tcp": frozenset({23, 1883})}, frozenset()), "discovery did not probe tcp 2323 (TELNET)"),
+        (Coverage(7, ALL_PORTS, frozenset({"telnet"})), "a TELNET service is open but was not judged"),
+    ],
+)
+def test_absence_proves_nothing_unless_discovery_looked(coverage: Coverage | None, why: str) -> None:
+    result = judge(requirement(checks=["telnet_management_plaintext"]), DECLARATION, {}, coverage)
+    assert result["verdict"] == "not_assessed"
+    assert result["evidence"] == [f"[not assessed] telnet_management_plaintext: {why}"]
+
+
+def test_a_partly_assessed_requirement_is_conditional_on_the_missing_sub_test() -> None:
+    verdicts = {"mqtt_plaintext_transport": [{"verdict": "pass"}], "snmp_v1_v2c_enabled": [{"verdict": "pass"}]}
+    result = judge(requirement(**PLAINTEXT), DECLARATION, verdicts, Coverage(7, {"tcp": frozenset({23})}, frozenset()))
+    assert result["verdict"] == "conditional"
+    assert result["condition"] == "telnet_management_plaintext is assessed on the device: discovery did not probe " \
+                                  "tcp 2323 (TELNET)"
+
+
+def test_the_failing_sub_test_is_marked() -> None:
+    verdicts = {
+        "telnet_management_plaintext": [{"verdict": "pass"}],
+        "mqtt_plaintext_transport": [{"verdict": "fail", "port": 1883, "evidence": {"tls": False}}],
+        "snmp_v1_v2c_enabled": [{"verdict": "pass"}],
+    }
+    result = judge(requirement(**PLAINTEXT), DECLARATION, verdicts)
+    assert result["verdict"] == "fail"
+    assert [line.split(" ", 1)[0] for line in result["evidence"]] == ["[pass]", "[FAIL]", "[pass]"]
+    assert result["evidence"][1] == "[FAIL] mqtt_plaintext_transport on port 1883: {'tls': False}"
+
+
+def test_a_missing_mandatory_declaration_field_fails_and_a_recommended_one_is_owed() -> None:
+    rule = {"declaration": [{"field": "updates.signed", "equals": True}]}
+    mandatory = judge(requirement(**rule), DECLARATION, {})
+    assert mandatory["verdict"] == "fail"
+    assert mandatory["evidence"] == ["[FAIL] updates.signed: not declared (mandatory)"]
+    recommended = judge(requirement(level="recommended", **rule), DECLARATION, {})
+    assert (recommended["verdict"], recommended["condition"]) == ("conditional", "the vendor declares updates.signed")
+
+
+def test_a_contract_condition_is_stated_with_what_else_is_owed() -> None:
+    fields = {"level": "recommended", "condition": "Support is in the contract.",
+              "declaration": [{"field": "support.end_date", "present": True}]}
+    result = judge(requirement(**fields), DECLARATION, {})
+    assert result["condition"] == "Support is in the contract; the vendor declares support.end_date"
 
 
 def test_a_mandatory_fail_fails_the_device_and_a_recommended_one_does_not() -> None:

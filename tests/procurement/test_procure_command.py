@@ -78,11 +78,12 @@ def test_procure_test_judges_the_sample_and_writes_reports(bench: dict) -> None:
     verdicts = {r["id"]: r for r in report["requirements"]}
     assert report["overall"] == "fail"
     assert verdicts["SEC-04"]["verdict"] == "fail"
-    assert any("telnet_management_plaintext failed" in line for line in verdicts["SEC-04"]["evidence"])
+    assert any(line.startswith("[FAIL] telnet_management_plaintext on port 2323")
+               for line in verdicts["SEC-04"]["evidence"])
     assert verdicts["SEC-05"]["verdict"] == "fail"
     assert verdicts["PRIV-01"]["verdict"] == "fail" and "US" in verdicts["PRIV-01"]["evidence"][0]
     assert verdicts["LIFE-01"]["verdict"] == "conditional" and verdicts["LIFE-01"]["condition"]
-    assert verdicts["VULN-01"]["verdict"] == "conditional"  # the policy URL is still owed
+    assert verdicts["VULN-01"]["verdict"] == "fail"  # the policy URL is mandatory and not declared
     assert verdicts["LIFE-02"]["verdict"] == "pass"
 
     for fmt, lang, heading in [
