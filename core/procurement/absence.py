@@ -7,6 +7,7 @@ ports come from the one service table (facts.services), the ports probed from th
 
 from dataclasses import dataclass
 
+from muniscan.checks.registry import load_checks
 from muniscan.facts.services import UDP_SERVICES, WELL_KNOWN
 
 # The services a check judges; a device without any of them has nothing the check could fail on.
@@ -39,6 +40,7 @@ class Coverage:
     scan_id: int
     ports: dict[str, frozenset[int]] | None
     open_services: frozenset[str]
+    probes_completed: frozenset[str] = frozenset()
 
 
 def service_ports(names: tuple[str, ...]) -> dict[str, list[int]]:
@@ -63,6 +65,10 @@ def absent_service(check_id: str, coverage: Coverage | None) -> tuple[bool, str]
     if coverage is None or names is None:
         return False, "no verdict stored for the device"
     if coverage.open_services & set(names):
+        requires = next((c.meta.requires for c in load_checks() if c.id == check_id), ())
+        if requires and set(requires) <= coverage.probes_completed:
+            # The check saw its facts and found nothing to judge (a web page without cookies, say).
+            return True, f"not applicable: the {', '.join(requires)} probe completed and gave it nothing to judge"
         return False, f"a {_label(names)} service is open but was not judged"
     wanted = service_ports(names)
     if coverage.ports is None:

@@ -16,7 +16,7 @@ from muniscan.procurement.judge import judge_all, overall
 from muniscan.procurement.model import Declaration, RequirementsFile
 from muniscan.reports.safe import clean
 from muniscan.store import Store
-from muniscan.store.models import Asset, Evaluation, Finding, Service
+from muniscan.store.models import Asset, Evaluation, Finding, Observation, Service
 
 REPORT_SCHEMA_VERSION = "1"
 
@@ -56,6 +56,10 @@ def device_verdicts(store: Store, address: str, site: str = PROCUREMENT_SITE) ->
             }
             for f in session.exec(select(Finding).where(Finding.asset_id == asset.id, Finding.last_scan_id == scan_id))
         ]
+        probes_completed = set(session.exec(
+            select(Observation.probe).where(Observation.scan_id == scan_id, Observation.asset_id == asset.id,
+                                            Observation.status == "completed")
+        ))
         device = {
             "address": asset.address,
             "site": asset.site,
@@ -68,13 +72,14 @@ def device_verdicts(store: Store, address: str, site: str = PROCUREMENT_SITE) ->
                 select(Service).where(Service.asset_id == asset.id, Service.open == True)  # noqa: E712
             )],
             "findings": findings,
+            "probes_completed": sorted(probes_completed),
         }  # fmt: skip
     return device, verdicts
 
 
 def _coverage(device: dict[str, Any], ports: dict[str, frozenset[int]] | None) -> Coverage:
     open_services = frozenset(name.split(" ", 1)[1] for name in device["services"] if " " in name)
-    return Coverage(device["scan_id"], ports, open_services)
+    return Coverage(device["scan_id"], ports, open_services, frozenset(device["probes_completed"]))
 
 
 def build_procurement_report(

@@ -183,3 +183,13 @@ def test_the_template_names_only_checks_the_scanner_has() -> None:
     named = {c for r in load_requirements(TEMPLATES / "requirements-template.yaml").requirements for c in r.checks}
     assert named <= known
     assert {"default_credentials_accepted", "brute_force_protection_missing"} <= named
+
+
+def test_a_check_whose_probe_completed_but_found_nothing_to_judge_is_not_applicable() -> None:
+    cookies = requirement(checks=["http_insecure_cookies"])
+    ran = judge(cookies, DECLARATION, {}, Coverage(7, ALL_PORTS, frozenset({"https"}), frozenset({"http"})))
+    assert ran["verdict"] == "pass"
+    assert ran["evidence"] == ["[pass] http_insecure_cookies: not applicable: the http probe completed and gave it "
+                               "nothing to judge"]
+    silent = judge(cookies, DECLARATION, {}, Coverage(7, ALL_PORTS, frozenset({"https"}), frozenset({"tls"})))
+    assert silent["verdict"] == "not_assessed"
