@@ -11,6 +11,7 @@ from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import fail, note
 from muniscan.reports.formats import FORMATS, UnsupportedFormat, formats_for, render
+from muniscan.reports.formats.csv_export import DIALECTS
 from muniscan.reports.i18n import LANGUAGES
 from muniscan.reports.security import build_security_report
 
@@ -18,6 +19,7 @@ app = typer.Typer(help="Reports for the security officer, the DPO and procuremen
 
 SecurityFormat = StrEnum("SecurityFormat", {f.replace("-", "_").upper(): f for f in formats_for("security")})  # type: ignore[misc]
 DocumentFormat = StrEnum("DocumentFormat", {f.upper(): f for f in ("md", "html", "json", "pdf")})  # type: ignore[misc]
+CsvDialectName = StrEnum("CsvDialectName", {d.replace("-", "_").upper(): d for d in DIALECTS})  # type: ignore[misc]
 Lang = StrEnum("Lang", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")]
@@ -33,12 +35,12 @@ def write_output(data: bytes, output: Path | None) -> None:
     note(f"report written to {output}")
 
 
-def emit(report: dict, fmt: str, lang: str, output: Path | None) -> None:
+def emit(report: dict, fmt: str, lang: str, output: Path | None, csv_dialect: str | None = None) -> None:
     """Render a built report and write it; shared by every report command."""
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         fail("a PDF is not for the terminal: give --output FILE")
     try:
-        data = render(report, fmt, lang)
+        data = render(report, fmt, lang, csv_dialect)
     except UnsupportedFormat as exc:
         fail(str(exc))
     write_output(data, output)
@@ -50,9 +52,14 @@ def security(
     fmt: Annotated[SecurityFormat, typer.Option("--format", "-f", help="; ".join(FORMATS))] = "md",  # type: ignore[assignment]
     output: OutputOption = None,
     lang: LangOption = "en",  # type: ignore[assignment]
+    csv_dialect: Annotated[
+        CsvDialectName | None,
+        typer.Option("--csv-dialect", help="CSV: comma, or excel-sv (semicolons and a BOM); default by --lang."),
+    ] = None,
 ) -> None:
     """Devices, services and findings with their ENISA, ETSI and OWASP references, trend and coverage."""
-    emit(build_security_report(state(ctx).store()), str(fmt), str(lang), output)
+    dialect = str(csv_dialect) if csv_dialect is not None else None
+    emit(build_security_report(state(ctx).store()), str(fmt), str(lang), output, dialect)
 
 
 @app.command()

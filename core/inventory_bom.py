@@ -9,6 +9,7 @@ from cyclonedx.model.contact import OrganizationalEntity
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.schema import SchemaVersion
 
+from muniscan import __version__
 from muniscan.queries import AssetRow
 
 SCHEMA_VERSION = SchemaVersion.V1_6
@@ -51,7 +52,14 @@ def _device(row: AssetRow) -> Component:
 
 
 def inventory_bom(rows: Iterable[AssetRow]) -> Bom:
-    return Bom(components=[_device(row) for row in rows])
+    """The BOM names muniscan as the tool that wrote it (metadata.tools), so an importer can tell whose
+    inventory it holds and which version described the devices."""
+    bom = Bom(components=[_device(row) for row in rows])
+    bom.metadata.tools.components.add(
+        Component(type=ComponentType.APPLICATION, name="muniscan", version=__version__, bom_ref="tool-muniscan",
+                  description="Security and privacy compliance scanner for a municipality's IoT estate")
+    )
+    return bom
 
 
 def inventory_bom_json(rows: Iterable[AssetRow]) -> str:

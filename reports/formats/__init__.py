@@ -49,10 +49,15 @@ def formats_for(kind: str) -> list[str]:
     return [name for name, f in FORMATS.items() if f.kinds is None or kind in f.kinds]
 
 
-def render(report: dict[str, Any], fmt: str, lang: str = "en") -> bytes:
+def render(report: dict[str, Any], fmt: str, lang: str = "en", csv_dialect: str | None = None) -> bytes:
+    """`csv_dialect` (comma or excel-sv) applies to the CSV formats; by default it follows the language."""
     chosen = FORMATS.get(fmt)
     kind = report["report"]
     if chosen is None or (chosen.kinds is not None and kind not in chosen.kinds):
         raise UnsupportedFormat(f"a {kind} report can be written as {', '.join(formats_for(kind))}, not {fmt!r}")
-    output = chosen.renderer()(report, Messages.of(lang))
+    renderer = chosen.renderer()
+    if chosen.module == "csv_export":
+        output = renderer(report, Messages.of(lang), dialect=csv_dialect)  # type: ignore[call-arg]
+    else:
+        output = renderer(report, Messages.of(lang))
     return output.encode("utf-8") if isinstance(output, str) else output

@@ -1,11 +1,16 @@
 """SARIF 2.1.0: findings for code-scanning dashboards, with network locations, baseline state and suppressions.
 
-Locations are network endpoints (tcp://address:port) given as logical locations and artifact URIs;
-partialFingerprints carry the finding fingerprint so a consumer can follow a finding across scans.
+A device is not a file, but code-scanning consumers (GitHub's among them) accept only artifact URIs that are
+relative references, resolved against a base they agree on. So every location is `site/address/tcp-2323`
+(a device alone: `site/address`) under the uriBaseId ASSETS, and the device and service are also given as
+logical locations. partialFingerprints carry the finding fingerprint so a consumer can follow a finding
+across scans. GitHub's published limits are kept: at most 20 tags per rule (the first 10 are shown), one
+location per result, and 25,000 results per run, the most severe first.
 """
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from muniscan import __version__
 from muniscan.reports.i18n import Messages
@@ -14,6 +19,16 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # The 0-10 score GitHub-style consumers read from `security-severity`.
 SCORE = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+URI_BASE = "ASSETS"
+MAX_TAGS, MAX_RESULTS = 20, 25_000
+ORDER = ["critical", "high", "medium", "low", "info"]
+
+
+def asset_uri(site: str, address: str, transport: str | None = None, port: int | None = None) -> str:
+    """A relative reference: never a scheme (a colon before the first slash would read as one), so the site is
+    percent-encoded whole and an IPv6 address keeps its colons only after it."""
+    path = f"{quote(site or 'default', safe='')}/{quote(address, safe=':')}"
+    return path if port is None else f"{path}/{transport or 'tcp'}-{port}"
 
 
 def _rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +49,7 @@ def _rule(rule: dict[str, Any]) -> dict[str, Any]:
         "help": {"text": f"{rule['rationale']} Remediation: {rule['remediation']}", "markdown": help_md},
         "defaultConfiguration": {"level": LEVEL[rule["severity"]]},
         "properties": {
-            "tags": ["security", "iot", *references],
+            "tags": ["security", "iot", *references][:MAX_TAGS],
             "security-severity": SCORE[rule["severity"]],
             "precision": "high",
             "enisa": rule["enisa"],
@@ -53,20 +68,33 @@ def _suppression(exception: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "external", "status": "accepted", "justification": justification}
 
 
+def _location(f: dict[str, Any]) -> dict[str, Any]:
+    site = f.get("site") or "default"
+    device = asset_uri(site, f["address"])
+    logical = [{"name": f["address"], "fullyQualifiedName": device, "kind": "device"}]
+    if f["port"] is not None:
+        service = asset_uri(site, f["address"], f["transport"], f["port"])
+        logical.insert(0, {"name": f"{f['transport'] or 'tcp'}/{f['port']}", "fullyQualifiedName": service,
+                           "kind": "service"})
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": logical[0]["fullyQualifiedName"], "uriBaseId": URI_BASE},
+            "region": {"startLine": 1},
+        },
+        "logicalLocations": logical,
+    }
+
+
 def _result(f: dict[str, Any], rule_index: dict[str, int]) -> dict[str, Any]:
     where = f"{f['address']}:{f['port']}" if f["port"] is not None else f["address"]
+    site = f.get("site") or "default"
     result: dict[str, Any] = {
         "ruleId": f["check_id"],
         "level": LEVEL.get(f["severity"], "warning"),
-        "message": {"text": f"{f['title']} on {where}" + (f" ({f['service']})" if f["service"] else "")},
-        "locations": [
-            {
-                "physicalLocation": {"artifactLocation": {"uri": f["endpoint"]}},
-                "logicalLocations": [
-                    {"name": where, "fullyQualifiedName": f["endpoint"], "kind": "resource"},
-                ],
-            }
-        ],
+        "message": {
+            "text": f"{f['title']} on {where} (site {site})" + (f", {f['service']}" if f["service"] else "")
+        },
+        "locations": [_location(f)],
         "partialFingerprints": {"muniscanFinding/v1": f["fingerprint"]},
         "properties": {
             "status": f["status"],
@@ -74,6 +102,8 @@ def _result(f: dict[str, Any], rule_index: dict[str, int]) -> dict[str, Any]:
             "severity": f["severity"],
             "firstSeen": f["first_seen"],
             "lastSeen": f["last_seen"],
+            "site": site,
+            "endpoint": f["endpoint"],
             "deviceClass": f["device_class"],
             "evidence": f["evidence"],
             "enisa": f["enisa"],
@@ -96,6 +126,8 @@ def build(report: dict[str, Any]) -> dict[str, Any]:
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     # A finding fixed before the latest scan is history, not a result of this run.
     shown = [f for f in report["findings"] if f["status"] != "fixed" or f.get("change") == "absent"]
+    shown.sort(key=lambda f: ORDER.index(f["severity"]) if f["severity"] in ORDER else len(ORDER))
+    kept = shown[:MAX_RESULTS]
     scan = report.get("scan") or {}
     run: dict[str, Any] = {
         "tool": {
@@ -106,9 +138,16 @@ def build(report: dict[str, Any]) -> dict[str, Any]:
                 "rules": [_rule(r) for r in rules],
             }
         },
-        "results": [_result(f, rule_index) for f in shown],
+        "originalUriBaseIds": {
+            URI_BASE: {"description": {"text": "The devices of the estate: site/address/transport-port."}}
+        },
+        "results": [_result(f, rule_index) for f in kept],
         "columnKind": "unicodeCodePoints",
-        "properties": {"store": report["store"], "generatedAt": report["generated_at"]},
+        "properties": {
+            "store": report["store"],
+            "generatedAt": report["generated_at"],
+            **({"resultsOmitted": len(shown) - len(kept)} if len(shown) > len(kept) else {}),
+        },
     }
     if scan:
         run["automationDetails"] = {"id": f"muniscan/{scan['policy']}/scan-{scan['id']}"}

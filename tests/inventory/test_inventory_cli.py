@@ -91,6 +91,7 @@ def test_cyclonedx_export_is_valid_and_carries_devices_and_firmware(inventory_db
     text = invoke(inventory_db, "export", "--format", "cyclonedx")
     assert JsonStrictValidator(SCHEMA_VERSION).validate_str(text) is None
     bom = json.loads(text)
+    assert [(t["type"], t["name"]) for t in bom["metadata"]["tools"]["components"]] == [("application", "muniscan")]
     devices = {c["name"]: c for c in bom["components"]}
     assert all(c["type"] == "device" for c in devices.values())
     lamp = devices["SLC-300"]

@@ -67,16 +67,16 @@ def test_sarif_validates_against_the_official_schema(hostile_db: str) -> None:
     results = {
         (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]): r for r in run["results"]
     }
-    telnet = results["telnet_management_plaintext", "tcp://127.77.13.10:2323"]
+    telnet = results["telnet_management_plaintext", "default/127.77.13.10/tcp-2323"]
     assert telnet["baselineState"] == "unchanged"
     assert telnet["partialFingerprints"]["muniscanFinding/v1"]
     assert telnet["suppressions"][0]["status"] == "accepted"
     assert ACCEPTED_BY in telnet["suppressions"][0]["justification"]
     assert (
         FALSE_POSITIVE_BY
-        in results["telnet_management_plaintext", "tcp://127.77.13.11:2323"]["suppressions"][0]["justification"]
+        in results["telnet_management_plaintext", "default/127.77.13.11/tcp-2323"]["suppressions"][0]["justification"]
     )
-    assert "suppressions" not in results["telnet_management_plaintext", "tcp://127.77.13.12:23"]
+    assert "suppressions" not in results["telnet_management_plaintext", "default/127.77.13.12/tcp-23"]
     rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "telnet_management_plaintext")
     assert "ENISA:GP-TM-08" in rule["properties"]["tags"] and "ETSI-EN-303-645:5.5-1" in rule["properties"]["tags"]
     assert rule["help"]["text"] and telnet["ruleIndex"] == run["tool"]["driver"]["rules"].index(rule)

@@ -67,7 +67,14 @@ def test_sarif_matches_the_official_schema(kommun_reports: dict[str, Path]) -> N
 
 
 def located(uri: str) -> str:
-    """A finding's place as every export writes it: tcp://address:port for a service, the address for a device."""
+    """A finding's place as every export writes it: tcp://address:port for a service, the address for a device
+    (SARIF's relative site/address/tcp-port read the same way)."""
+    if "://" not in uri and "/" in uri:
+        _site, address, *service = uri.split("/")
+        if not service:
+            return address
+        transport, port = service[0].split("-")
+        return f"{transport}://{address}:{port}"
     return uri.removeprefix("host://")
 
 
