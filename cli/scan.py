@@ -4,11 +4,12 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from muniscan import queries
 from muniscan.cli.context import state
 from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, errors, fail, note, table
 from muniscan.facts.hosts import HostRecord
@@ -16,7 +17,8 @@ from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.pipeline import ScanOutcome, ScanTimeLimit, run_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
-from muniscan.scanner.scope import OutOfScope
+from muniscan.scanner.scope import OutOfScope, target_problem
+from muniscan.store import Store
 from muniscan.store.db import display_url
 from muniscan.yamlfile import YamlFileError
 
@@ -40,40 +42,38 @@ def _interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def _report(outcome: ScanOutcome, as_json: bool) -> None:
-    rows = outcome.failures
+def _summary_rows(store: Store, outcome: ScanOutcome) -> list[dict[str, Any]]:
+    """The failing checks, most severe first, each with the id of the finding it opened or refreshed."""
+    with store.session() as session:
+        ids = {(f.check_id, f.address, f.port): f.id for f in queries.findings(session, scan_id=outcome.scan.id)}
+    rows = [
+        {
+            "finding_id": ids.get((j.check.id, j.asset.address, j.service.port if j.service else None)),
+            "check_id": j.check.id,
+            "severity": j.check.meta.severity.value,
+            "rank": j.check.meta.severity.rank,
+            "address": j.asset.address,
+            "port": j.service.port if j.service else None,
+            "enisa": list(j.check.meta.enisa),
+            "evidence": j.result.evidence,
+        }
+        for j in outcome.failures
+    ]
+    rows.sort(key=lambda r: (-r.pop("rank"), r["address"], r["port"] or 0, r["check_id"]))
+    return rows
+
+
+def _report(store: Store, outcome: ScanOutcome, as_json: bool) -> None:
+    rows = _summary_rows(store, outcome)
     if as_json:
-        emit_json(
-            {
-                "scan_id": outcome.scan.id,
-                "status": outcome.scan.status,
-                "counts": outcome.scan.counts,
-                "findings": [
-                    {
-                        "check_id": j.check.id,
-                        "severity": j.check.meta.severity.value,
-                        "address": j.asset.address,
-                        "port": j.service.port if j.service else None,
-                        "evidence": j.result.evidence,
-                    }
-                    for j in rows
-                ],
-            }
-        )
+        emit_json({"scan_id": outcome.scan.id, "status": outcome.scan.status, "counts": outcome.scan.counts,
+                   "findings": rows})
         return
     table(
         f"scan {outcome.scan.id}: {len(rows)} failing check(s) on {outcome.hosts_answering} device(s)",
-        ["severity", "check", "address", "port", "ENISA"],
-        [
-            [
-                j.check.meta.severity.value,
-                j.check.id,
-                j.asset.address,
-                j.service.port if j.service else "",
-                " ".join(j.check.meta.enisa),
-            ]
-            for j in rows
-        ],
+        ["finding", "severity", "check", "address", "port", "ENISA"],
+        [[r["finding_id"] or "", r["severity"], r["check_id"], r["address"], r["port"] or "", " ".join(r["enisa"])]
+         for r in rows],
     )
     counts = outcome.scan.counts
     console.print(
@@ -106,6 +106,9 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Discover and probe in-scope devices, store the facts, and evaluate the checks."""
+    for target in targets or []:
+        if (problem := target_problem(target)) is not None:
+            fail(problem)
     policy, chosen = _policy_and_targets(policy_file, lab, targets or [])
     store = state(ctx).store()
     show_progress = not quiet and not as_json and sys.stderr.isatty()
@@ -140,6 +143,6 @@ def scan(
         fail(f"{exc}; what was stored is kept and the scan is marked failed (`muniscan evaluate` can judge it)")
     except KeyboardInterrupt:
         fail("scan interrupted; what was stored is kept and marked interrupted", code=130)
-    _report(outcome, as_json)
+    _report(store, outcome, as_json)
     if fail_on is not None and any(j.check.meta.severity.rank >= fail_on.rank for j in outcome.failures):
         raise typer.Exit(EXIT_FINDINGS)

@@ -1,6 +1,7 @@
 """The scope of a scan: which addresses and ports may ever be sent a packet."""
 
 import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -38,6 +39,22 @@ def parse_networks(text: str) -> list[IPNetwork]:
         first, last = (normal_address(part.strip()) for part in text.split("-", 1))
         return list(ipaddress.summarize_address_range(first, last))  # type: ignore[type-var]
     return [normal_network(ipaddress.ip_network(text, strict=False))]
+
+
+HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):(\d{1,5})$")
+
+
+def target_problem(spec: str) -> str | None:
+    """Why a target is not an address, CIDR or first-last range (None when it is one)."""
+    try:
+        parse_networks(spec)
+    except ValueError:
+        if match := HOST_PORT.match(spec.strip()):
+            host, port = match.group(1).strip("[]"), match.group(2)
+            return (f"'{spec}': a target is an address, CIDR or range, not address:port; to probe only port "
+                    f"{port}, list it in the policy's discovery.tcp_ports and scan {host}")
+        return f"'{spec}': not an address, CIDR or first-last range (names are never scanned)"
+    return None
 
 
 def parse_ports(specs: Iterable[str | int]) -> frozenset[int]:
