@@ -38,6 +38,11 @@ def test_a_target_that_is_not_an_address_is_a_usage_error(tmp_path: Path, target
     assert "Traceback" not in out.output
 
 
+class ReusableServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
 class SshGreeting(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         self.request.settimeout(2)
@@ -49,8 +54,7 @@ class SshGreeting(socketserver.BaseRequestHandler):
 
 
 def test_the_summary_is_most_severe_first_with_finding_ids(store: Store, tmp_path: Path) -> None:
-    ssh = socketserver.ThreadingTCPServer((DEVICE, 2222), SshGreeting)
-    ssh.daemon_threads = True
+    ssh = ReusableServer((DEVICE, 2222), SshGreeting)
     thread = threading.Thread(target=ssh.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:
