@@ -1,5 +1,6 @@
 """`muniscan compliance`: the per-requirement matrix of a framework for one scan."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -8,11 +9,19 @@ import typer
 from muniscan.checks.registry import CheckLoadError, load_checks
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import ChecksDirs, chosen_scan
-from muniscan.cli.output import console, emit_json, fail, table
-from muniscan.compliance import compliance_matrix, summary
+from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, fail, table
+from muniscan.compliance import Status, compliance_matrix, summary
 from muniscan.policies.frameworks import FrameworkError, load_frameworks
 
 app = typer.Typer(help="Compliance matrix per framework requirement.", invoke_without_command=True)
+
+# What each --fail-on level makes exit 1: the named status and every status that proves less.
+GATES = {
+    "fail": {Status.FAIL},
+    "partial": {Status.FAIL, Status.PARTIAL},
+    "not-tested": {Status.FAIL, Status.PARTIAL, Status.NOT_TESTED},
+}
+Gate = StrEnum("Gate", {name.replace("-", "_").upper(): name for name in GATES})  # type: ignore[misc]
 
 
 @app.callback()
@@ -27,8 +36,14 @@ def compliance(
     ] = None,
     checks_dir: ChecksDirs = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")] = False,
+    fail_on: Annotated[
+        Gate | None,
+        typer.Option("--fail-on", help="Exit 1 on a failing requirement (fail), also on partial, or also not tested."),
+    ] = None,
 ) -> None:
-    """Per requirement: pass, fail, partial, manual or not tested, with devices failing / evaluated."""
+    """Per requirement: pass, fail, partial, manual or not tested, with devices failing / evaluated.
+
+    For a CI gate, --fail-on fail exits 1 when any requirement fails (manual requirements never do)."""
     if ctx.invoked_subcommand is not None:
         return
     try:
@@ -44,6 +59,7 @@ def compliance(
     with store.session() as session:
         rows = compliance_matrix(session, chosen, scan.id)  # type: ignore[arg-type]
     counts = summary(rows)
+    gated = fail_on is not None and any(r.status in GATES[str(fail_on)] for r in rows)
     if as_json:
         emit_json(
             {
@@ -53,6 +69,8 @@ def compliance(
                 "requirements": [r.to_dict() for r in rows],
             }
         )
+        if gated:
+            raise typer.Exit(EXIT_FINDINGS)
         return
     table(
         f"{chosen.name} {chosen.version}, scan {scan.id}",
@@ -70,3 +88,5 @@ def compliance(
         ],
     )
     console.print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    if gated:
+        raise typer.Exit(EXIT_FINDINGS)

@@ -114,3 +114,21 @@ def test_compliance_refuses_an_unknown_framework(store: Store, seed: Callable[..
     evaluate_scan(store, seed({"127.77.0.10": {23: TELNET}}), POLICY)
     out = runner.invoke(app, ["--db", store.url, "compliance", "--framework", "nist"])
     assert out.exit_code == 2 and "must be one of" in out.output
+
+
+@pytest.mark.parametrize(
+    ("devices", "gate", "code"),
+    [
+        ({"127.77.0.10": {23: TELNET}}, "fail", 1),  # telnet fails GP-TM-08 and others
+        ({"127.77.0.11": {443: CLEAN_HTTPS}}, "fail", 0),  # nothing fails
+        ({"127.77.0.11": {443: CLEAN_HTTPS}}, "not-tested", 1),  # most requirements were not tested by one service
+    ],
+)
+def test_compliance_fail_on_gates_ci(
+    store: Store, seed: Callable[..., ScanRun], devices: dict, gate: str, code: int
+) -> None:
+    evaluate_scan(store, seed(devices), POLICY)
+    for extra in ([], ["--json"]):
+        out = runner.invoke(app, ["--db", store.url, "compliance", "--fail-on", gate, *extra])
+        assert out.exit_code == code, out.output
+    assert runner.invoke(app, ["--db", store.url, "compliance", "--fail-on", "sometimes"]).exit_code == 2
