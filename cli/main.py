@@ -1,5 +1,6 @@
 """Entry point: global options, and every command group mounted in one place."""
 
+import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -75,6 +76,35 @@ app.add_typer(schedule.app, name="schedule")
 app.add_typer(flows_cli.app, name="flows")
 app.add_typer(dataset_cli.app, name="dataset")
 app.add_typer(agent_cli.app, name="agent")
+
+
+def _first_paragraph(text: str) -> str:
+    return " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
+
+
+def _help_of(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def whole_short_help(group: typer.Typer) -> None:
+    """Command lists show each command's first paragraph whole; click would cut it at the terminal width with
+    "...", mid-sentence. An explicit short help is wrapped, never cut."""
+    for command in group.registered_commands:
+        text = _help_of(command.help) or (command.callback.__doc__ if command.callback else None)
+        if command.short_help is None and text:
+            command.short_help = _first_paragraph(text)
+    for sub in group.registered_groups:
+        instance = sub.typer_instance
+        if instance is None or not isinstance(instance, typer.Typer):
+            continue
+        callback = instance.registered_callback.callback if instance.registered_callback else None
+        text = _help_of(sub.help) or _help_of(instance.info.help) or (callback.__doc__ if callback else None)
+        if not _help_of(sub.short_help) and text:
+            sub.short_help = _first_paragraph(text)
+        whole_short_help(instance)
+
+
+whole_short_help(app)
 
 
 def run() -> None:

@@ -6,8 +6,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from muniscan.cli.main import app
@@ -84,3 +86,23 @@ def test_findings_filters(store: Store, args: list[str], expected: list[int]) ->
 def test_a_bad_since_is_a_usage_error(store: Store) -> None:
     out = runner.invoke(app, ["--db", store.url, "findings", "list", "--since", "last tuesday"])
     assert out.exit_code == 2 and "--since" in out.output
+
+
+def groups(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if not hasattr(command, "commands"):
+        return []
+    found = [path]
+    for name, sub in command.commands.items():
+        found += groups(sub, (*path, name))
+    return found
+
+
+def test_command_lists_show_every_description_whole() -> None:
+    every = groups(typer.main.get_command(app))
+    assert len(every) > 10
+    for path in every:
+        out = runner.invoke(app, [*path, "--help"])
+        assert out.exit_code == 0, (path, out.output)
+        if "Commands:" in out.output:
+            listing = out.output.split("Commands:", 1)[1]
+            assert "..." not in listing, (path, listing)
