@@ -166,13 +166,21 @@ def run(
 
 
 @app.command("run-job")
-def run_job(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Job name.")]) -> None:
+def run_job(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Job name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
+) -> None:
     """Run one job now (what system timers call); skipped if its previous run still holds the lease."""
     try:
         result = run_job_now(state(ctx).store(), name)
     except ScheduleError as exc:
         fail(str(exc))
-    console.print(f"job {name}: {result.status}" + (f" ({result.reason})" if result.reason else ""))
+    if as_json:
+        emit_json({"job": name, "status": result.status, "scan_id": result.scan_id,
+                   "message_id": result.message_id, "reason": result.reason})
+    else:
+        console.print(f"job {name}: {result.status}" + (f" ({result.reason})" if result.reason else ""))
     if result.status == RunStatus.FAILED.value:
         raise typer.Exit(1)
 
