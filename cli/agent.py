@@ -19,8 +19,8 @@ from muniscan.agents.process import AgentConfig, AgentLimits, ceiling_of, run_ag
 from muniscan.agents.records import recent_runs
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
-from muniscan.cli.logging_setup import default_to_info
 from muniscan.cli.output import console, emit_json, fail, note, table
+from muniscan.logging_setup import current_setup, default_to_info
 from muniscan.policies.schema import Intrusiveness
 from muniscan.scanner.scope import OutOfScope
 from muniscan.schedule.jobs import ScheduleError
@@ -82,8 +82,9 @@ def run(
     default_to_info()
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
     limits = AgentLimits(max_intrusiveness, max_rate, max_per_host, max_concurrency, tuple(port or ()))
+    log_level, log_file = current_setup()
     config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
-                         limits, name, threads, stop_timeout)
+                         limits, name, threads, stop_timeout, log_level, log_file)
     try:
         ceiling_of(config)
         make_broker(broker, namespace).close()

@@ -16,7 +16,7 @@ from muniscan.cli import report as report_cli
 from muniscan.cli import scan as scan_cli
 from muniscan.cli.context import AppState
 from muniscan.cli.errors import HandledGroup
-from muniscan.cli.logging_setup import LogLevel, setup_logging
+from muniscan.logging_setup import LogLevel, setup_logging
 
 app = typer.Typer(
     name="muniscan",

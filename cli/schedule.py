@@ -11,8 +11,8 @@ from sqlmodel import col, select
 
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
-from muniscan.cli.logging_setup import default_to_info
 from muniscan.cli.output import console, emit_json, fail, note, table
+from muniscan.logging_setup import default_to_info
 from muniscan.paths import home
 from muniscan.scanner.engine import ScanPlan
 from muniscan.scanner.scope import OutOfScope, target_problem

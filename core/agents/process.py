@@ -4,9 +4,11 @@ import multiprocessing
 import signal
 import threading
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from muniscan.agents.ceiling import AgentCeiling, agent_ceiling
 from muniscan.agents.worker import serve
+from muniscan.logging_setup import LogLevel, setup_logging
 from muniscan.policies.schema import Intrusiveness
 
 
@@ -33,6 +35,8 @@ class AgentConfig:
     name: str | None = None
     threads: int = 1
     stop_timeout: float = 60.0
+    log_level: str | None = None  # a spawned child sets up logging as the parent did
+    log_file: str | None = None
 
 
 def ceiling_of(config: AgentConfig) -> AgentCeiling:
@@ -54,6 +58,8 @@ def _serve(config: AgentConfig, stop: threading.Event) -> None:
 
 
 def _child(config: AgentConfig) -> None:
+    setup_logging(LogLevel(config.log_level) if config.log_level else None,
+                  Path(config.log_file) if config.log_file else None)
     stop = threading.Event()
     _stop_on_signals(stop)
     _serve(config, stop)

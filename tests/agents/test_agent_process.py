@@ -40,6 +40,9 @@ def test_agent_run_takes_a_job_and_stops_on_sigterm(
         output, _ = agent.communicate(timeout=30)
         assert agent.returncode == 0, output
         assert time.monotonic() - started < 15
+        # the agent's own records reach the output, from spawned children too; Dramatiq's housekeeping does not
+        assert f"job {run.message_id}: scan {run.scan_id} completed" in output, output
+        assert "INFO dramatiq" not in output, output
     finally:
         if agent.poll() is None:
             agent.kill()

@@ -23,12 +23,19 @@ class LogLevel(StrEnum):
 
 
 _explicit = False
+_chosen: tuple[LogLevel | None, Path | None] = (None, None)
+
+
+def current_setup() -> tuple[str | None, str | None]:
+    """The level and file in effect, for a spawned process to set up the same way."""
+    level = logging.getLevelName(logging.getLogger("muniscan").level).lower()
+    return level, (str(_chosen[1]) if _chosen[1] else None)
 
 
 def setup_logging(level: LogLevel | None, log_file: Path | None) -> None:
     """Records go to stderr (or to `log_file`, appended); without --log-level only warnings and errors show."""
-    global _explicit
-    _explicit = level is not None
+    global _explicit, _chosen
+    _explicit, _chosen = level is not None, (level, log_file)
     chosen = getattr(logging, (level or LogLevel.warning).value.upper())
     handler: logging.Handler
     if log_file is not None:
