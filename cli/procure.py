@@ -7,14 +7,11 @@ import typer
 
 from muniscan.cli.context import state
 from muniscan.cli.output import EXIT_FINDINGS, fail, note, table
-from muniscan.cli.report import DocumentFormat, LangOption, emit
-from muniscan.labs.topology import load_topology
-from muniscan.policies import PolicyError, load_policy
+from muniscan.cli.report import DocumentFormat, LabOption, LangOption, PolicyOption, base_policy, emit
 from muniscan.procurement.model import load_declaration, load_requirements
 from muniscan.procurement.report import PROCUREMENT_SITE, build_procurement_report
-from muniscan.procurement.run import scan_sample
+from muniscan.procurement.run import sample_policy, scan_sample
 from muniscan.scanner.scope import OutOfScope
-from muniscan.store.models import ScanStatus
 from muniscan.yamlfile import YamlFileError
 
 app = typer.Typer(help="Procurement: test a vendor's sample device against requirements.", no_args_is_help=True)
@@ -36,8 +33,8 @@ def test(
     device: Annotated[str, typer.Option("--device", help="Address of the sample device.")],
     requirements: RequirementsOption,
     declaration: DeclarationOption,
-    policy_file: Annotated[Path | None, typer.Option("--policy", "-p", help="Policy holding the device.")] = None,
-    lab: Annotated[str | None, typer.Option(help="Use a running lab's policy (e.g. procurement).")] = None,
+    policy_file: PolicyOption = None,
+    lab: LabOption = None,
     fmt: Annotated[
         DocumentFormat | None,
         typer.Option("--format", "-f", help="Report format (default json with --output; without it, a table)."),
@@ -52,20 +49,14 @@ def test(
 
     With --format and no --output the report goes to stdout; with neither, a table does."""
     wanted, declared = load_inputs(requirements, declaration)
-    if (policy_file is None) == (lab is None):
-        fail("give --policy FILE or --lab NAME: the device must be inside a policy's scope")
-    try:
-        base = load_topology(lab).policy if lab else load_policy(policy_file)  # type: ignore[arg-type]
-    except (PolicyError, YamlFileError) as exc:
-        fail(str(exc))
+    base = base_policy(policy_file, lab)
     store = state(ctx).store()
     note(f"procurement test of {device}: intrusive probes allowed for this run only")
     try:
-        outcome, ports = scan_sample(store, base, device, site)
+        scan_sample(store, base, device, site)
     except OutOfScope as exc:
         fail(f"refused, nothing was sent: {exc}")
-    complete = outcome.scan.status == ScanStatus.COMPLETED.value
-    report = build_procurement_report(store, device, wanted, declared, site, ports if complete else None)
+    report = build_procurement_report(store, device, wanted, declared, site, sample_policy(base, device))
     if output is None and fmt is not None:
         emit(report, str(fmt), str(lang), None)
         raise typer.Exit(EXIT_FINDINGS if report["overall"] == "fail" else 0)

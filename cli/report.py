@@ -10,10 +10,13 @@ import typer
 from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import fail, note
+from muniscan.labs.topology import load_topology
+from muniscan.policies import Policy, PolicyError, load_policy
 from muniscan.reports.formats import FORMATS, UnsupportedFormat, formats_for, render
 from muniscan.reports.formats.csv_export import DIALECTS
 from muniscan.reports.i18n import LANGUAGES
 from muniscan.reports.security import build_security_report
+from muniscan.yamlfile import YamlFileError
 
 app = typer.Typer(help="Reports for the security officer, the DPO and procurement.", no_args_is_help=True)
 
@@ -24,6 +27,20 @@ Lang = StrEnum("Lang", {code.upper(): code for code in LANGUAGES})  # type: igno
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of headings, labels and explanations.")]
+
+
+PolicyOption = Annotated[Path | None, typer.Option("--policy", "-p", help="Policy holding the device.")]
+LabOption = Annotated[str | None, typer.Option(help="Use a running lab's policy (e.g. procurement).")]
+
+
+def base_policy(policy_file: Path | None, lab: str | None) -> Policy:
+    """The policy whose scope holds the sample: a policy file or a lab's own."""
+    if (policy_file is None) == (lab is None):
+        fail("give --policy FILE or --lab NAME: the device must be inside a policy's scope")
+    try:
+        return load_topology(lab).policy if lab else load_policy(policy_file)  # type: ignore[arg-type]
+    except (PolicyError, YamlFileError) as exc:
+        fail(str(exc))
 
 
 def write_output(data: bytes, output: Path | None) -> None:
@@ -85,16 +102,23 @@ def procurement(
     output: OutputOption = None,
     lang: LangOption = "en",  # type: ignore[assignment]
     site: Annotated[str, typer.Option("--site", help="Site the sample was tested under.")] = "procurement",
+    policy_file: PolicyOption = None,
+    lab: LabOption = None,
 ) -> None:
-    """Re-judge a tested device from the store (no scan): requirement by requirement, with evidence."""
+    """Re-judge a tested device from the store (no scan): requirement by requirement, with evidence.
+
+    With the --policy or --lab the test used, an absent forbidden service counts as evidence (as in the test)."""
     from muniscan.procurement.model import load_declaration, load_requirements
     from muniscan.procurement.report import NoScanOfDevice, build_procurement_report
-    from muniscan.yamlfile import YamlFileError
+    from muniscan.procurement.run import sample_policy
+    from muniscan.scanner.scope import OutOfScope
 
     try:
+        scanned_under = sample_policy(base_policy(policy_file, lab), device) if policy_file or lab else None
         report = build_procurement_report(
-            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration), site
+            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration), site,
+            scanned_under,
         )
-    except (YamlFileError, NoScanOfDevice) as exc:
+    except (YamlFileError, NoScanOfDevice, OutOfScope) as exc:
         fail(str(exc))
     emit(report, str(fmt), str(lang), output)

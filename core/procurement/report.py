@@ -11,12 +11,14 @@ from typing import Any
 from sqlmodel import col, select
 
 from muniscan import __version__
+from muniscan.policies import Policy, policy_hash
 from muniscan.procurement.absence import Coverage
 from muniscan.procurement.judge import judge_all, overall
 from muniscan.procurement.model import Declaration, RequirementsFile
 from muniscan.reports.safe import clean
+from muniscan.scanner.engine import ScanPlan
 from muniscan.store import Store
-from muniscan.store.models import Asset, Evaluation, Finding, Observation, Service
+from muniscan.store.models import Asset, Evaluation, Finding, Observation, ScanRun, ScanStatus, Service
 
 REPORT_SCHEMA_VERSION = "1"
 
@@ -82,21 +84,33 @@ def _coverage(device: dict[str, Any], ports: dict[str, frozenset[int]] | None) -
     return Coverage(device["scan_id"], ports, open_services, frozenset(device["probes_completed"]))
 
 
+def ports_scanned(store: Store, scan_id: int, address: str, policy: Policy | None) -> dict[str, frozenset[int]] | None:
+    """The ports discovery probed on the device in that scan: known when the scan completed under exactly this
+    policy (same content hash), since the ports come from the policy; None otherwise."""
+    if policy is None:
+        return None
+    with store.session() as session:
+        scan = session.get(ScanRun, scan_id)
+    if scan is None or scan.status != ScanStatus.COMPLETED.value or scan.policy_hash != policy_hash(policy):
+        return None
+    plan = ScanPlan.build(policy, [address])  # no packet: the plan only reads the policy
+    return {"tcp": frozenset(plan.tcp_ports), "udp": frozenset(plan.udp_ports)}
+
+
 def build_procurement_report(
     store: Store,
     address: str,
     requirements: RequirementsFile,
     declaration: Declaration,
     site: str = PROCUREMENT_SITE,
-    ports_scanned: dict[str, frozenset[int]] | None = None,
+    scan_policy: Policy | None = None,
 ) -> dict[str, Any]:
-    """`ports_scanned`: what discovery probed in the judging scan, when known; only then does the absence of a
-    forbidden service count as evidence that it is not there."""
+    """`scan_policy`: the policy the sample was scanned under; only when it is known (and matches the scan) does
+    the absence of a forbidden service count as evidence that it is not there."""
     device, verdicts = device_verdicts(store, address, site)
-    device["ports_scanned"] = (
-        {t: ",".join(map(str, sorted(p))) for t, p in ports_scanned.items()} if ports_scanned is not None else None
-    )
-    results = judge_all(requirements, declaration, verdicts, _coverage(device, ports_scanned))
+    ports = ports_scanned(store, device["scan_id"], address, scan_policy)
+    device["ports_scanned"] = {t: ",".join(map(str, sorted(p))) for t, p in ports.items()} if ports else None
+    results = judge_all(requirements, declaration, verdicts, _coverage(device, ports))
     return clean(
         {
             "report": "procurement",

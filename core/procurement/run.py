@@ -2,7 +2,6 @@
 
 from muniscan.pipeline import ScanOutcome, run_scan
 from muniscan.policies.schema import Intrusiveness, Policy
-from muniscan.scanner.engine import ScanPlan
 from muniscan.scanner.scope import OutOfScope, Scope
 from muniscan.store import Store
 
@@ -17,9 +16,5 @@ def sample_policy(base: Policy, address: str) -> Policy:
     return base.model_copy(update={"name": f"{base.name}+procurement", "scope": scope, "probes": probes})
 
 
-def scan_sample(store: Store, base: Policy, address: str, site: str) -> tuple[ScanOutcome, dict[str, frozenset[int]]]:
-    """The scan, and the ports its discovery probed (what makes an absent service count as evidence)."""
-    policy = sample_policy(base, address)
-    plan = ScanPlan.build(policy, [address])
-    outcome = run_scan(store, policy, [address], site=site)
-    return outcome, {"tcp": frozenset(plan.tcp_ports), "udp": frozenset(plan.udp_ports)}
+def scan_sample(store: Store, base: Policy, address: str, site: str) -> ScanOutcome:
+    return run_scan(store, sample_policy(base, address), [address], site=site)

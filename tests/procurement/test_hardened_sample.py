@@ -90,6 +90,14 @@ def test_a_hardened_sample_passes_the_no_plaintext_and_no_unauthenticated_requir
         assert (r["verdict"] == "conditional") == bool(r["condition"]), r
     assert report["device"]["site"] == "procurement"
     assert code == (1 if report["overall"] == "fail" else 0)
+    args = ["--db", bench["db"], "report", "procurement", "--device", "127.106.14.10", "--format", "json",
+            "--requirements", str(TEMPLATES / "requirements-template.yaml"),
+            "--declaration", str(TEMPLATES / "declaration-template.yaml")]
+    again = json.loads(runner.invoke(app, [*args, "--lab", bench["lab"]]).stdout)
+    assert {r["id"]: r["verdict"] for r in again["requirements"]} == {r: v["verdict"] for r, v in verdicts.items()}
+    unknown = json.loads(runner.invoke(app, args).stdout)  # without the policy, the ports scanned are unknown
+    sec04 = next(r for r in unknown["requirements"] if r["id"] == "SEC-04")
+    assert sec04["verdict"] == "not_assessed" and "ports scanned are not recorded" in sec04["evidence"][0]
 
 
 def test_samples_stay_off_the_production_site(bench: dict[str, str]) -> None:
@@ -118,7 +126,7 @@ def pdf_words(pdf: Path) -> list[tuple[float, list[tuple[float, float, float, st
 def test_the_pdf_shows_every_evidence_line_whole(bench: dict[str, str]) -> None:
     procure(bench, "127.106.14.11")
     pdf = Path(bench["folder"]) / "plain.pdf"
-    args = ["--db", bench["db"], "report", "procurement", "--device", "127.106.14.11",
+    args = ["--db", bench["db"], "report", "procurement", "--device", "127.106.14.11", "--lab", bench["lab"],
             "--requirements", str(TEMPLATES / "requirements-template.yaml"),
             "--declaration", str(TEMPLATES / "declaration-template.yaml")]
     assert runner.invoke(app, [*args, "--format", "pdf", "-o", str(pdf)]).exit_code == 0
