@@ -103,6 +103,10 @@ def list_inventory(
 ) -> None:
     """List assets with their open services, or what changed since a time."""
     if ctx.invoked_subcommand is not None:
+        given = [name for name, value in (("--site", site), ("--changes-since", changes_since), ("--json", as_json),
+                                          ("--csv", as_csv)) if value]
+        if given:
+            fail(f"{', '.join(given)} apply to the listing, not to `inventory {ctx.invoked_subcommand}`")
         return
     if as_json and as_csv:
         fail("choose one of --json and --csv")

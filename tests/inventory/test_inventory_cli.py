@@ -112,3 +112,12 @@ def test_cyclonedx_export_is_valid_and_carries_devices_and_firmware(inventory_db
 
 def test_asset_model_still_has_its_inventory_columns() -> None:
     assert {"online", "identity_confidence", "identity_evidence"} <= set(Asset.model_fields)
+
+
+def test_listing_options_before_a_subcommand_are_refused(inventory_db: str) -> None:
+    from typer.testing import CliRunner
+
+    from muniscan.cli.main import app
+
+    out = CliRunner().invoke(app, ["--db", inventory_db, "inventory", "--json", "export"])
+    assert out.exit_code == 2 and "--json apply to the listing" in out.output
