@@ -42,9 +42,11 @@ def test_a_dispatched_job_is_scanned_by_the_site_agent_into_the_store(
     policy = write_policy(tmp_path)
     started = time.monotonic()
     result = runner.invoke(app, cli(database_url, namespace, "dispatch", "--site", SITE, "--policy", str(policy),
-                                    "--target", DEVICE, "--time-limit", "60"))
+                                    "--target", DEVICE, "--time-limit", "60", "--json"))
     assert result.exit_code == 0, result.output
-    message_id = result.stdout.strip().splitlines()[-1]
+    queued = json.loads(result.stdout)
+    assert (queued["site"], queued["policy"], queued["targets"]) == (SITE, "agent-test", [DEVICE])
+    message_id = queued["message_id"]
     run = wait_finished(store, message_id)
     elapsed = time.monotonic() - started
     assert run.status == "completed", run.error

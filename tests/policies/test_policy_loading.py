@@ -69,3 +69,22 @@ def test_cli_validate_accepts_a_good_policy(tmp_path: Path) -> None:
     result = runner.invoke(app, ["policy", "validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "valid policy 'good'" in result.output
+
+
+def test_policy_show_takes_a_profile_name_and_both_commands_print_json(tmp_path: Path) -> None:
+    import json as json_module
+
+    from typer.testing import CliRunner
+
+    from muniscan.cli.main import app
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["policy", "show", "strict"])
+    assert shown.exit_code == 0 and "name: strict" in shown.stdout
+    as_json = json_module.loads(runner.invoke(app, ["policy", "show", "strict", "--json"]).stdout)
+    assert as_json["policy"]["name"] == "strict" and as_json["hash"]
+    city = tmp_path / "city.yaml"
+    city.write_text("name: city\nscope:\n  include: [127.106.40.0/24]\n  never_touch_ports: ['2024']\n")
+    valid = json_module.loads(runner.invoke(app, ["policy", "validate", str(city), "--json"]).stdout)
+    assert (valid["valid"], valid["name"]) == (True, "city")
+    assert runner.invoke(app, ["policy", "show", "no-such-profile"]).exit_code == 2
