@@ -178,7 +178,7 @@ def tick(
             if not _claim_trigger(session, job, now):
                 continue
         worker = f"{socket.gethostname()}:{os.getpid()}:{job.name}:{now.isoformat()}"
-        log.info("job %s triggered (due %s UTC)", job.name, job.next_run_at.isoformat(timespec="seconds"))
+        log.info("job %s triggered (due %s UTC)", job.name, f"{job.next_run_at:%Y-%m-%d %H:%M:%S}")
         run = start_run(store, job, worker)
         if run.status != RunStatus.SKIPPED.value:
             started.append(pool.submit(finish_run, store, job, run, execute))
