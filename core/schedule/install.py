@@ -161,7 +161,7 @@ def cron_line(job: Schedule, where: Deployment) -> str:
 def crontab(jobs: list[Schedule], where: Deployment) -> str:
     header = (
         f"# muniscan scheduled scans, as user {where.user}: crontab -u {where.user} muniscan.crontab\n"
-        f"# Times are UTC: CRON_TZ is honoured by cronie and systemd-cron; where cron ignores it, run the host\n"
+        f"# Times are UTC: CRON_TZ is honoured by cronie; where a cron ignores it, run the host\n"
         f"# in UTC or use the systemd units. Logs go to {LOG_DIR}/JOB.log (create it, owned by {where.user}).\n"
         "CRON_TZ=UTC\n"
         f"MUNISCAN_HOME={where.home}\n"
