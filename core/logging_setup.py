@@ -23,6 +23,7 @@ class LogLevel(StrEnum):
 
 
 _explicit = False
+_installed: list[logging.Handler] = []  # the handler this set-up added, replaced when it runs again
 _chosen: tuple[LogLevel | None, Path | None] = (None, None)
 
 
@@ -45,10 +46,10 @@ def setup_logging(level: LogLevel | None, log_file: Path | None) -> None:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "_muniscan", False)]:
+    for old in [h for h in root.handlers if h in _installed]:
         root.removeHandler(old)
         old.close()
-    handler._muniscan = True  # type: ignore[attr-defined]
+    _installed[:] = [handler]
     root.addHandler(handler)
     root.setLevel(chosen)
     third_party = chosen if chosen == logging.DEBUG else max(chosen, logging.WARNING)

@@ -98,9 +98,9 @@ def judge(
         if why:
             conditions.append(f"{check_id} is assessed on the device: {why}")
     for rule in requirement.declaration:
-        verdict, found, condition = _rule(declaration, rule, requirement.level == "mandatory")
+        verdict, line, condition = _rule(declaration, rule, requirement.level == "mandatory")
         parts.append(verdict)
-        evidence.append(found)
+        evidence.append(line)
         if condition:
             conditions.append(condition)
     if requirement.condition:
