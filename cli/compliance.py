@@ -9,7 +9,7 @@ import typer
 from muniscan.checks.registry import CheckLoadError, load_checks
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import ChecksDirs, chosen_scan
-from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, fail, table
+from muniscan.cli.output import EXIT_FINDINGS, emit_json, fail, footer, table
 from muniscan.compliance import Status, compliance_matrix, summary
 from muniscan.policies.frameworks import FrameworkError, load_frameworks
 
@@ -87,6 +87,6 @@ def compliance(
             for r in rows
         ],
     )
-    console.print(", ".join(f"{n} {status}" for status, n in counts.items()))
+    footer(", ".join(f"{n} {status}" for status, n in counts.items()))
     if gated:
         raise typer.Exit(EXIT_FINDINGS)

@@ -35,6 +35,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
+def footer(message: str) -> None:
+    """A summary line after a table: on stdout at a terminal, on stderr when piped (stdout stays tab-separated)."""
+    if console.is_terminal:
+        console.print(safe(message, limit=4000))
+    else:
+        note(message)
+
+
 def tab_separated(columns: list[str], rows: list[list[Any]], limit: int = 200) -> str:
     """One line per row, cells joined by tabs: what `cut`, `awk` and spreadsheets read; no value is ever split."""
 

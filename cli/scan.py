@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from muniscan import queries
 from muniscan.cli.context import state
-from muniscan.cli.output import EXIT_FINDINGS, console, emit_json, errors, fail, note, table
+from muniscan.cli.output import EXIT_FINDINGS, emit_json, errors, fail, footer, note, table
 from muniscan.facts.hosts import HostRecord
 from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.pipeline import ScanOutcome, ScanTimeLimit, run_scan
@@ -76,7 +76,7 @@ def _report(store: Store, outcome: ScanOutcome, as_json: bool) -> None:
          for r in rows],
     )
     counts = outcome.scan.counts
-    console.print(
+    footer(
         f"findings: {counts.get('new', 0)} new, {counts.get('reopened', 0)} reopened, "
         f"{counts.get('fixed', 0)} fixed, {counts.get('unchanged', 0)} unchanged"
     )

@@ -60,6 +60,7 @@ def test_the_summary_is_most_severe_first_with_finding_ids(store: Store, tmp_pat
     try:
         with serving(DEVICE):
             out = runner.invoke(app, ["--db", store.url, "scan", "--policy", str(policy(tmp_path)), "--json", DEVICE])
+            piped = runner.invoke(app, ["--db", store.url, "scan", "--policy", str(policy(tmp_path)), DEVICE])
     finally:
         ssh.shutdown()
         ssh.server_close()
@@ -70,5 +71,9 @@ def test_the_summary_is_most_severe_first_with_finding_ids(store: Store, tmp_pat
     assert len(severities) >= 2 and severities == sorted(severities, key=ranks.index)
     stored = json.loads(runner.invoke(app, ["--db", store.url, "findings", "list", "--json"]).stdout)
     by_key = {(f["check_id"], f["port"]): f["id"] for f in stored}
+    lines = piped.stdout.splitlines()  # piped: a header and one tab-separated line per failing check, nothing else
+    assert lines[0].split("\t") == ["finding", "severity", "check", "address", "port", "ENISA"]
+    assert len(lines) == 1 + len(severities) and all(line.count("\t") == 5 for line in lines)
+    assert "findings: " in piped.stderr
     assert [f["finding_id"] for f in summary["findings"]] == [by_key[f["check_id"], f["port"]]
                                                              for f in summary["findings"]]
