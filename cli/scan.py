@@ -17,7 +17,7 @@ from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.pipeline import ScanOutcome, ScanTimeLimit, run_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
-from muniscan.scanner.scope import OutOfScope, target_problem
+from muniscan.scanner.scope import OutOfScope
 from muniscan.store import Store
 from muniscan.store.db import display_url
 from muniscan.yamlfile import YamlFileError
@@ -106,9 +106,6 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Discover and probe in-scope devices, store the facts, and evaluate the checks."""
-    for target in targets or []:
-        if (problem := target_problem(target)) is not None:
-            fail(problem)
     policy, chosen = _policy_and_targets(policy_file, lab, targets or [])
     store = state(ctx).store()
     show_progress = not quiet and not as_json and sys.stderr.isatty()

@@ -15,7 +15,7 @@ from muniscan.cli.output import console, emit_json, fail, note, table
 from muniscan.logging_setup import default_to_info
 from muniscan.paths import home
 from muniscan.scanner.engine import ScanPlan
-from muniscan.scanner.scope import OutOfScope, target_problem
+from muniscan.scanner.scope import OutOfScope
 from muniscan.schedule.install import Deployment
 from muniscan.schedule.install import install as install_files
 from muniscan.schedule.jobs import ScheduleError, add_job, remove_job
@@ -42,9 +42,6 @@ def add(
     """Add a scheduled scan; the policy and the targets' scope are checked now, not at 2 a.m."""
     if not name.replace("-", "").replace("_", "").isalnum():
         fail(f"job name '{name}' may use only letters, digits, - and _")
-    for spec in target or []:
-        if (problem := target_problem(spec)) is not None:
-            fail(f"job '{name}': {problem}")
     try:
         ScanPlan.build(policy_from_option(policy), list(target or []))
     except OutOfScope as exc:

@@ -45,15 +45,17 @@ HOST_PORT = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[0-9.]+):(\d{1,5})$")
 
 
 def target_problem(spec: str) -> str | None:
-    """Why a target is not an address, CIDR or first-last range (None when it is one)."""
+    """Why a target is not an address, CIDR or first-last range (None when it is one); a name (`localhost`) is
+    refused, never resolved, and address:port is told how ports are chosen."""
     try:
         parse_networks(spec)
-    except ValueError:
+    except (ValueError, TypeError):
         if match := HOST_PORT.match(spec.strip()):
             host, port = match.group(1).strip("[]"), match.group(2)
-            return (f"'{spec}': a target is an address, CIDR or range, not address:port; to probe only port "
-                    f"{port}, list it in the policy's discovery.tcp_ports and scan {host}")
-        return f"'{spec}': not an address, CIDR or first-last range (names are never scanned)"
+            return (f"target '{spec}' is an address with a port; a target is an address, CIDR or range: to probe "
+                    f"only port {port}, list it in the policy's discovery.tcp_ports and scan {host}")
+        return (f"target '{spec}' is not an address, CIDR or first-last range of one family; names are never "
+                "resolved (for this machine give 127.0.0.1)")
     return None
 
 
@@ -179,12 +181,9 @@ class Scope:
 
 
 def check_target(spec: str) -> None:
-    """A target is an address, CIDR or first-last range; a name (`localhost`) is refused, never resolved."""
-    try:
-        parse_networks(spec)
-    except (ValueError, TypeError):
-        raise OutOfScope(f"target '{spec}' is not an address, CIDR or first-last range of one family; names are "
-                         "never resolved (for this machine give 127.0.0.1)") from None
+    """Refuse (OutOfScope) a target that is not an address, CIDR or first-last range."""
+    if (problem := target_problem(spec)) is not None:
+        raise OutOfScope(problem)
 
 
 def target_addresses(spec: str) -> Iterator[IPAddress]:

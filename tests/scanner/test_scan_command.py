@@ -27,9 +27,10 @@ def policy(folder: Path) -> Path:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        (f"{DEVICE}:2323", "not address:port; to probe only port 2323, list it in the policy's discovery.tcp_ports"),
+        (f"{DEVICE}:2323", "is an address with a port; a target is an address, CIDR or range: to probe only port "
+                           "2323, list it in the policy's discovery.tcp_ports"),
         ("[fd00::1]:443", "scan fd00::1"),
-        ("gateway.city.internal", "names are never scanned"),
+        ("gateway.city.internal", "names are never resolved"),
     ],
 )
 def test_a_target_that_is_not_an_address_is_a_usage_error(tmp_path: Path, target: str, message: str) -> None:

@@ -172,7 +172,7 @@ def test_cli_add_list_remove_and_install(store: Store, tmp_path: Path) -> None:
     [
         ("127.106.1.0/24", ["127.106.2.5"], "outside the policy's scope: 127.106.2.5"),
         ("127.106.1.0/24", ["127.106.0.0/16"], "outside the policy's scope"),
-        ("127.106.1.0/24", ["127.106.1.5:80"], "not address:port"),
+        ("127.106.1.0/24", ["127.106.1.5:80"], "is an address with a port"),
     ],
 )
 def test_schedule_add_refuses_targets_outside_the_scope_with_exit_2(
