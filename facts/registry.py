@@ -20,6 +20,7 @@ from muniscan.facts.mqtt import MqttFacts
 from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.facts.ping import PingFacts
+from muniscan.facts.redis import RedisFacts
 from muniscan.facts.rtsp import RtspFacts
 from muniscan.facts.snmp import SnmpFacts
 from muniscan.facts.ssh import SshFacts
@@ -41,6 +42,7 @@ PROBE_FACTS: dict[str, type] = {
     "modbus": ModbusFacts,
     "mqtt": MqttFacts,
     "mqtt_subscribe": MqttSubscribeFacts,
+    "redis": RedisFacts,
     "rtsp": RtspFacts,
     "snmp": SnmpFacts,
     "ssh": SshFacts,

@@ -15,8 +15,6 @@ def configuration(ctx: DeviceContext) -> str:
     lines = [
         f"agentAddress udp:{device.address}:{ctx.service.port}",
         f"sysDescr {ctx.setting('sys_descr', f'{device.vendor} {device.model} firmware {device.firmware}')}",
-        f"sysLocation {ctx.setting('sys_location', 'Technical room')}",
-        f"sysContact {ctx.setting('sys_contact', 'drift@example.se')}",
         f"sysName {ctx.setting('sys_name', device.name)}",
         "sysServices 72",
     ]
@@ -27,10 +25,20 @@ def configuration(ctx: DeviceContext) -> str:
     return "\n".join(lines) + "\n"
 
 
+def persistent(ctx: DeviceContext) -> str:
+    """sysLocation and sysContact as saved-state tokens: written as sysLocation/sysContact they would be read-only."""
+    return (
+        f"psyslocation {ctx.setting('sys_location', 'Technical room')}\n"
+        f"psyscontact {ctx.setting('sys_contact', 'drift@example.se')}\n"
+    )
+
+
 async def start(ctx: DeviceContext) -> Running:
     where = folder(ctx)
     conf = where / "snmpd.conf"
-    conf.write_text(configuration(ctx), encoding="utf-8")
+    conf.write_text(configuration(ctx) + persistent(ctx), encoding="utf-8")
+    state = where / "state"
+    state.mkdir(exist_ok=True)
     argv = [program("snmpd", "snmpd"), "-f", "-C", "-c", str(conf), "-Lf", str(where / "snmpd.log")]
     argv += ["-p", str(where / "snmpd.pid"), "-I", "-smux,mteTrigger,mteTriggerConf"]
-    return await run_daemon(ctx, argv, env={"SNMP_PERSISTENT_DIR": str(where), "MIBS": ""})
+    return await run_daemon(ctx, argv, env={"SNMP_PERSISTENT_DIR": str(state), "MIBS": ""})

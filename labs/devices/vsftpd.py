@@ -21,9 +21,9 @@ def configuration(ctx: DeviceContext) -> str:
         (root / name).write_text(f"{text}\n", encoding="utf-8")
     empty = where / "empty"
     empty.mkdir(exist_ok=True)
+    anonymous = bool(ctx.setting("anonymous", False))
     users = where / "user_list"
     users.write_text("ftp-export-nobody\n", encoding="utf-8")
-    anonymous = bool(ctx.setting("anonymous", False))
     lines = [
         "listen=YES",
         "listen_ipv6=NO",
@@ -35,11 +35,9 @@ def configuration(ctx: DeviceContext) -> str:
         f"anonymous_enable={'YES' if anonymous else 'NO'}",
         "no_anon_password=YES",
         f"anon_root={root}",
-        # vsftpd refuses to serve with both kinds of login off: local logins are on, for a user
-        # list naming only an account that does not exist, so no login can succeed.
-        "local_enable=YES",
-        "userlist_enable=YES",
-        "userlist_deny=NO",
+        # vsftpd refuses to serve with both kinds of login off: without anonymous access, local
+        # logins are on for a user list naming only an account that does not exist.
+        *(["local_enable=NO"] if anonymous else ["local_enable=YES", "userlist_enable=YES", "userlist_deny=NO"]),
         f"userlist_file={users}",
         "write_enable=NO",
         f"secure_chroot_dir={empty}",

@@ -35,7 +35,9 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type=[\"']?password", re.I)
 _ADMIN_WORDS = re.compile(rb"settings|configuration|firmware|users|network setup|admin", re.I)
 # Link texts and the title are left out: a home page that links to "Administration" is not one.
-_NOT_CONTENT = re.compile(rb"<a\b[^>]{0,2000}>[^<]{0,2000}</a>|<title[^>]{0,200}>[^<]{0,2000}</title>|<[^>]{0,2000}>", re.I)
+_NOT_CONTENT = re.compile(
+    rb"<a\b[^>]{0,2000}>[^<]{0,2000}</a>|<title[^>]{0,200}>[^<]{0,2000}</title>|<[^>]{0,2000}>", re.I
+)
 
 
 @dataclass(frozen=True)
