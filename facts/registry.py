@@ -23,6 +23,7 @@ from muniscan.facts.ping import PingFacts
 from muniscan.facts.redis import RedisFacts
 from muniscan.facts.rtsp import RtspFacts
 from muniscan.facts.snmp import SnmpFacts
+from muniscan.facts.snmp_write import SnmpWriteFacts
 from muniscan.facts.ssh import SshFacts
 from muniscan.facts.tls import TlsFacts
 from muniscan.facts.upnp import UpnpFacts
@@ -45,6 +46,7 @@ PROBE_FACTS: dict[str, type] = {
     "redis": RedisFacts,
     "rtsp": RtspFacts,
     "snmp": SnmpFacts,
+    "snmp_write": SnmpWriteFacts,
     "ssh": SshFacts,
     "tls": TlsFacts,
     "upnp": UpnpFacts,

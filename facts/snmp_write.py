@@ -1,0 +1,26 @@
+"""What the snmp_write probe records (see `muniscan.scanner` for how)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WriteAttempt:
+    """One write sent to prove write access: the object, what it held, what was written, what it holds after."""
+
+    target: str  # the object written, e.g. "sysLocation.0"
+    via: str  # how: "v2c:private" (the community masked unless well known)
+    old: str
+    new: str  # always the old value: the write changes nothing
+    accepted: bool
+    after: str | None = None  # read back after the write; None when it could not be read
+    restored: bool | None = None  # the object holds its old value again; None when nothing was written
+
+
+@dataclass(frozen=True)
+class SnmpWriteFacts:
+    read_via: str  # the community that read the old value
+    writes: tuple[WriteAttempt, ...]
+
+    @property
+    def accepted(self) -> tuple[WriteAttempt, ...]:
+        return tuple(w for w in self.writes if w.accepted)
