@@ -16,6 +16,7 @@ from muniscan.facts.ftp import FtpFacts
 from muniscan.facts.http import HttpFacts
 from muniscan.facts.mdns import MdnsFacts
 from muniscan.facts.modbus import ModbusFacts
+from muniscan.facts.modbus_write import ModbusWriteFacts
 from muniscan.facts.mqtt import MqttFacts
 from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.facts.nmap import NmapServiceFacts
@@ -41,6 +42,7 @@ PROBE_FACTS: dict[str, type] = {
     "http": HttpFacts,
     "mdns": MdnsFacts,
     "modbus": ModbusFacts,
+    "modbus_write": ModbusWriteFacts,
     "mqtt": MqttFacts,
     "mqtt_subscribe": MqttSubscribeFacts,
     "redis": RedisFacts,

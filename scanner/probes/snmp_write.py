@@ -10,7 +10,8 @@ from pyasn1.codec.ber import decoder, encoder
 from pyasn1.error import PyAsn1Error
 from pysnmp.proto import api
 
-from muniscan.facts.snmp_write import SnmpWriteFacts, WriteAttempt
+from muniscan.facts.snmp_write import SnmpWriteFacts
+from muniscan.facts.writes import WriteAttempt
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
