@@ -13,6 +13,7 @@ from muniscan.facts.codec import from_json
 from muniscan.facts.default_credentials import DefaultCredentialsFacts
 from muniscan.facts.flows import DATAFLOW, DataFlowFacts
 from muniscan.facts.ftp import FtpFacts
+from muniscan.facts.ftp_files import ExposedFilesFacts
 from muniscan.facts.http import HttpFacts
 from muniscan.facts.mdns import MdnsFacts
 from muniscan.facts.modbus import ModbusFacts
@@ -39,6 +40,7 @@ PROBE_FACTS: dict[str, type] = {
     "coap": CoapFacts,
     "default_credentials": DefaultCredentialsFacts,
     "ftp": FtpFacts,
+    "ftp_files": ExposedFilesFacts,
     "http": HttpFacts,
     "mdns": MdnsFacts,
     "modbus": ModbusFacts,

@@ -163,6 +163,10 @@ def test_web_interfaces_as_curl_sees_them(lab: runner.LabState) -> None:
 def test_ftp_anonymous_only_on_the_recorder_and_no_tls_anywhere(lab: runner.LabState) -> None:
     listing = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/")
     assert listing.returncode == 0 and "readme.txt" in listing.stdout
+    root = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/%2F")  # the server's "/": its chroot
+    assert "backup" in root.stdout and "etc" not in root.stdout.split()
+    backup = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/backup/nvr8-config.cfg")
+    assert "admin_password=Torg3t-NVR!" in backup.stdout  # what exposed_files_secrets must find, masked
     assert run("curl", "-s", f"ftp://{address('printer-ftp-accounts')}/").returncode == 67  # login denied
     for name in ("recorder-ftp-anonymous", "printer-ftp-accounts"):
         assert run("curl", "-s", "--ssl-reqd", f"ftp://{address(name)}/").returncode != 0  # no AUTH TLS
