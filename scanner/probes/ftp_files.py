@@ -13,7 +13,7 @@ import time
 from muniscan.facts.ftp_files import ExposedFilesFacts, FileSeen, SecretSeen
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.privacy.detection.detector import detect_in_payload
-from muniscan.privacy.detection.secrets import find_secrets
+from muniscan.privacy.detection.secrets import find_secrets, without_secrets
 from muniscan.scanner.gate import Connection, Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
 from muniscan.scanner.probes.ftp import ANONYMOUS_PASSWORD, command, read_reply
@@ -61,7 +61,7 @@ def _examined(path: str, size: int, content: bytes) -> FileSeen:
         SecretSeen(s.kind, terminal_safe(s.where, 80), terminal_safe(s.masked, 120)) for s in find_secrets(text)
     )
     samples: dict[str, str] = {}
-    for detection in detect_in_payload(text):
+    for detection in detect_in_payload(without_secrets(text)):
         samples.setdefault(detection.category, terminal_safe(detection.masked, 60))
     return FileSeen(path, size, True, False, secrets, tuple(samples), tuple(samples.values()))
 

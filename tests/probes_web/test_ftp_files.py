@@ -71,6 +71,7 @@ def test_secrets_and_personal_data_are_found_and_kept_masked(tmp_path: Path) -> 
         ("password", "T*****"),
         ("connection_string", "smtp://l***:*****@mail.example.se"),
     ]
+    assert not any(sample.startswith("S") for sample in config.personal_samples)  # no letter of "Sm7p-Larm"
     visitors = files["export/visitors.csv"]
     assert "SE_PERSONNUMMER" in visitors.personal_data and "19******-**84" in visitors.personal_samples
     assert not files["export/big.log"].fetched and files["firmware.bin"].binary  # over 4096 bytes; NUL bytes
