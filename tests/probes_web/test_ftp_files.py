@@ -37,7 +37,7 @@ def policy(**limits) -> Policy:
     return Policy(
         name="ftp-files-test",
         scope=Scope(include=[ADDRESS], never_touch_ports=["515", "2024", "9100-9107", "9999"]),
-        rate=Rate(connect_timeout=1.0, read_timeout=1.0, retries=0),
+        rate=Rate(connect_timeout=1.0, read_timeout=3.0, retries=0),  # vsftpd waits 1 s before a refusal
         probes=Probes(**limits),
     )
 
