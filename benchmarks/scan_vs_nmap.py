@@ -35,6 +35,7 @@ NAMES = {
     "bacnet": {"bacnet"},
     "rtsp": {"rtsp"},
     "redis": {"redis"},
+    "postgresql": {"postgresql"},
 }
 # The protocol each real-software device kind speaks (lighttpd: http, or https with `tls`).
 REAL_SOFTWARE = {
@@ -46,6 +47,7 @@ REAL_SOFTWARE = {
     "telnetd": "telnet",
     "libcoap": "coap",
     "redis": "redis",
+    "postgresql": "postgresql",
 }
 
 

@@ -22,6 +22,7 @@ from muniscan.facts.mqtt import MqttFacts
 from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.facts.ping import PingFacts
+from muniscan.facts.postgres import PostgresFacts
 from muniscan.facts.redis import RedisFacts
 from muniscan.facts.rtsp import RtspFacts
 from muniscan.facts.snmp import SnmpFacts
@@ -47,6 +48,7 @@ PROBE_FACTS: dict[str, type] = {
     "modbus_write": ModbusWriteFacts,
     "mqtt": MqttFacts,
     "mqtt_subscribe": MqttSubscribeFacts,
+    "postgres": PostgresFacts,
     "redis": RedisFacts,
     "rtsp": RtspFacts,
     "snmp": SnmpFacts,

@@ -64,9 +64,15 @@ async def _tcp_answers(address: str, port: int) -> bool:
 
 
 async def run_daemon(
-    ctx: DeviceContext, argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 15.0
+    ctx: DeviceContext,
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    user: str | None = None,
+    timeout: float = 15.0,
 ) -> Running:
-    """Start `argv` in the foreground and wait until the device's address and port are served."""
+    """Start `argv` in the foreground (as `user`, for servers that refuse root) and wait until the
+    device's address and port are served."""
     where = folder(ctx)
     log = (where / "daemon.log").open("ab")
     process = await asyncio.create_subprocess_exec(
@@ -76,7 +82,9 @@ async def run_daemon(
         stderr=log,
         cwd=where,
         env={**os.environ, **(env or {})},
-        preexec_fn=_die_with_parent,
+        user=user,
+        group=user,
+        preexec_fn=_die_with_parent,  # runs after the change of user, so the signal setting survives it
     )
     log.close()
     address, port = ctx.device.address, ctx.service.port

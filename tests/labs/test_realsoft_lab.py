@@ -14,8 +14,18 @@ from muniscan.labs.topology import load_topology
 
 from .conftest import muniscan
 
-SERVERS = ("mosquitto", "snmpd", "lighttpd", "vsftpd", "sshd", "busybox", "coap-server-notls", "redis-server")
-CLIENTS = ("mosquitto_sub", "snmpget", "snmpset", "curl", "openssl", "ssh", "coap-client-notls", "redis-cli")
+SERVERS = (
+    "mosquitto",
+    "snmpd",
+    "lighttpd",
+    "vsftpd",
+    "sshd",
+    "busybox",
+    "coap-server-notls",
+    "redis-server",
+    "initdb",
+)
+CLIENTS = ("mosquitto_sub", "snmpget", "snmpset", "curl", "openssl", "ssh", "coap-client-notls", "redis-cli", "psql")
 MISSING = [p for p in SERVERS + CLIENTS if shutil.which(p) is None and not Path("/usr/sbin", p).exists()]
 pytestmark = [
     pytest.mark.slow,
@@ -210,6 +220,15 @@ def test_telnet_coap_and_redis_as_their_clients_see_them(lab: runner.LabState) -
     assert run("redis-cli", "-h", address("counter-redis-open"), "get", "visitors:today").stdout.strip() == "412"
     for name in ("counter-redis-auth", "bin-redis-auth"):
         assert "NOAUTH" in run("redis-cli", "-h", address(name), "ping").stdout
+
+
+def test_postgresql_trust_and_scram_as_psql_sees_them(lab: runner.LabState) -> None:
+    def psql(name: str) -> subprocess.CompletedProcess[str]:
+        return run("psql", "-h", address(name), "-U", "postgres", "-d", "postgres", "-w", "-tAc", "select 1")
+
+    assert psql("historian-postgres-trust").stdout.strip() == "1"  # no password asked
+    refused = psql("parking-postgres-scram")
+    assert refused.returncode != 0 and "password" in refused.stderr
 
 
 def test_a_scan_scores_as_the_ground_truth_says(lab: runner.LabState) -> None:
