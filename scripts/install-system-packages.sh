@@ -4,7 +4,7 @@
 # them), Pango (WeasyPrint's PDF renderer), iproute2 (namespace labs), tcpdump (a real MQTT 5
 # capture on loopback for the pcap reader's test), and the real device software of the realsoft lab
 # with the client tools its test checks it with (Mosquitto, Net-SNMP, lighttpd, vsftpd, OpenSSH,
-# BusyBox with telnetd, libcoap, Redis, curl, openssl). The servers are installed without being
+# BusyBox with telnetd, libcoap, Redis, PostgreSQL, curl, openssl). The servers are installed without being
 # started: the lab runs each one itself, on its own loopback address.
 # Without root the suite still runs; the tests that need a missing tool skip and say why.
 set -euo pipefail
@@ -29,6 +29,8 @@ busybox telnetd --help >/dev/null 2>&1 || missing+=(busybox-static)
 command -v coap-server-notls >/dev/null || missing+=(libcoap3-bin)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
+command -v psql >/dev/null || missing+=(postgresql-client)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 

@@ -21,11 +21,17 @@ from muniscan.labs.devices.base import DeviceContext, Running
 SYSTEM_USER = "postgres"
 
 
+def server_program(name: str) -> str:
+    """initdb and postgres: on the PATH, else in Debian's versioned folder (the newest version)."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    return str(found[-1]) if found and not shutil.which(name) else program(name, "postgresql")
+
+
 def _initdb(data: Path, auth: str, password: str) -> None:
     pwfile = data.parent / f"{data.name}.pw"
     pwfile.write_text(password + "\n", encoding="utf-8")
     shutil.chown(pwfile, SYSTEM_USER)
-    argv = [program("initdb", "postgresql"), "-D", str(data), "-U", "postgres", "--auth-local=trust"]
+    argv = [server_program("initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust"]
     argv += [f"--auth-host={auth}", f"--pwfile={pwfile}", "--no-sync", "--no-instructions"]
     done = subprocess.run(argv, user=SYSTEM_USER, group=SYSTEM_USER, capture_output=True, text=True, check=False)
     pwfile.unlink()
@@ -46,7 +52,7 @@ async def start(ctx: DeviceContext) -> Running:
         await asyncio.to_thread(
             _initdb_as_owner, home, data, auth, str(ctx.setting("password", secrets.token_urlsafe(12)))
         )
-        argv = [program("postgres", "postgresql"), "-D", str(data), "-h", ctx.device.address]
+        argv = [server_program("postgres"), "-D", str(data), "-h", ctx.device.address]
         argv += ["-p", str(ctx.service.port), "-k", str(home), "-c", "fsync=off", "-c", "logging_collector=off"]
         running = await run_daemon(ctx, argv, user=SYSTEM_USER, timeout=30)
     except BaseException:

@@ -20,7 +20,9 @@ from tests.lab_device import running
 from .conftest import run_probe
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("initdb") is None or shutil.which("psql") is None or os.geteuid() != 0,
+    not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")))
+    or shutil.which("psql") is None
+    or os.geteuid() != 0,
     reason="PostgreSQL server and psql are needed, and root to run the server as its system user",
 )
 ADDRESS = f"127.102.5.{random.randint(10, 250)}"
