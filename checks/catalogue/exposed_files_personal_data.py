@@ -21,9 +21,9 @@ METADATA = CheckMeta(
         "Turn off anonymous access, move exports to a system with access control, delete what is no "
         "longer needed, and assess whether the exposure must be reported to the supervisory authority."
     ),
-    enisa=("GP-TM-22", "GP-TM-30", "GP-TM-44"),
+    enisa=("GP-TM-44",),
     etsi=("5.8-1", "5.8-2"),
-    owasp=("I6",),
+    owasp=("I6", "I7"),
 )
 
 

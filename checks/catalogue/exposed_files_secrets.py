@@ -21,9 +21,9 @@ METADATA = CheckMeta(
         "Turn off anonymous access, remove backups from the device, and change every credential the files "
         "held: they must be taken as known."
     ),
-    enisa=("GP-TM-22", "GP-TM-24", "GP-TM-30"),
-    etsi=("5.1-1", "5.4-1"),
-    owasp=("I1", "I6"),
+    enisa=("GP-TM-22", "GP-TM-24", "GP-TM-44"),
+    etsi=("5.4-1",),
+    owasp=("I2", "I7"),
 )
 
 

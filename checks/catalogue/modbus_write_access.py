@@ -21,9 +21,9 @@ METADATA = CheckMeta(
         "Put the device behind a Modbus-aware firewall or gateway that allows writes only from the "
         "control system, and turn on write protection or Modbus/TCP Security where the device has it."
     ),
-    enisa=("GP-TM-22", "GP-TM-44", "GP-TM-45"),
-    etsi=("5.1-1", "5.6-1"),
-    owasp=("I1", "I9"),
+    enisa=("GP-TM-44", "GP-TM-45"),
+    etsi=("5.6-1",),
+    owasp=("I2", "I9"),
 )
 
 

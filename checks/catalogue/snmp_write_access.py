@@ -18,7 +18,7 @@ METADATA = CheckMeta(
         "on controllers, or turns off the agent's own traps."
     ),
     remediation="Remove read-write communities; use SNMPv3 users with authPriv and a view limited to what must change.",
-    enisa=("GP-TM-22", "GP-TM-24", "GP-TM-44"),
+    enisa=("GP-TM-22", "GP-TM-44"),
     etsi=("5.1-1", "5.5-1"),
     owasp=("I1", "I9"),
 )
