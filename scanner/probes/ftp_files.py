@@ -16,7 +16,7 @@ from muniscan.privacy.detection.detector import detect_in_payload
 from muniscan.privacy.detection.secrets import find_secrets, without_secrets
 from muniscan.scanner.gate import Connection, Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
-from muniscan.scanner.probes.ftp import ANONYMOUS_PASSWORD, command, read_reply
+from muniscan.scanner.probes.ftp import anonymous_login, command, greeting, read_reply
 from muniscan.text import terminal_safe
 
 MAX_DIRECTORIES = 4
@@ -103,12 +103,8 @@ async def _read_files(gate: Gate, target: ServiceTarget, conn: Connection, polic
 
 async def probe_ftp_files(gate: Gate, target: ServiceTarget, policy: Policy) -> ExposedFilesFacts:
     async with gate.tcp(target.address, target.port) as conn:
-        code, _ = await read_reply(conn)
-        if code != 220:
-            raise ProtocolError(f"FTP greeting {code}")
-        code, _ = await command(conn, "USER anonymous")
-        if code == 331:
-            code, _ = await command(conn, f"PASS {ANONYMOUS_PASSWORD}")
+        await greeting(conn)
+        code, _ = await anonymous_login(conn)
         if code != 230:
             return ExposedFilesFacts(False, 0, ())
         await command(conn, "TYPE I")

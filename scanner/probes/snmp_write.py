@@ -6,8 +6,7 @@ with each community in turn until one is accepted, and read again to show the de
 
 import secrets
 
-from pyasn1.codec.ber import decoder, encoder
-from pyasn1.error import PyAsn1Error
+from pyasn1.codec.ber import encoder
 from pysnmp.proto import api
 
 from muniscan.facts.snmp_write import SnmpWriteFacts
@@ -15,7 +14,7 @@ from muniscan.facts.writes import WriteAttempt
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
-from muniscan.scanner.probes.snmp import COMMUNITY_VERSIONS, SNMP_PORT, SYSTEM_OIDS, shown_community
+from muniscan.scanner.probes.snmp import COMMUNITY_VERSIONS, SNMP_PORT, SYSTEM_OIDS, response_pdu, shown_community
 from muniscan.text import terminal_safe
 
 SYS_LOCATION = SYSTEM_OIDS["sys_location"]
@@ -38,14 +37,10 @@ def request(kind: str, community: str, request_id: int, value: bytes | None = No
 
 def parse_reply(data: bytes, request_id: int) -> tuple[int, bytes | None] | None:
     """(error status, sysLocation value) of a matching response; None for anything else."""
-    proto = api.PROTOCOL_MODULES[COMMUNITY_VERSIONS[VERSION]]
-    try:
-        message, _ = decoder.decode(data, asn1Spec=proto.Message())
-    except PyAsn1Error:
+    answer = response_pdu(VERSION, data, request_id)
+    if answer is None:
         return None
-    pdu = proto.apiMessage.get_pdu(message)
-    if not isinstance(pdu, type(proto.GetResponsePDU())) or proto.apiPDU.get_request_id(pdu) != request_id:
-        return None
+    proto, pdu = answer
     status = int(proto.apiPDU.get_error_status(pdu))
     values = [v for oid, v in proto.apiPDU.get_varbinds(pdu) if tuple(oid) == SYS_LOCATION]
     value = bytes(values[0]) if values and not status and values[0].tagSet == proto.OctetString.tagSet else None
