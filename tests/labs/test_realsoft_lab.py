@@ -2,6 +2,7 @@
 client tools (not by muniscan), and a scan of it scores what `lab verify` says it should."""
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ pytestmark = [
     pytest.mark.skipif(
         bool(MISSING), reason=f"not installed: {', '.join(MISSING)} (scripts/install-system-packages.sh)"
     ),
+    pytest.mark.skipif(os.geteuid() != 0, reason="ports below 1024, vsftpd and PostgreSQL need root"),
 ]
 SYS_CONTACT = "1.3.6.1.2.1.1.4.0"
 TOPOLOGY = load_topology("realsoft")
