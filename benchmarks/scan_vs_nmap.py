@@ -5,6 +5,7 @@ list, which nmap is also told to exclude) in the same run, and both are scored a
 ground truth: a service counts as identified when the scanner names the protocol the device runs.
 
     .venv/bin/python benchmarks/scan_vs_nmap.py [LAB]      # default: kommun; starts and stops the lab
+    .venv/bin/python benchmarks/scan_vs_nmap.py realsoft   # real third-party servers (Debian packages)
 """
 
 import argparse
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from muniscan.facts.hosts import HostRecord
 from muniscan.labs import runner
-from muniscan.labs.topology import Topology
+from muniscan.labs.topology import ServiceSpec, Topology
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.scanner.nmap import NmapHost, nmap_path, port_scan_arguments, run_nmap
 
@@ -33,6 +34,20 @@ NAMES = {
     "modbus": {"modbus", "mbap"},
     "bacnet": {"bacnet"},
     "rtsp": {"rtsp"},
+    "redis": {"redis"},
+    "postgresql": {"postgresql"},
+}
+# The protocol each real-software device kind speaks (lighttpd: http, or https with `tls`).
+REAL_SOFTWARE = {
+    "mosquitto": "mqtt",
+    "snmpd": "snmp",
+    "lighttpd": "http",
+    "vsftpd": "ftp",
+    "openssh": "ssh",
+    "telnetd": "telnet",
+    "libcoap": "coap",
+    "redis": "redis",
+    "postgresql": "postgresql",
 }
 
 
@@ -43,8 +58,13 @@ class Result:
     found: dict[tuple[str, str, int], str]  # (address, transport, port) -> service name
 
 
+def protocol_of(service: ServiceSpec) -> str:
+    kind = REAL_SOFTWARE.get(service.kind, service.kind)
+    return "https" if kind == "http" and service.config.get("tls") else kind
+
+
 def truth(topology: Topology) -> dict[tuple[str, str, int], str]:
-    return {(d.address, s.protocol, s.port): s.kind for d in topology.devices for s in d.services}
+    return {(d.address, s.protocol, s.port): protocol_of(s) for d in topology.devices for s in d.services}
 
 
 def score(result: Result, expected: dict[tuple[str, str, int], str]) -> tuple[int, int, int]:
@@ -116,8 +136,13 @@ def main() -> int:
         found, named, extra = score(result, expected)
         print(
             f"{result.scanner:>12}: {result.seconds:7.2f} s  ports found {found}/{len(expected)}  "
-            f"services named correctly {named}/{len(expected)}  extra ports {extra}"
+            f"services named correctly {named}/{len(expected)}  extra ports {extra}  "
+            f"{len(topology.devices) / result.seconds:.1f} devices/s"
         )
+        for (address, transport, port), kind in sorted(expected.items()):
+            seen = result.found.get((address, transport, port), "")
+            if seen not in NAMES.get(kind, {kind}):
+                print(f"{'':>14}{address} {transport}/{port}: {kind}, named {seen or 'nothing'!r}")
     ratio = results[0].seconds / results[1].seconds
     print(f"ratio muniscan/nmap: {ratio:.3f} (target < 0.25): {'met' if ratio < 0.25 else 'NOT met'}")
     return 0

@@ -15,8 +15,19 @@ class CookieFacts:
 class PageFacts:
     path: str
     status: int
-    auth_required: bool  # 401/403 or a redirect to a login form
-    admin_content: bool  # answered 200 with what looks like device administration, no password field
+    auth_required: bool  # 401/403, a redirect to a login form, or a page with a password field
+    admin_content: bool  # answered 200 with what looks like device administration, no password field,
+    # and not what the device answers for a made-up path
+
+
+@dataclass(frozen=True)
+class LoginForm:
+    """A form with a password field: where it was, where it posts, and whether that is encrypted."""
+
+    page: str
+    action: str
+    scheme: str  # of the action URL: http or https
+    method: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,11 @@ class HttpFacts:
     cookies: tuple[CookieFacts, ...]
     pages: tuple[PageFacts, ...]
     form_posts_plaintext: bool = False  # a login form whose action is an http:// URL, or this page is http
+    landing_path: str | None = None  # where "/" led after same-host redirects
+    redirects: tuple[str, ...] = ()  # every Location met from "/", as absolute URLs
+    offsite_redirect: str | None = None  # a redirect to another host or port: recorded, not followed
+    login_forms: tuple[LoginForm, ...] = ()
+    made_up_status: int | None = None  # the answer to a path that cannot exist (200: a catch-all page)
 
     @property
     def admin_unauthenticated(self) -> tuple[str, ...]:

@@ -13,15 +13,20 @@ from muniscan.facts.codec import from_json
 from muniscan.facts.default_credentials import DefaultCredentialsFacts
 from muniscan.facts.flows import DATAFLOW, DataFlowFacts
 from muniscan.facts.ftp import FtpFacts
+from muniscan.facts.ftp_files import ExposedFilesFacts
 from muniscan.facts.http import HttpFacts
 from muniscan.facts.mdns import MdnsFacts
 from muniscan.facts.modbus import ModbusFacts
+from muniscan.facts.modbus_write import ModbusWriteFacts
 from muniscan.facts.mqtt import MqttFacts
 from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts
 from muniscan.facts.nmap import NmapServiceFacts
 from muniscan.facts.ping import PingFacts
+from muniscan.facts.postgres import PostgresFacts
+from muniscan.facts.redis import RedisFacts
 from muniscan.facts.rtsp import RtspFacts
 from muniscan.facts.snmp import SnmpFacts
+from muniscan.facts.snmp_write import SnmpWriteFacts
 from muniscan.facts.ssh import SshFacts
 from muniscan.facts.tls import TlsFacts
 from muniscan.facts.upnp import UpnpFacts
@@ -36,13 +41,18 @@ PROBE_FACTS: dict[str, type] = {
     "coap": CoapFacts,
     "default_credentials": DefaultCredentialsFacts,
     "ftp": FtpFacts,
+    "ftp_files": ExposedFilesFacts,
     "http": HttpFacts,
     "mdns": MdnsFacts,
     "modbus": ModbusFacts,
+    "modbus_write": ModbusWriteFacts,
     "mqtt": MqttFacts,
     "mqtt_subscribe": MqttSubscribeFacts,
+    "postgres": PostgresFacts,
+    "redis": RedisFacts,
     "rtsp": RtspFacts,
     "snmp": SnmpFacts,
+    "snmp_write": SnmpWriteFacts,
     "ssh": SshFacts,
     "tls": TlsFacts,
     "upnp": UpnpFacts,

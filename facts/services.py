@@ -13,6 +13,8 @@ WELL_KNOWN = {
     1883: "mqtt",
     2323: "telnet",
     5555: "adb",
+    5432: "postgresql",
+    6379: "redis",
     8080: "http",
     8443: "https",
     8883: "mqtts",

@@ -27,6 +27,9 @@ class Template:
     weight: float
     services: list[dict[str, Any]]
     expected_findings: list[str] = field(default_factory=list)
+    # Facts no service of the template tells a scanner (an MQTT broker names no device): ground truth
+    # leaves them unknowable rather than counting them as misses.
+    unknowable: tuple[str, ...] = ()
 
     @property
     def kinds(self) -> set[str]:
@@ -50,6 +53,8 @@ def _https(port: int, versions: list[str]) -> dict[str, Any]:
     return {"kind": "https", "port": port, "config": {"tls_versions": versions, "accounts": {"admin": "S3cure-Adm1n!"}}}
 
 
+MQTT_ONLY = ("vendor", "model", "firmware", "class")
+
 # HTTPS devices are rarer on purpose: each needs an RSA key, the slowest part of starting a device.
 CATALOGUE: tuple[Template, ...] = (
     Template(
@@ -58,7 +63,7 @@ CATALOGUE: tuple[Template, ...] = (
         "SLC-200",
         "2.1.4",
         3,
-        [_telnet(23, "Lumenvik SLC-200 street light controller", {"admin": "admin"})],
+        [_telnet(23, "Lumenvik SLC-200 street light controller, firmware 2.1.4", {"admin": "admin"})],
         ["telnet_management_plaintext"],
     ),
     Template(
@@ -67,7 +72,7 @@ CATALOGUE: tuple[Template, ...] = (
         "TSC-8",
         "4.0.2",
         1,
-        [_telnet(2323, "Signalgrid TSC-8 maintenance port", {"service": "service"})],
+        [_telnet(2323, "Signalgrid TSC-8 maintenance port, firmware 4.0.2", {"service": "service"})],
         ["telnet_management_plaintext"],
     ),
     Template(
@@ -78,9 +83,19 @@ CATALOGUE: tuple[Template, ...] = (
         2,
         [_mqtt(anonymous=True)],
         ["mqtt_anonymous_access", "mqtt_plaintext_transport"],
+        MQTT_ONLY,
     ),
     # Passwords, but still plaintext MQTT: partly hardened, the common case in the field.
-    Template("people-counter", "Countwise", "PC-3", "5.2.0", 2, [_mqtt(anonymous=False)], ["mqtt_plaintext_transport"]),
+    Template(
+        "people-counter",
+        "Countwise",
+        "PC-3",
+        "5.2.0",
+        2,
+        [_mqtt(anonymous=False)],
+        ["mqtt_plaintext_transport"],
+        MQTT_ONLY,
+    ),
     Template(
         "district-heating-meter",
         "Varmeverk",
@@ -89,6 +104,7 @@ CATALOGUE: tuple[Template, ...] = (
         1.5,
         [_mqtt(anonymous=False)],
         ["mqtt_plaintext_transport"],
+        MQTT_ONLY,
     ),
     Template(
         "smart-waste-bin",
@@ -96,7 +112,7 @@ CATALOGUE: tuple[Template, ...] = (
         "SB-1",
         "0.9.12",
         1.5,
-        [_mqtt(anonymous=True), _telnet(23, "Binsight SB-1", {"root": "binsight"})],
+        [_mqtt(anonymous=True), _telnet(23, "Binsight SB-1, firmware 0.9.12", {"root": "binsight"})],
         ["mqtt_anonymous_access", "mqtt_plaintext_transport", "telnet_management_plaintext"],
     ),
     Template(
@@ -107,8 +123,9 @@ CATALOGUE: tuple[Template, ...] = (
         0.35,
         [_https(8443, ["1.0", "1.2"])],
         ["tls_legacy_protocol_offered", "tls_weak_cipher_offered"],
+        ("firmware",),  # the web interface names vendor and model, never its version
     ),
-    Template("water-level-sensor", "Flodia", "WL-2", "2.0.1", 0.35, [_https(443, ["1.2", "1.3"])]),
+    Template("water-level-sensor", "Flodia", "WL-2", "2.0.1", 0.35, [_https(443, ["1.2", "1.3"])], [], ("firmware",)),
 )
 
 
@@ -141,6 +158,7 @@ def generate(count: int, seed: int, name: str | None = None) -> dict[str, Any]:
             "hardened": t.hardened,
             "services": t.services,
             "expected_findings": t.expected_findings,
+            **({"expected_inventory": dict.fromkeys(t.unknowable)} if t.unknowable else {}),
         }
         for i, t in enumerate(chosen)
     ]

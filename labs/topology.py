@@ -27,7 +27,7 @@ RESERVED_PORT = 2024
 NETNS_NETWORK = ipaddress.ip_network("198.18.0.0/15")
 SCANNER_ADDRESS = "198.19.255.254"
 # Service kinds that speak UDP unless a service says otherwise.
-UDP_KINDS = frozenset({"snmp", "coap", "bacnet", "ssdp", "mdns", "lorawan"})
+UDP_KINDS = frozenset({"snmp", "snmpd", "coap", "libcoap", "bacnet", "ssdp", "mdns", "lorawan"})
 
 DEVICE_CLASSES = frozenset(
     {

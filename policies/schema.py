@@ -123,6 +123,11 @@ class Probes(Strict):
     credential_catalogues: list[str] = Field(default_factory=list)
     # brute_force (intrusive): wrong logins sent to see whether the device slows down or locks out.
     brute_force_attempts: int = Field(default=8, ge=3, le=30)
+    # ftp_files: files read from an anonymous FTP server, the largest size fetched, and the time it may
+    # take; contents go to the secrets and personal-data detectors, never to the store.
+    exposed_files_count: int = Field(default=5, ge=1, le=50)
+    exposed_file_bytes: int = Field(default=65536, ge=1024, le=1048576)
+    exposed_files_seconds: float = Field(default=15.0, gt=0, le=120)
 
 
 class Discovery(Strict):

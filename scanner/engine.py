@@ -64,6 +64,15 @@ def _tls_accepted(attempts: list[Attempt[Any]]) -> bool:
     return bool(tls and tls.status is AttemptStatus.COMPLETED and tls.facts.versions_accepted)
 
 
+def _named_by_probes(name: str, attempts: list[Attempt[Any]]) -> str:
+    """A service its port and greeting left unnamed, named by the web probe when that spoke HTTP with it."""
+    if name not in {"tls", "unknown"}:
+        return name
+    if any(a.probe == "http" and a.status is AttemptStatus.COMPLETED for a in attempts):
+        return "https" if name == "tls" else "http"
+    return name
+
+
 async def attempt_with_retries(spec: ProbeSpec, gate: Gate, target: ServiceTarget, policy: Policy) -> Attempt[Any]:
     """A probe attempt, tried again (up to the policy's retries) when the device did not answer."""
     result = await attempt(spec, gate, target, policy)
@@ -84,6 +93,7 @@ async def probe_service(
     target = replace(target, tls=tls, name=name)
     later = sorted((p for p in probes if p.name not in FIRST_PROBES), key=lambda p: p.name in LAST_PROBES)
     attempts += [await attempt_with_retries(p, gate, target, policy) for p in later]
+    name = _named_by_probes(name, attempts)
     kept = [a for a in attempts if a.status is not AttemptStatus.NOT_APPLICABLE] + list(known or [])
     return ServiceRecord(found.port, name, tls, found.banner, kept)
 

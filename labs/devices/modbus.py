@@ -7,6 +7,7 @@ Settings (`config:`):
   as older PLCs do.
 - `unit_id`: the unit served (default 1).
 - `holding_registers`: values from address 0 (default a few process values).
+- `read_only`: refuse every register write with an exception (default false: anyone may write).
 pymodbus keeps one identity per process, so each server's 43/14 answer is rewritten with its own.
 """
 
@@ -73,7 +74,10 @@ def _answer_with(ctx: DeviceContext, identity: ModbusDeviceIdentification, enabl
 async def start(ctx: DeviceContext) -> Running:
     registers: list[Any] = ctx.setting("holding_registers", [142, 215, 1, 0, 3300])
     unit = int(ctx.setting("unit_id", 1))
-    store = ModbusDeviceContext(hr=ModbusSequentialDataBlock(1, list(registers)))
+    block = ModbusSequentialDataBlock(1, list(registers))
+    for entry in block.simdata:
+        entry.readonly = bool(ctx.setting("read_only", False))  # pymodbus then answers writes with an exception
+    store = ModbusDeviceContext(hr=block)
     server = ModbusTcpServer(
         ModbusServerContext(devices={unit: store}, single=False),
         address=(ctx.device.address, ctx.service.port),

@@ -66,15 +66,26 @@ async def command(conn: Connection, text: str) -> tuple[int, str]:
     return await read_reply(conn)
 
 
+async def greeting(conn: Connection) -> str:
+    code, text = await read_reply(conn)
+    if code != 220:
+        raise ProtocolError(f"FTP greeting {code}")
+    return text
+
+
+async def anonymous_login(conn: Connection) -> tuple[int, str]:
+    """The final reply to USER anonymous (and PASS, when asked): 230 when the login was accepted."""
+    code, reply = await command(conn, "USER anonymous")
+    if code == 331:
+        code, reply = await command(conn, f"PASS {ANONYMOUS_PASSWORD}")
+    return code, reply
+
+
 async def probe_ftp(gate: Gate, target: ServiceTarget, policy: Policy) -> FtpFacts:
     """The anonymous login comes before FEAT, and FEAT may fail: a device's feature list never hides the login."""
     async with gate.tcp(target.address, target.port) as conn:
-        code, greeting = await read_reply(conn)
-        if code != 220:
-            raise ProtocolError(f"FTP greeting {code}")
-        code, reply = await command(conn, "USER anonymous")
-        if code == 331:
-            code, reply = await command(conn, f"PASS {ANONYMOUS_PASSWORD}")
+        greeted = await greeting(conn)
+        code, reply = await anonymous_login(conn)
         accepted = code == 230
         try:
             feat_code, feat = await command(conn, "FEAT")
@@ -83,7 +94,7 @@ async def probe_ftp(gate: Gate, target: ServiceTarget, policy: Policy) -> FtpFac
         features = tuple(line.strip().upper() for line in feat.splitlines()[1:-1]) if feat_code == 211 else ()
         await conn.send(b"QUIT\r\n")
     return FtpFacts(
-        banner=terminal_safe(greeting, 200),
+        banner=terminal_safe(greeted, 200),
         anonymous_accepted=accepted,
         anonymous_reply=terminal_safe(reply.splitlines()[-1], 120),
         auth_tls_offered=any(f.startswith("AUTH") and "TLS" in f for f in features),

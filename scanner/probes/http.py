@@ -1,15 +1,21 @@
 """HTTP(S): what a browser would meet on a device's web interface (headers, auth, cookies, admin pages).
 
-A handful of GET requests, no form is submitted and no password sent: safe.
+Redirects are followed on the same host and port only (a few hops); a redirect elsewhere is recorded,
+never followed. The landing page, a few fixed admin paths and a few same-host links it offers are read,
+and a made-up path shows how the device answers a page that cannot exist. GET requests only, no form
+is submitted and no password sent: safe.
 """
 
 import re
+import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from muniscan.facts.http import CookieFacts, HttpFacts, PageFacts
+from muniscan.facts.http import CookieFacts, HttpFacts, LoginForm, PageFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
 from muniscan.scanner.probes.base import ProbeSpec, ProtocolError, ServiceTarget
+from muniscan.scanner.probes.http_pages import Origin, acts_on_device, forms_on, safe_links, same_origin_path
 from muniscan.scanner.probes.tls import client_context
 from muniscan.text import terminal_safe
 
@@ -22,10 +28,16 @@ SECURITY_HEADERS = (
     "x-content-type-options",
 )
 BODY_LIMIT = 32768
+MAX_REDIRECTS = 3
+MAX_LINKED_PAGES = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type=[\"']?password", re.I)
-_FORM_ACTION = re.compile(rb"<form[^>]*action=[\"']?([^\"' >]+)", re.I)
 _ADMIN_WORDS = re.compile(rb"settings|configuration|firmware|users|network setup|admin", re.I)
+# Link texts and the title are left out: a home page that links to "Administration" is not one.
+_NOT_CONTENT = re.compile(
+    rb"<a\b[^>]{0,2000}>[^<]{0,2000}</a>|<title[^>]{0,200}>[^<]{0,2000}</title>|<[^>]{0,2000}>", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +51,6 @@ class HttpResponse:
 
     def all(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k == name]
-
-
-
-
-
-
 
 
 def parse_response(raw: bytes) -> HttpResponse:
@@ -99,38 +105,93 @@ def auth_scheme(response: HttpResponse) -> tuple[str, str | None]:
     return "none", None
 
 
-def _page(path: str, response: HttpResponse) -> PageFacts:
+def _page(path: str, response: HttpResponse, catch_all: bytes | None) -> PageFacts:
     location = response.header("location") or ""
-    to_login = response.status in {301, 302, 303, 307, 308} and ("login" in location.lower() or location == "/")
-    auth_required = response.status in {401, 403} or to_login
+    to_login = response.status in REDIRECT_STATUSES and ("login" in location.lower() or location == "/")
+    password = bool(_PASSWORD_FIELD.search(response.body))
+    auth_required = response.status in {401, 403} or to_login or password
     admin = (
         response.status == 200
-        and not _PASSWORD_FIELD.search(response.body)
-        and bool(_ADMIN_WORDS.search(response.body))
+        and not password
+        and bool(_ADMIN_WORDS.search(_NOT_CONTENT.sub(b" ", response.body)))
+        and response.body != catch_all  # a page every path answers says nothing about this path
     )
     return PageFacts(path, response.status, auth_required, admin)
 
 
+@dataclass
+class _Landing:
+    response: HttpResponse
+    path: str
+    redirects: list[str]
+    to_https: bool = False
+    offsite: str | None = None
+
+
+async def _follow(gate: Gate, target: ServiceTarget, origin: Origin, root: HttpResponse) -> _Landing:
+    """Follow "/"'s redirects while they stay on this host and port; record, never follow, any other."""
+    landing = _Landing(root, "/", [])
+    for _ in range(MAX_REDIRECTS):
+        location = landing.response.header("location")
+        if landing.response.status not in REDIRECT_STATUSES or not location:
+            break
+        path, absolute = same_origin_path(origin, landing.path, location)
+        landing.redirects.append(terminal_safe(absolute, 200))
+        if path is None:
+            parts = urlsplit(absolute)
+            if parts.scheme == "https" and not target.tls and parts.hostname == target.address:
+                landing.to_https = True
+            else:
+                landing.offsite = terminal_safe(absolute, 200)
+            break
+        if acts_on_device(path):
+            break
+        landing.path, landing.response = path, await fetch(gate, target, path)
+    return landing
+
+
+def _login_forms(origin: Origin, path: str, response: HttpResponse) -> list[LoginForm]:
+    return [
+        LoginForm(path, terminal_safe(form.action, 200), urlsplit(form.action).scheme or origin.scheme, form.method)
+        for form in forms_on(origin, path, response.body)
+        if form.has_password
+    ]
+
+
 async def probe_http(gate: Gate, target: ServiceTarget, policy: Policy) -> HttpFacts:
+    origin = Origin("https" if target.tls else "http", target.address, target.port)
     root = await fetch(gate, target, "/")
+    landing = await _follow(gate, target, origin, root)
+    seen = landing.response
     scheme, realm = auth_scheme(root)
-    location = root.header("location")
-    redirect_https = root.status in {301, 302, 303, 307, 308} and (location or "").lower().startswith("https://")
-    pages = []
-    if not redirect_https:
-        for path in ADMIN_PATHS:
+    if scheme == "none":
+        scheme, realm = auth_scheme(seen)
+    pages: dict[str, PageFacts] = {}
+    forms: list[LoginForm] = []
+    made_up_status = None
+    if not landing.to_https and landing.offsite is None:
+        made_up = await fetch(gate, target, f"/muniscan-no-such-page-{secrets.token_hex(4)}")
+        made_up_status = made_up.status
+        catch_all = made_up.body if made_up.status == 200 else None
+        if seen.status not in REDIRECT_STATUSES and seen.status != 404:
+            pages[landing.path] = _page(landing.path, seen, catch_all)
+            forms += _login_forms(origin, landing.path, seen)
+        linked = safe_links(origin, landing.path, seen.body, MAX_LINKED_PAGES) if seen.status == 200 else []
+        for path in (*ADMIN_PATHS, *linked):
+            if path in pages:
+                continue
             response = await fetch(gate, target, path)
             if response.status == 404:
                 continue
-            pages.append(_page(path, response))
+            pages[path] = _page(path, response, catch_all)
+            if response.body != catch_all:
+                forms += _login_forms(origin, path, response)
             if scheme == "none":
                 scheme, realm = auth_scheme(response)
-    present = {name for name, _ in root.headers}
-    title = _TITLE.search(root.body)
-    action = _FORM_ACTION.search(root.body)
-    plaintext_form = scheme == "form" and (
-        not target.tls or bool(action and action.group(1).lower().startswith(b"http://"))
-    )
+    present = {name for name, _ in seen.headers}
+    title = _TITLE.search(seen.body)
+    location = root.header("location")
+    plaintext_form = any(form.scheme == "http" for form in forms) or (scheme == "form" and not target.tls)
     return HttpFacts(
         tls=target.tls,
         status=root.status,
@@ -139,13 +200,18 @@ async def probe_http(gate: Gate, target: ServiceTarget, policy: Policy) -> HttpF
         title=terminal_safe(title.group(1).decode("utf-8", "replace").strip(), 120) if title else None,
         auth_scheme=scheme,
         auth_realm=realm,
-        redirect_to_https=redirect_https,
+        redirect_to_https=landing.to_https,
         location=terminal_safe(location, 200) if location else None,
         security_headers=tuple(h for h in SECURITY_HEADERS if h in present),
         missing_security_headers=tuple(h for h in SECURITY_HEADERS if h not in present),
-        cookies=tuple(parse_cookie(c) for c in root.all("set-cookie")),
-        pages=tuple(pages),
+        cookies=tuple(parse_cookie(c) for c in dict.fromkeys((*root.all("set-cookie"), *seen.all("set-cookie")))),
+        pages=tuple(pages.values()),
         form_posts_plaintext=plaintext_form,
+        landing_path=landing.path,
+        redirects=tuple(landing.redirects),
+        offsite_redirect=landing.offsite,
+        login_forms=tuple(forms),
+        made_up_status=made_up_status,
     )
 
 

@@ -49,8 +49,8 @@ def get_request(version: str, community: str, request_id: int) -> bytes:
     return bytes(encoder.encode(message))
 
 
-def parse_response(version: str, data: bytes, request_id: int) -> dict[str, str] | None:
-    """The system group from a matching, error-free GetResponse; None for anything else."""
+def response_pdu(version: str, data: bytes, request_id: int):  # type: ignore[no-untyped-def]
+    """(protocol module, PDU) of the GetResponse to `request_id`; None for anything else."""
     proto = api.PROTOCOL_MODULES[COMMUNITY_VERSIONS[version]]
     try:
         message, _ = decoder.decode(data, asn1Spec=proto.Message())
@@ -59,6 +59,15 @@ def parse_response(version: str, data: bytes, request_id: int) -> dict[str, str]
     pdu = proto.apiMessage.get_pdu(message)
     if not isinstance(pdu, type(proto.GetResponsePDU())) or proto.apiPDU.get_request_id(pdu) != request_id:
         return None
+    return proto, pdu
+
+
+def parse_response(version: str, data: bytes, request_id: int) -> dict[str, str] | None:
+    """The system group from a matching, error-free GetResponse; None for anything else."""
+    answer = response_pdu(version, data, request_id)
+    if answer is None:
+        return None
+    proto, pdu = answer
     if int(proto.apiPDU.get_error_status(pdu)):
         return None
     names = {oid: key for key, oid in SYSTEM_OIDS.items()}

@@ -22,6 +22,20 @@ def test_same_seed_same_lab_and_a_known_mix() -> None:
     assert {d["class"] for d in devices} <= {t.device_class for t in CATALOGUE}
 
 
+@pytest.mark.parametrize("template", CATALOGUE, ids=lambda t: t.model)
+def test_ground_truth_claims_only_what_a_service_tells(template) -> None:
+    """Identity comes from telnet banners and web pages; an MQTT broker tells nothing about its device."""
+    banners = " ".join(s["config"].get("banner", "") for s in template.services if s["kind"] == "telnet")
+    if template.kinds == {"mqtt"}:
+        assert set(template.unknowable) == {"vendor", "model", "firmware", "class"}
+    if "firmware" not in template.unknowable:
+        assert f"firmware {template.firmware}" in banners
+    device = generate(1, 0)["devices"][0]
+    assert set(device.get("expected_inventory", {})) == set(
+        next(t for t in CATALOGUE if t.model == device["model"]).unknowable
+    )
+
+
 def test_templates_use_only_device_kinds_that_exist() -> None:
     assert available_templates()
     assert address_of(0) == "127.78.0.1" and address_of(253) == "127.78.0.254" and address_of(254) == "127.78.1.1"

@@ -1,0 +1,245 @@
+"""Given the realsoft lab of real third-party servers, its ground truth holds by the servers' own
+client tools (not by muniscan), and a scan of it scores what `lab verify` says it should."""
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from muniscan.labs import runner
+from muniscan.labs.topology import load_topology
+
+from .conftest import muniscan
+
+SERVERS = (
+    "mosquitto",
+    "snmpd",
+    "lighttpd",
+    "vsftpd",
+    "sshd",
+    "busybox",
+    "coap-server-notls",
+    "redis-server",
+)
+CLIENTS = ("mosquitto_sub", "snmpget", "snmpset", "curl", "openssl", "ssh", "coap-client-notls", "redis-cli", "psql")
+MISSING = [p for p in SERVERS + CLIENTS if shutil.which(p) is None and not Path("/usr/sbin", p).exists()]
+MISSING += [] if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) else ["postgresql"]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(MISSING), reason=f"not installed: {', '.join(MISSING)} (scripts/install-system-packages.sh)"
+    ),
+    pytest.mark.skipif(os.geteuid() != 0, reason="ports below 1024, vsftpd and PostgreSQL need root"),
+]
+SYS_CONTACT = "1.3.6.1.2.1.1.4.0"
+TOPOLOGY = load_topology("realsoft")
+
+
+def address(device: str) -> str:
+    return TOPOLOGY.device(device).address
+
+
+def run(*argv: str, timeout: float = 15) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[runner.LabState]:
+    _topology, state = runner.up("realsoft", timeout=90)
+    try:
+        yield state
+    finally:
+        runner.down("realsoft")
+
+
+def test_every_device_answers_and_half_are_hardened(lab: runner.LabState) -> None:
+    answering = runner.answering(lab)
+    for device in TOPOLOGY.devices:
+        tcp = sorted(s.port for s in device.services if s.protocol == "tcp")
+        assert sorted(answering.get(device.name, [])) == tcp, device.name
+    hardened = [d for d in TOPOLOGY.devices if d.hardened]
+    assert len(TOPOLOGY.devices) >= 20 and 2 * len(hardened) >= len(TOPOLOGY.devices)
+    assert all(not d.expected_findings for d in hardened)
+
+
+def test_mosquitto_anonymous_reads_retained_data_only_on_the_open_broker(lab: runner.LabState) -> None:
+    opened = run("mosquitto_sub", "-h", address("parking-broker-open"), "-t", "#", "-C", "1", "-W", "5", "-v")
+    assert opened.returncode == 0 and opened.stdout.startswith("parking/p1/occupancy")
+    ca = str(lab.folder / "certs" / "lab-ca.crt")
+    for name in ("parking-broker-tls", "env-broker-tls"):
+        refused = run(
+            "mosquitto_sub", "-h", address(name), "-p", "8883", "--cafile", ca, "-t", "#", "-C", "1", "-W", "5"
+        )
+        assert refused.returncode != 0 and "not authori" in (refused.stderr + refused.stdout).lower(), refused
+    logged_in = run(
+        "mosquitto_sub",
+        "-h",
+        address("parking-broker-tls"),
+        "-p",
+        "8883",
+        "--cafile",
+        ca,
+        "-u",
+        "gateway",
+        "-P",
+        "P4rk-S3nsor-2024",
+        "-t",
+        "#",
+        "-W",
+        "2",
+    )
+    assert "not authori" not in logged_in.stderr.lower() and "error" not in logged_in.stderr.lower(), logged_in
+
+
+@pytest.mark.parametrize(
+    ("device", "accepted"),
+    [("counter-broker-tls-default", True), ("parking-broker-tls", False), ("bms-web-tls", False)],
+)
+def test_cbc_sha1_suites_offered_only_where_expected(lab: runner.LabState, device: str, accepted: bool) -> None:
+    port = TOPOLOGY.device(device).services[0].port
+    done = run(
+        "openssl", "s_client", "-connect", f"{address(device)}:{port}", "-tls1_2", "-cipher", "AES128-SHA", "-brief"
+    )
+    assert ("AES128-SHA" in done.stdout + done.stderr and done.returncode == 0) is accepted, done.stderr[-300:]
+
+
+def test_snmp_communities_and_v3_only(lab: runner.LabState) -> None:
+    public = run(
+        "snmpget", "-v2c", "-c", "public", "-t", "1", "-r", "0", address("streetlight-snmp-public"), SYS_CONTACT
+    )
+    assert public.returncode == 0 and "drift@example.se" in public.stdout
+    rewrite = run(
+        "snmpset",
+        "-v2c",
+        "-c",
+        "private",
+        "-t",
+        "1",
+        "-r",
+        "0",
+        address("streetlight-snmp-public"),
+        SYS_CONTACT,
+        "s",
+        "drift@example.se",
+    )
+    assert rewrite.returncode == 0, rewrite.stderr  # read-write with the vendor default, value kept as it was
+    for name, user, secret in (
+        ("streetlight-snmp-v3", "monitor", "Lj0s-Mon1tor-v3"),
+        ("charger-snmp-v3", "charger", "Rv-Ladda-v3-2026"),
+    ):
+        for version in ("-v1", "-v2c"):
+            refused = run("snmpget", version, "-c", "public", "-t", "1", "-r", "0", address(name), SYS_CONTACT)
+            assert refused.returncode != 0 and "Timeout" in refused.stderr
+        v3 = run(
+            "snmpget",
+            "-v3",
+            "-l",
+            "authPriv",
+            "-u",
+            user,
+            "-a",
+            "SHA",
+            "-A",
+            secret,
+            "-x",
+            "AES",
+            "-X",
+            secret,
+            "-t",
+            "2",
+            address(name),
+            SYS_CONTACT,
+        )
+        assert v3.returncode == 0 and "drift@example.se" in v3.stdout
+
+
+def test_web_interfaces_as_curl_sees_them(lab: runner.LabState) -> None:
+    login = run("curl", "-si", "-L", "--max-redirs", "3", f"http://{address('bms-web-login-http')}/")
+    assert "302 Found" in login.stdout and 'type="password"' in login.stdout and "lighttpd/1." in login.stdout
+    admin = run("curl", "-si", f"http://{address('lift-web-admin-open')}:8080/")
+    assert admin.stdout.startswith("HTTP/1.1 200") and "Device configuration" in admin.stdout
+    basic = run("curl", "-si", f"http://{address('heating-web-basic-http')}/")
+    assert "401 Unauthorized" in basic.stdout and 'WWW-Authenticate: Basic realm="device"' in basic.stdout
+    for name in ("bms-web-tls", "lift-web-tls-basic", "care-web-tls", "access-web-tls-basic"):
+        port = TOPOLOGY.device(name).services[0].port
+        ca = str(lab.folder / "certs" / "lab-ca.crt")
+        seen = run("curl", "-si", "-L", "--cacert", ca, f"https://{address(name)}:{port}/").stdout.lower()
+        assert "strict-transport-security" in seen and "x-content-type-options: nosniff" in seen, name
+        assert "server: lighttpd" not in seen and ("password" in seen or "401" in seen), name
+
+
+def test_ftp_anonymous_only_on_the_recorder_and_no_tls_anywhere(lab: runner.LabState) -> None:
+    listing = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/")
+    assert listing.returncode == 0 and "readme.txt" in listing.stdout
+    root = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/%2F")  # the server's "/": its chroot
+    assert "backup" in root.stdout and "etc" not in root.stdout.split()
+    backup = run("curl", "-s", f"ftp://{address('recorder-ftp-anonymous')}/backup/nvr8-config.cfg")
+    assert "admin_password=Torg3t-NVR!" in backup.stdout  # what exposed_files_secrets must find, masked
+    assert run("curl", "-s", f"ftp://{address('printer-ftp-accounts')}/").returncode == 67  # login denied
+    for name in ("recorder-ftp-anonymous", "printer-ftp-accounts"):
+        assert run("curl", "-s", "--ssl-reqd", f"ftp://{address(name)}/").returncode != 0  # no AUTH TLS
+
+
+def test_ssh_legacy_exchange_accepted_only_by_the_legacy_server(lab: runner.LabState) -> None:
+    def kex(name: str) -> str:
+        return run(
+            "ssh",
+            "-v",
+            "-F",
+            "/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "KexAlgorithms=diffie-hellman-group14-sha1",
+            f"nobody@{address(name)}",
+        ).stderr
+
+    legacy, strict = kex("gateway-ssh-legacy"), kex("gateway-ssh-strict")
+    assert "kex: algorithm: diffie-hellman-group14-sha1" in legacy
+    assert "no matching key exchange method" in strict
+    assert "remote software version OpenSSH_" in strict  # the version every SSH server names
+
+
+def test_telnet_coap_and_redis_as_their_clients_see_them(lab: runner.LabState) -> None:
+    telnet = subprocess.run(
+        ["curl", "-s", "--max-time", "3", f"telnet://{address('signal-telnet')}:23"],
+        input="",
+        capture_output=True,
+        timeout=10,
+        check=False,
+    )
+    assert b"Signalgrid TSC-4" in telnet.stdout and b"login:" in telnet.stdout
+    core = run("coap-client-notls", "-m", "get", "-B", "3", f"coap://{address('water-coap-open')}/.well-known/core")
+    assert "</time>" in core.stdout
+    assert run("redis-cli", "-h", address("counter-redis-open"), "get", "visitors:today").stdout.strip() == "412"
+    for name in ("counter-redis-auth", "bin-redis-auth"):
+        assert "NOAUTH" in run("redis-cli", "-h", address(name), "ping").stdout
+
+
+def test_postgresql_trust_and_scram_as_psql_sees_them(lab: runner.LabState) -> None:
+    def psql(name: str) -> subprocess.CompletedProcess[str]:
+        return run("psql", "-h", address(name), "-U", "postgres", "-d", "postgres", "-w", "-tAc", "select 1")
+
+    assert psql("historian-postgres-trust").stdout.strip() == "1"  # no password asked
+    refused = psql("parking-postgres-scram")
+    assert refused.returncode != 0 and "password" in refused.stderr
+
+
+def test_a_scan_scores_as_the_ground_truth_says(lab: runner.LabState) -> None:
+    code, out = muniscan("scan", "--lab", "realsoft")
+    assert code == 0, out
+    code, out = muniscan("lab", "verify", "realsoft", "--json")
+    assert code == 0, out
+    score = json.loads(out)
+    hardened = {d.name for d in TOPOLOGY.devices if d.hardened}
+    assert [m for m in score["false_alarms"] if m["device"] in hardened] == []
+    assert score["precision"] == 1.0 and score["recall"] >= 0.95, score["misses"]
+    assert score["inventory"]["recall"] >= 0.95, score["inventory"]["misses"]
