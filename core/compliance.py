@@ -1,4 +1,4 @@
-"""The compliance matrix: each requirement of a framework judged from a scan's stored verdicts."""
+"""The compliance matrix: each requirement of a framework judged from stored verdicts (one run, or the estate)."""
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from muniscan.estate import estate_evaluations
 from muniscan.policies.frameworks import Evidence, Framework
+from muniscan.store.models import Evaluation
 from muniscan.verdicts import evaluations
 
 
@@ -42,9 +44,9 @@ class _Tally:
     unknown: set[int] = field(default_factory=set)
 
 
-def _tallies(session: Session, scan_id: int, policy_hash: str | None) -> dict[str, _Tally]:
+def _tallies(rows: list[Evaluation]) -> dict[str, _Tally]:
     tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
-    for row in evaluations(session, scan_id, policy_hash):
+    for row in rows:
         if row.asset_id is None:
             continue
         tally = tallies[row.check_id]
@@ -67,10 +69,20 @@ def _status(evidence: Evidence, checks: list[str], failing: set[int], evaluated:
 
 
 def compliance_matrix(
-    session: Session, framework: Framework, scan_id: int, policy_hash: str | None = None
+    session: Session,
+    framework: Framework,
+    scan_id: int | None = None,
+    policy_hash: str | None = None,
+    site: str | None = None,
 ) -> list[RequirementStatus]:
-    """One row per requirement, in the framework's order."""
-    tallies = _tallies(session, scan_id, policy_hash)
+    """One row per requirement, in the framework's order: one run's verdicts, or by default the estate's."""
+    rows = evaluations(session, scan_id, policy_hash) if scan_id is not None else estate_evaluations(session, site)
+    return matrix_of(rows, framework)
+
+
+def matrix_of(verdicts: list[Evaluation], framework: Framework) -> list[RequirementStatus]:
+    """The matrix from stored verdicts; every report's coverage grid and sentences come from here."""
+    tallies = _tallies(verdicts)
     rows = []
     for requirement in framework.requirements:
         failing: set[int] = set()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from muniscan.checks.judge import Judgement, build_views, enabled_checks, judge
 from muniscan.checks.registry import load_checks
+from muniscan.coverage import checks_reaching_a_verdict
 from muniscan.lifecycle import apply
 from muniscan.policies import Policy, policy_hash
 from muniscan.store import Store
@@ -29,6 +30,7 @@ def evaluate_scan(
         if update_findings:
             counts = apply(session, scan, judgements, policy)
             scan.counts = {**scan.counts, **counts}
+            scan.checks_run = checks_reaching_a_verdict(judgements)
             session.add(scan)
         session.commit()
     return judgements

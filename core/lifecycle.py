@@ -2,21 +2,36 @@
 
 Rules (after DefectDojo's reimport, minus its bugs):
 - a failing result opens a new finding, refreshes an open one, or reopens a fixed one;
-- a finding the scan judged again without a failure becomes fixed, and so does one whose
-  service closed on a device that otherwise answered; an offline device fixes nothing;
+- a finding becomes fixed only when the run re-tested it: the same check reached a verdict on the
+  same asset and service (and the ports it names were in the run's list) without failing, or the
+  run found its port closed; an offline device fixes nothing;
+- anything the run reached but did not re-test (another probe class, a narrower port list, an
+  import, a capture, a probe error) keeps its status and is marked "not re-checked since scan N";
 - accepted and false-positive findings keep their status; an expired acceptance reopens.
 """
 
 import hashlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from muniscan.checks.judge import Judgement
 from muniscan.checks.model import Verdict
+from muniscan.checks.registry import Check, load_checks
+from muniscan.coverage import PortCoverage
 from muniscan.policies.schema import Policy
-from muniscan.store.models import Finding, FindingEvent, FindingStatus, RiskAcceptance, ScanRun
+from muniscan.store.models import (
+    AssetEvent,
+    AssetEventKind,
+    Finding,
+    FindingEvent,
+    FindingStatus,
+    RiskAcceptance,
+    ScanRun,
+    Service,
+)
 from muniscan.store.models.common import utcnow
 
 ACTIVE = (FindingStatus.OPEN.value, FindingStatus.CONFIRMED.value)
@@ -90,22 +105,19 @@ def reopen_expired_acceptances(session: Session, scan: ScanRun | None = None) ->
 
 
 def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: Policy) -> Counter[str]:
-    """Update findings from one scan's judgements; returns counts of new/fixed/reopened/unchanged."""
+    """Update findings from one run's judgements; returns counts of new/fixed/reopened/unchanged/not_rechecked."""
     now = utcnow()
-    counts: Counter[str] = Counter(new=0, fixed=0, reopened=0, unchanged=0)
+    counts: Counter[str] = Counter(new=0, fixed=0, reopened=0, unchanged=0, not_rechecked=0)
     counts["reopened"] += reopen_expired_acceptances(session, scan)
     failing: set[str] = set()
-    undecided: set[str] = set()
     known = _findings_by_fingerprint(
         session, {judgement_fingerprint(j) for j in judgements if j.result.verdict is Verdict.FAIL}
     )
     opened: list[Finding] = []
     for j in judgements:
-        fp = judgement_fingerprint(j)
-        if j.result.verdict is Verdict.UNKNOWN:
-            undecided.add(fp)
         if j.result.verdict is not Verdict.FAIL:
             continue
+        fp = judgement_fingerprint(j)
         failing.add(fp)
         finding = known.get(fp)
         severity = policy.checks.severity.get(j.check.id, j.check.meta.severity).value
@@ -130,14 +142,15 @@ def apply(session: Session, scan: ScanRun, judgements: list[Judgement], policy: 
             counts["unchanged"] += 1
         finding.severity, finding.confidence = severity, j.result.confidence
         finding.evidence, finding.last_seen, finding.last_scan_id = j.result.evidence, now, scan.id
-        finding.policy_hash = scan.policy_hash
+        finding.policy_hash, finding.unchecked_scan_id = scan.policy_hash, None
         session.add(finding)
     session.flush()  # one flush gives every new finding its ID for its "opened" event
     for finding in opened:
         _event(session, finding, "opened", FindingStatus.OPEN.value, scan)
     if accepted := _apply_policy_exceptions(session, judgements, known, policy):
         counts["accepted_by_policy"] = accepted
-    counts["fixed"] = _mark_fixed(session, scan, judgements, failing | undecided)
+    fixed, unchecked = _settle_untouched(session, scan, judgements, failing, policy)
+    counts["fixed"], counts["not_rechecked"] = fixed, unchecked
     return counts
 
 
@@ -176,25 +189,104 @@ def _findings_by_fingerprint(session: Session, fingerprints: set[str]) -> dict[s
     return found
 
 
-def _mark_fixed(session: Session, scan: ScanRun, judgements: list[Judgement], keep: set[str]) -> int:
-    """Active findings of checks that ran, on assets that answered, that this scan no longer sees."""
-    checks_run = {j.check.id for j in judgements}
-    answered = {j.asset.asset_id for j in judgements if j.asset.services}
-    if not checks_run or not answered:
-        return 0
-    fixed = 0
+def _settle_untouched(
+    session: Session, scan: ScanRun, judgements: list[Judgement], failing: set[str], policy: Policy
+) -> tuple[int, int]:
+    """Active findings on the devices this run reached that it did not see fail: fixed only when re-tested.
+
+    Fixed needs proof: the check reached a verdict on the same asset and service (pass, or a failure
+    with another key), over the ports the finding names; or the run found the finding's port closed.
+    Anything else (the check did not run, its probe class was not allowed, it could not decide, the
+    port was outside this run's list) leaves the finding as it was, marked not re-checked by this run.
+    """
+    reached = {j.asset.asset_id for j in judgements if j.asset.asset_id is not None}
+    if not reached:
+        return 0, 0
+    verdicts: dict[tuple[str, int | None, int | None], list[Judgement]] = {}
+    for j in judgements:
+        target = _target(j.check.id, j.asset.asset_id, j.service.service_id if j.service else None)
+        verdicts.setdefault(target, []).append(j)
+    closed = closed_services(session, scan.id)  # type: ignore[arg-type]
+    coverage = PortCoverage.of(scan)
+    fixed = unchecked = 0
     candidates = session.exec(
-        select(Finding)
-        .where(Finding.status.in_(ACTIVE))  # type: ignore[attr-defined]
-        .where(Finding.check_id.in_(checks_run))  # type: ignore[attr-defined]
-        .where(Finding.asset_id.in_(answered))  # type: ignore[attr-defined]
+        select(Finding).where(col(Finding.status).in_(ACTIVE)).where(col(Finding.asset_id).in_(reached))
     ).all()
     for finding in candidates:
-        if finding.fingerprint not in keep:
-            _event(session, finding, "fixed", FindingStatus.FIXED.value, scan, note="not seen by this scan")
-            session.add(finding)
-            fixed += 1
-    return fixed
+        if finding.fingerprint in failing:
+            continue
+        if finding.service_id is not None and finding.service_id in closed:
+            note = f"scan {scan.id} found {closed[finding.service_id]} closed"
+            _event(session, finding, "fixed", FindingStatus.FIXED.value, scan, note=note)
+        else:
+            seen = verdicts.get(_target(finding.check_id, finding.asset_id, finding.service_id), [])
+            why_not = not_retested_because(finding, seen, coverage, policy)
+            if why_not is None:
+                note = f"re-checked by scan {scan.id}: passed"
+                _event(session, finding, "fixed", FindingStatus.FIXED.value, scan, note=note)
+            else:
+                if finding.unchecked_scan_id is None:  # one history line per stretch of runs that did not re-test
+                    since = f"not re-checked since scan {finding.last_scan_id}"
+                    _event(session, finding, "not_rechecked", None, scan, note=f"{since}: {why_not}")
+                finding.unchecked_scan_id = scan.id
+                session.add(finding)
+                unchecked += 1
+                continue
+        finding.unchecked_scan_id = None
+        session.add(finding)
+        fixed += 1
+    return fixed, unchecked
+
+
+def _target(check_id: str, asset_id: int | None, service_id: int | None) -> tuple[str, int | None, int | None]:
+    return (check_id, asset_id, service_id)
+
+
+def not_retested_because(
+    finding: Finding, seen: list[Judgement], coverage: "PortCoverage", policy: Policy
+) -> str | None:
+    """None when one of the run's verdicts re-tested the finding; otherwise why it was not re-tested."""
+    decided = [j for j in seen if j.result.verdict in (Verdict.PASS, Verdict.FAIL)]
+    if decided:
+        outside = [p for p in named_ports(finding.evidence) if not coverage.covers(p)]
+        if outside:
+            return f"{', '.join(outside)} not in this run's port list"
+        return None
+    undecided = next((j for j in seen if j.result.verdict is Verdict.UNKNOWN), None)
+    if undecided is not None:
+        return f"the check could not decide ({undecided.result.evidence.get('reason', 'probe error')})"
+    check = next((j.check for j in seen), None) or _check(finding.check_id)
+    if check is not None and check.meta.intrusiveness.value not in {c.value for c in policy.probes.allow}:
+        return f"{check.meta.intrusiveness.value} probes were not allowed in this run"
+    return "the check did not run on this target (its probe did not run or the service was not seen)"
+
+
+def _check(check_id: str) -> Check | None:
+    return next((c for c in load_checks() if c.id == check_id), None)
+
+
+def named_ports(evidence: dict[str, Any]) -> list[str]:
+    """The endpoints an asset-level finding is about ("tcp/23"), which a pass must have covered to fix it."""
+    return [p for p in evidence.get("unexpected", []) if isinstance(p, str) and "/" in p]
+
+
+def closed_services(session: Session, scan_id: int) -> dict[int, str]:
+    """Services the run found closed on a port it probed: service ID -> "tcp/23"."""
+    closed: dict[int, str] = {}
+    events = session.exec(
+        select(AssetEvent).where(AssetEvent.scan_id == scan_id, AssetEvent.kind == AssetEventKind.PORT_CLOSED.value)
+    ).all()
+    for event in events:
+        service = session.exec(
+            select(Service).where(
+                Service.asset_id == event.asset_id,
+                Service.transport == event.detail.get("transport"),
+                Service.port == event.detail.get("port"),
+            )
+        ).first()
+        if service is not None and service.id is not None:
+            closed[service.id] = f"{service.transport}/{service.port}"
+    return closed
 
 
 # --- Decisions only a person makes (the scan never does): each one is an audited event. ---

@@ -1,6 +1,8 @@
 """Ingest an existing nmap XML report as a scan: assets, services, and nmap's banners and versions as facts.
 
-Operators can reuse an approved scan instead of scanning again. Hosts outside the policy's scope
+Operators can reuse an approved scan instead of scanning again. Only hosts with an open port
+become devices, and the run records the port list nmap probed, so it closes no finding on a port it
+did not cover. Hosts outside the policy's scope
 are refused (the whole file) or skipped and listed, as the policy says; nothing is sent anywhere.
 """
 
@@ -8,15 +10,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muniscan.coverage import ports_record, scope_record
 from muniscan.facts.attempt import Attempt, AttemptStatus
 from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.policies import Policy, policy_hash
-from muniscan.scanner.nmap import NmapHost, NmapPort, iter_nmap_hosts
+from muniscan.scanner.nmap import NmapHost, NmapPort, iter_nmap_hosts, scanned_ports
 from muniscan.scanner.scope import OutOfScope, Scope
 from muniscan.store import Store
 from muniscan.store.inventory import record_host
-from muniscan.store.models import ScanRun, ScanStatus
+from muniscan.store.models import ScanKind, ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 
 SOURCE = "nmap-import"
@@ -76,6 +79,14 @@ def split_by_scope(hosts: Iterable[NmapHost], policy: Policy) -> tuple[int, list
     return inside, outside
 
 
+def report_ports(path: Path, listed: dict[str, set[int]]) -> dict[str, str]:
+    """The ports the nmap run probed: its <scaninfo>, else the ports its hosts list."""
+    probed = scanned_ports(path)
+    if probed:
+        return {"tcp": probed.get("tcp", ""), "udp": probed.get("udp", "")}
+    return ports_record(listed.get("tcp", ()), listed.get("udp", ()))
+
+
 def import_nmap_xml(
     store: Store, policy: Policy, path: Path, site: str = "default", progress: Progress | None = None
 ) -> ImportOutcome:
@@ -84,12 +95,14 @@ def import_nmap_xml(
     in_scope, skipped = split_by_scope(iter_nmap_hosts(path), policy)
     scope = Scope.from_policy(policy.scope)
     with store.session() as session:
-        scan = ScanRun(policy_name=policy.name, policy_hash=policy_hash(policy), site=site, targets=[str(path)],
-                       counts={"source": SOURCE})
+        scan = ScanRun(kind=ScanKind.IMPORT.value, policy_name=policy.name, policy_hash=policy_hash(policy),
+                       site=site, targets=[str(path)], counts={"source": SOURCE}, scope=scope_record(policy),
+                       probe_classes=["imported"])
         session.add(scan)
         session.commit()
     hosts = services = seen = 0
     batch: list[NmapHost] = []
+    listed: dict[str, set[int]] = {"tcp": set(), "udp": set()}  # the ports hosts list, when <scaninfo> is missing
 
     def store_batch() -> None:
         nonlocal hosts, services
@@ -108,7 +121,10 @@ def import_nmap_xml(
         if not scope.contains(host.address):
             continue
         seen += 1
-        if host.state == "up" or host.open_ports:
+        for port in host.ports:
+            listed.setdefault(port.transport, set()).add(port.port)
+        # A host with no open port says nothing about a device: with -Pn nmap lists every address as up.
+        if host.open_ports:
             batch.append(host)
         if len(batch) >= BATCH:
             store_batch()
@@ -116,6 +132,7 @@ def import_nmap_xml(
     with store.session() as session:
         identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
         scan.status, scan.finished_at = ScanStatus.COMPLETED.value, utcnow()
+        scan.ports = report_ports(path, listed)
         scan.counts = {"source": SOURCE, "hosts": hosts, "services": services,
                        "skipped_out_of_scope": len(skipped), "identified": identified}
         session.add(scan)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from muniscan.checks.judge import Judgement, failures
 from muniscan.checks.registry import load_checks
+from muniscan.coverage import ports_record, probe_classes, scope_record
 from muniscan.facts.hosts import HostRecord
 from muniscan.fingerprinting import fingerprint_scan
 from muniscan.judging import evaluate_scan
@@ -19,7 +20,7 @@ from muniscan.privacy.flows.records import audit_scanned_host
 from muniscan.scanner.engine import ScanPlan, run_plan
 from muniscan.store import Store
 from muniscan.store.inventory import mark_offline, record_host
-from muniscan.store.models import ScanRun, ScanStatus
+from muniscan.store.models import ScanKind, ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 from muniscan.store.runners import runner_id
 
@@ -81,6 +82,7 @@ def run_scan(
     progress: Progress | None = None,
     checks_dirs: tuple[Path, ...] = (),
     time_limit: float | None = None,
+    kind: ScanKind = ScanKind.SCAN,
 ) -> ScanOutcome:
     """Plan first: an empty scope or an out-of-scope target raises OutOfScope, and a bad checks folder
     CheckLoadError, before any packet.
@@ -92,11 +94,15 @@ def run_scan(
     load_checks(checks_dirs)  # a missing, unsafe or broken --checks-dir is refused before any packet
     with store.session() as session:
         scan = ScanRun(
+            kind=kind.value,
             policy_name=policy.name,
             policy_hash=policy_hash(policy),
             site=site,
             targets=targets or list(policy.scope.include),
             runner=runner_id(),
+            scope=scope_record(policy),
+            ports=ports_record(plan.tcp_ports, plan.udp_ports),
+            probe_classes=probe_classes(policy),
         )
         session.add(scan)
         session.commit()

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from muniscan.checks.registry import load_checks
-from muniscan.store.models import Asset, AssetEvent, Finding, ScanRun, ScanStatus, Service
+from muniscan.store.models import Asset, AssetEvent, Finding, ScanKind, ScanRun, ScanStatus, Service
 
 
 @dataclass(frozen=True)
@@ -163,10 +163,12 @@ def asset_events(session: Session, since: datetime | None = None, site: str | No
     ]
 
 
-def latest_scan(session: Session) -> ScanRun | None:
-    """The newest completed network scan; data-flow audits (which record their `source`) are not scans of devices."""
-    completed = select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value).order_by(col(ScanRun.id).desc())
-    return next((scan for scan in session.exec(completed) if "source" not in scan.counts), None)
+def latest_scan(session: Session, site: str | None = None) -> ScanRun | None:
+    """The newest completed network scan: imports, captures and procurement tests are other kinds of run."""
+    completed = select(ScanRun).where(ScanRun.status == ScanStatus.COMPLETED.value, ScanRun.kind == ScanKind.SCAN.value)
+    if site is not None:
+        completed = completed.where(ScanRun.site == site)
+    return next((s for s in session.exec(completed.order_by(col(ScanRun.id).desc())) if "source" not in s.counts), None)
 
 
 @dataclass(frozen=True)

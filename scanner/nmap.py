@@ -222,3 +222,23 @@ def iter_nmap_hosts(path: Path) -> Iterator[NmapHost]:
                         yield host
         except ET.ParseError as exc:
             raise NmapError(f"not nmap XML: {exc}") from None
+
+
+def scanned_ports(path: Path) -> dict[str, str]:
+    """The port lists the run was asked to probe, per transport, from its <scaninfo> ("1-1000"); may be empty.
+
+    nmap writes <scaninfo> before the first <host>, so reading stops there.
+    """
+    found: dict[str, str] = {}
+    with path.open("rb") as handle:
+        try:
+            for _, element in ET.iterparse(handle, events=("start",)):
+                if element.tag == "host":
+                    break
+                if element.tag == "scaninfo":
+                    services = element.get("services", "")
+                    if all(part.replace("-", "").isdigit() for part in services.split(",") if part):
+                        found[element.get("protocol", "tcp")] = services
+        except ET.ParseError as exc:
+            raise NmapError(f"not nmap XML: {exc}") from None
+    return found

@@ -4,6 +4,7 @@ from muniscan.pipeline import ScanOutcome, run_scan
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.scope import OutOfScope, Scope
 from muniscan.store import Store
+from muniscan.store.models import ScanKind
 
 
 def sample_policy(base: Policy, address: str) -> Policy:
@@ -17,4 +18,4 @@ def sample_policy(base: Policy, address: str) -> Policy:
 
 
 def scan_sample(store: Store, base: Policy, address: str, site: str) -> ScanOutcome:
-    return run_scan(store, sample_policy(base, address), [address], site=site)
+    return run_scan(store, sample_policy(base, address), [address], site=site, kind=ScanKind.PROCUREMENT)

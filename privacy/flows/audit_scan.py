@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from muniscan.checks.judge import Judgement
+from muniscan.coverage import ports_record, scope_record
 from muniscan.facts.flows import DataFlowFacts
 from muniscan.facts.hosts import HostRecord, ServiceRecord
 from muniscan.judging import evaluate_scan
@@ -10,7 +11,7 @@ from muniscan.policies import Policy, policy_hash
 from muniscan.privacy.flows.records import record_flows
 from muniscan.store import Store
 from muniscan.store.inventory import record_host
-from muniscan.store.models import ScanRun, ScanStatus
+from muniscan.store.models import ScanKind, ScanRun, ScanStatus
 from muniscan.store.models.common import utcnow
 
 
@@ -32,7 +33,16 @@ def store_flow_audit(
 ) -> FlowAuditOutcome:
     """Record the flows as one scan (for a live capture, `broker` is the address, port and TLS it read from)."""
     with store.session() as session:
-        scan = ScanRun(policy_name=policy.name, policy_hash=policy_hash(policy), site=site, targets=[target])
+        scan = ScanRun(
+            kind=ScanKind.CAPTURE.value,
+            policy_name=policy.name,
+            policy_hash=policy_hash(policy),
+            site=site,
+            targets=[target],
+            scope=scope_record(policy),
+            ports=ports_record([broker[1]], []) if broker else {},
+            probe_classes=["passive"],
+        )
         session.add(scan)
         session.commit()
         holder = None

@@ -5,10 +5,11 @@ from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
 from muniscan.store.models.privacy import DataFlow, DatasetAudit
-from muniscan.store.models.scans import Evaluation, Observation, ScanRun, ScanStatus
+from muniscan.store.models.scans import ESTATE_KINDS, Evaluation, Observation, ScanKind, ScanRun, ScanStatus
 from muniscan.store.models.schedule import RunStatus, Schedule, ScheduleRun
 
 __all__ = [
+    "ESTATE_KINDS",
     "AgentRoute",
     "AgentRun",
     "AgentRunStatus",
@@ -25,6 +26,7 @@ __all__ = [
     "RegisteredPolicy",
     "RiskAcceptance",
     "RunStatus",
+    "ScanKind",
     "ScanRun",
     "ScanStatus",
     "Schedule",

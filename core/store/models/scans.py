@@ -16,8 +16,24 @@ class ScanStatus(StrEnum):
     FAILED = "failed"
 
 
+class ScanKind(StrEnum):
+    """What produced a run: only `scan`, `import` and `capture` runs describe the estate."""
+
+    SCAN = "scan"
+    IMPORT = "import"
+    CAPTURE = "capture"
+    PROCUREMENT = "procurement"
+    EVALUATION = "evaluation"
+
+
+ESTATE_KINDS = (ScanKind.SCAN.value, ScanKind.IMPORT.value, ScanKind.CAPTURE.value)
+
+
 class ScanRun(SQLModel, table=True):
+    """One run and what it covered: scope, ports, probe classes and the checks that reached a verdict."""
+
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default=ScanKind.SCAN.value, max_length=16, index=True)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     status: str = Field(default=ScanStatus.RUNNING.value, max_length=16)
@@ -29,6 +45,12 @@ class ScanRun(SQLModel, table=True):
     error: str | None = None
     # The process running the scan (host:pid:start time); a running scan whose process is gone is interrupted.
     runner: str | None = Field(default=None, max_length=300)
+    # Coverage: scope (include, exclude, never-touch ports), ports probed as ranges per transport
+    # ({"tcp": "21-23,80"}), probe classes allowed, and the checks that passed or failed somewhere.
+    scope: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    ports: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    probe_classes: list[str] = Field(default_factory=list, sa_column=json_column())
+    checks_run: list[str] = Field(default_factory=list, sa_column=json_column())
 
 
 class Observation(SQLModel, table=True):
