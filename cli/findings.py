@@ -121,7 +121,7 @@ def _list(ctx: typer.Context, wanted: Listing) -> None:
             [
                 r["id"],
                 r["severity"],
-                r["status"],
+                r["status"] + (f" (not re-checked since scan {r['last_scan_id']})" if r["not_rechecked"] else ""),
                 r["check_id"],
                 r["site"],
                 r["address"],

@@ -8,7 +8,7 @@ import typer
 
 from muniscan import __version__
 from muniscan.cli import agent as agent_cli
-from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, schedule
+from muniscan.cli import compliance, db, diff, evaluate, findings, imports, inventory, policy, procure, scans, schedule
 from muniscan.cli import dataset as dataset_cli
 from muniscan.cli import flows as flows_cli
 from muniscan.cli import lab as lab_cli
@@ -61,6 +61,7 @@ def main(
 
 
 app.command("scan")(scan_cli.scan)
+app.command("scans")(scans.scans)
 app.add_typer(lab_cli.app, name="lab")
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(imports.app, name="import")

@@ -33,12 +33,26 @@ class FindingRow:
     rationale: str = ""
     last_scan_id: int | None = None
     site: str = "default"
+    unchecked_scan_id: int | None = None  # a later run reached the device without re-testing this
+
+    @property
+    def not_rechecked(self) -> dict[str, Any] | None:
+        """For an active finding a later run did not re-test: since which scan, and when last confirmed."""
+        if self.unchecked_scan_id is None or self.status not in ("open", "confirmed"):
+            return None
+        return {
+            "since_scan": self.last_scan_id,
+            "last_confirmed": self.last_seen.isoformat(),
+            "latest_run_without_it": self.unchecked_scan_id,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("unchecked_scan_id")
         data["first_seen"], data["last_seen"] = self.first_seen.isoformat(), self.last_seen.isoformat()
         for name in ("enisa", "etsi", "owasp"):
             data[name] = list(data[name])
+        data["not_rechecked"] = self.not_rechecked
         return data
 
 
@@ -102,6 +116,7 @@ def findings(session: Session, status: str | None = None, scan_id: int | None = 
                 remediation=m.remediation if m else "",
                 rationale=m.rationale if m else "",
                 last_scan_id=finding.last_scan_id,
+                unchecked_scan_id=finding.unchecked_scan_id,
             )
         )
     order = ["critical", "high", "medium", "low", "info"]
