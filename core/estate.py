@@ -6,8 +6,8 @@ judged; procurement tests judge sample devices and never enter the estate at all
 
 from sqlmodel import Session, col, select
 
-from muniscan.evaluations import evaluations, latest_policy_hash
 from muniscan.store.models import ESTATE_KINDS, Evaluation, Observation, ScanRun, ScanStatus
+from muniscan.verdicts import evaluations, latest_policy_hash
 
 Target = tuple[str, int | None, int | None]  # check, asset, service
 DECIDED = ("pass", "fail")
