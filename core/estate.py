@@ -4,9 +4,12 @@ A partial run (one device, a narrower port list, an import, a capture) updates o
 judged; procurement tests judge sample devices and never enter the estate at all.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlmodel import Session, col, select
 
-from muniscan.store.models import ESTATE_KINDS, Evaluation, Observation, ScanRun, ScanStatus
+from muniscan.store.models import ESTATE_KINDS, Evaluation, Observation, ScanKind, ScanRun, ScanStatus
 from muniscan.verdicts import evaluations, latest_policy_hash
 
 Target = tuple[str, int | None, int | None]  # check, asset, service
@@ -60,3 +63,49 @@ def estate_asset_ids(session: Session, site: str | None = None) -> set[int]:
 def run_asset_ids(session: Session, scan_id: int) -> set[int]:
     query = select(Observation.asset_id).where(Observation.scan_id == scan_id).distinct()
     return set(session.exec(query).all())
+
+
+class NoSuchRun(LookupError):
+    """The run asked for with --scan is not in the store."""
+
+
+@dataclass(frozen=True)
+class View:
+    """What a report, matrix or listing describes: the estate (default) or one run, optionally one site."""
+
+    kind: str  # "estate" or "run"
+    site: str | None
+    runs: list[ScanRun]
+    verdicts: list[Evaluation]
+    asset_ids: frozenset[int]
+
+    @property
+    def scan(self) -> ScanRun | None:
+        """The run asked for; for the estate, its newest network scan."""
+        if self.kind == "run":
+            return self.runs[0]
+        return next((r for r in reversed(self.runs) if r.kind == ScanKind.SCAN.value), None)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "site": self.site,
+            "scan_id": self.runs[0].id if self.kind == "run" else None,
+            "runs": [r.id for r in self.runs],
+        }
+
+
+def view_of(session: Session, scan_id: int | None = None, site: str | None = None) -> View:
+    """One run's view when asked for (--scan), else the estate's current state (of one --site, or all)."""
+    if scan_id is None:
+        return View(
+            "estate",
+            site,
+            estate_scans(session, site),
+            estate_evaluations(session, site),
+            frozenset(estate_asset_ids(session, site)),
+        )
+    scan = session.get(ScanRun, scan_id)
+    if scan is None or (site is not None and scan.site != site):
+        raise NoSuchRun(f"no scan {scan_id}" + (f" on site {site!r}" if site is not None else ""))
+    return View("run", scan.site, [scan], evaluations(session, scan_id), frozenset(run_asset_ids(session, scan_id)))

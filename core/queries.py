@@ -34,6 +34,7 @@ class FindingRow:
     last_scan_id: int | None = None
     site: str = "default"
     unchecked_scan_id: int | None = None  # a later run reached the device without re-testing this
+    asset_id: int | None = None
 
     @property
     def not_rechecked(self) -> dict[str, Any] | None:
@@ -49,6 +50,7 @@ class FindingRow:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("unchecked_scan_id")
+        data.pop("asset_id")
         data["first_seen"], data["last_seen"] = self.first_seen.isoformat(), self.last_seen.isoformat()
         for name in ("enisa", "etsi", "owasp"):
             data[name] = list(data[name])
@@ -117,6 +119,7 @@ def findings(session: Session, status: str | None = None, scan_id: int | None = 
                 rationale=m.rationale if m else "",
                 last_scan_id=finding.last_scan_id,
                 unchecked_scan_id=finding.unchecked_scan_id,
+                asset_id=finding.asset_id,
             )
         )
     order = ["critical", "high", "medium", "low", "info"]

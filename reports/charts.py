@@ -13,7 +13,15 @@ SEVERITY_COLOURS = {
     "low": "#f9a825",
     "info": "#607d8b",
 }
-STATE_COLOURS = {"failing": "#c62828", "passing": "#2e7d32", "not_scanned": "#cfd8dc"}
+# Matrix states: only "pass" is green; untested and document-only measures are greys, never green.
+STATE_COLOURS = {
+    "fail": "#c62828",
+    "partial": "#ef8f00",
+    "pass": "#2e7d32",
+    "not tested": "#cfd8dc",
+    "manual": "#eceff1",
+}
+DARK_TEXT_STATES = ("not tested", "manual")
 FONT = 'font-family="Segoe UI, DejaVu Sans, Arial, sans-serif"'
 
 
@@ -81,7 +89,7 @@ def horizontal_bars(counts: dict[str, int], title: str, colour: str = "#1565c0")
 
 
 def coverage_grid(measures: list[dict[str, Any]], labels: dict[str, str], title: str) -> str:
-    """One square per ENISA technical measure, coloured failing / passing / not testable by scan."""
+    """One square per ENISA technical measure, coloured by its compliance-matrix state."""
     technical = [m for m in measures if m["id"].startswith("GP-TM-")]
     size, gap, per_row, left, top = 30, 4, 19, 4, 4
     rows = (len(technical) + per_row - 1) // per_row
@@ -90,7 +98,7 @@ def coverage_grid(measures: list[dict[str, Any]], labels: dict[str, str], title:
     body = []
     for i, m in enumerate(technical):
         x, y = left + (i % per_row) * (size + gap), top + (i // per_row) * (size + gap)
-        text_colour = "#263238" if m["state"] == "not_scanned" else "#ffffff"
+        text_colour = "#263238" if m["state"] in DARK_TEXT_STATES else "#ffffff"
         body.append(
             f"<g><title>{escape(m['id'])}: {escape(m['title'])} ({escape(labels.get(m['state'], m['state']))})"
             f'</title><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="3" fill="{STATE_COLOURS[m["state"]]}"/>'

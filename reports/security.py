@@ -9,13 +9,16 @@ from typing import Any
 
 from muniscan import __version__, queries
 from muniscan.checks.registry import load_checks
+from muniscan.estate import view_of
 from muniscan.reports.coverage import enisa_coverage
 from muniscan.reports.history import SEVERITIES, baseline_states, decisions, severity_history
+from muniscan.reports.method import method_section
 from muniscan.reports.safe import clean
 from muniscan.store import Store
 from muniscan.store.db import display_url
+from muniscan.store.models import ScanKind
 
-REPORT_SCHEMA_VERSION = "2"
+REPORT_SCHEMA_VERSION = "3"
 ACTIVE = ("open", "confirmed")
 TOP_RISKS = 5
 
@@ -47,14 +50,23 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
-def build_security_report(store: Store, status: str | None = None) -> dict[str, Any]:
+def build_security_report(
+    store: Store, status: str | None = None, scan_id: int | None = None, site: str | None = None
+) -> dict[str, Any]:
+    """The estate's current state by default (of one site with `site`); one run's with `scan_id`.
+
+    Raises NoSuchRun when `scan_id` names no run (of that site).
+    """
     with store.session() as session:
-        scan = queries.latest_scan(session)
-        scans = queries.completed_scans(session)
-        assets = queries.assets(session)
-        rows = queries.findings(session, status=status)
+        view = view_of(session, scan_id, site)
+        scan = view.scan
+        scans = [r for r in view.runs if r.kind == ScanKind.SCAN.value] if view.kind == "estate" else view.runs
+        assets = [a for a in queries.assets(session, site) if a.id in view.asset_ids]
+        rows = [r for r in queries.findings(session, status=status) if r.asset_id in view.asset_ids]
         changes = queries.finding_changes(session)
         acceptances = queries.risk_acceptances(session)
+        coverage = enisa_coverage(view.verdicts)
+        method = method_section(session, view, load_checks(), display_url(store.url))
     states = baseline_states(scan.id if scan else None, rows, changes)
     exceptions = decisions(rows, changes, acceptances)
     asset_class = {a.address: a.device_class for a in assets}
@@ -78,6 +90,7 @@ def build_security_report(store: Store, status: str | None = None) -> dict[str, 
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "generator": f"muniscan {__version__}",
         "store": display_url(store.url),
+        "view": view.describe(),
         "scan": None
         if scan is None
         else {
@@ -102,7 +115,8 @@ def build_security_report(store: Store, status: str | None = None) -> dict[str, 
         "top_risks": [f["id"] for f in sorted(active, key=_rank)[:TOP_RISKS]],
         "history": history,
         "devices_by_class": dict(Counter(a.device_class or "unknown" for a in assets).most_common()),
-        "coverage": enisa_coverage(active),
+        "coverage": coverage,
+        "method": method,
         "rules": _rules(),
         "assets": [clean(a.to_dict()) for a in assets],
         "findings": findings,

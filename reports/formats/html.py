@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from muniscan.reports import charts
+from muniscan.reports.coverage import coverage_sentence
 from muniscan.reports.i18n import Messages
 
 _env = Environment(
@@ -54,6 +55,7 @@ def _security(report: dict[str, Any], t: Messages) -> dict[str, Any]:
         "chart_classes": Markup(charts.horizontal_bars(
             {t.term("device_class", k): v for k, v in report["devices_by_class"].items()}, t("chart.devices_by_class")
         )),
+        "coverage_sentence": coverage_sentence(t, report["coverage"]["technical_counts"]),
         "chart_coverage": Markup(
             charts.coverage_grid(report["coverage"]["measures"], state_labels, t("chart.coverage"))
         ),

@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from muniscan.reports.coverage import coverage_sentence
 from muniscan.reports.i18n import Messages
 from muniscan.text import terminal_safe
 
@@ -55,8 +56,7 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
     else:
         out += [t("meta.no_scan"), ""]
     by_id = {f["id"]: f for f in r["findings"]}
-    c = r["coverage"]["technical_counts"]
-    coverage = t("explain.coverage", total=sum(c.values()), **c)
+    coverage = coverage_sentence(t, r["coverage"]["technical_counts"])
     out += [
         f"## {t('section.summary')}",
         "",

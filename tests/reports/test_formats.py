@@ -56,7 +56,7 @@ def test_json_matches_its_published_schema(hostile_db: str) -> None:
     data = json.loads(report(hostile_db, "json"))
     jsonschema.Draft202012Validator.check_schema(schema("security-report.schema.json"))
     jsonschema.Draft202012Validator(schema("security-report.schema.json"), format_checker=None).validate(data)
-    assert data["schema_version"] == "2" and len(data["history"]) == 2
+    assert data["schema_version"] == "3" and len(data["history"]) == 2
 
 
 def test_sarif_validates_against_the_official_schema(hostile_db: str) -> None:

@@ -1,0 +1,95 @@
+"""The method section every report carries: what the runs behind it covered, and what they did not test.
+
+Read from the runs' own records (kind, scope, ports, probe classes, checks that reached a verdict),
+so "no findings" can be read for what it is: no failure among the things tested.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from muniscan import __version__
+from muniscan.checks.registry import Check
+from muniscan.coverage import PortCoverage, port_ranges
+from muniscan.estate import View
+from muniscan.store.models import Observation, ScanRun
+
+
+def _union(runs: list[ScanRun], field: str, key: str) -> list[str]:
+    return sorted({str(v) for r in runs for v in (getattr(r, field) or {}).get(key, [])})
+
+
+def _ports(runs: list[ScanRun]) -> dict[str, str]:
+    covered = [PortCoverage.of(r) for r in runs]
+    return {
+        "tcp": port_ranges(p for c in covered for p in c.tcp),
+        "udp": port_ranges(p for c in covered for p in c.udp),
+    }
+
+
+def _probes(session: Session, runs: list[ScanRun]) -> list[str]:
+    ids = [r.id for r in runs]
+    if not ids:
+        return []
+    query = select(Observation.probe).where(col(Observation.scan_id).in_(ids)).distinct()
+    return sorted(session.exec(query).all())
+
+
+def not_run_reason(check: Check, classes: set[str], undecided: int) -> str:
+    """Why a check reached no verdict in these runs, as precisely as the records allow."""
+    if check.meta.intrusiveness.value not in classes:
+        return f"needs {check.meta.intrusiveness.value} probes, which these runs did not allow"
+    if undecided:
+        return f"its probe could not complete on {undecided} device(s)"
+    return "no device seen offered what it tests"
+
+
+def run_record(run: ScanRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "site": run.site,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "policy": run.policy_name,
+        "policy_hash": run.policy_hash,
+    }
+
+
+def method_section(session: Session, view: View, checks: Iterable[Check], store: str) -> dict[str, Any]:
+    runs = view.runs
+    classes = {c for r in runs for c in r.probe_classes}
+    decided = {v.check_id for v in view.verdicts if v.verdict in ("pass", "fail")}
+    undecided: dict[str, set[int | None]] = {}
+    for v in view.verdicts:
+        if v.verdict == "unknown":
+            undecided.setdefault(v.check_id, set()).add(v.asset_id)
+    known = sorted(checks, key=lambda c: c.id)
+    starts = [r.started_at for r in runs]
+    ends = [r.finished_at for r in runs if r.finished_at]
+    return {
+        "view": view.describe(),
+        "runs": [run_record(r) for r in runs],
+        "window": {
+            "from": min(starts).isoformat() if starts else None,
+            "to": max(ends).isoformat() if ends else None,
+        },
+        "scope": {
+            "include": _union(runs, "scope", "include"),
+            "exclude": _union(runs, "scope", "exclude"),
+            "never_touch_ports": _union(runs, "scope", "never_touch_ports"),
+        },
+        "ports": _ports(runs),
+        "probes": _probes(session, runs),
+        "probe_classes": sorted(classes),
+        "checks_run": sorted(decided),
+        "checks_not_run": [
+            {"id": c.id, "reason": not_run_reason(c, classes, len(undecided.get(c.id, ())))}
+            for c in known
+            if c.id not in decided
+        ],
+        "tool": f"muniscan {__version__}",
+        "store": store,
+    }
