@@ -1,4 +1,4 @@
-"""`muniscan compliance`: the per-requirement matrix of a framework for one scan."""
+"""`muniscan compliance`: the per-requirement matrix of a framework, for the estate or one run."""
 
 from enum import StrEnum
 from pathlib import Path
@@ -8,9 +8,10 @@ import typer
 
 from muniscan.checks.registry import CheckLoadError, load_checks
 from muniscan.cli.context import state
-from muniscan.cli.evaluate import ChecksDirs, chosen_scan
+from muniscan.cli.evaluate import ChecksDirs
 from muniscan.cli.output import EXIT_FINDINGS, emit_json, fail, footer, table
-from muniscan.compliance import Status, compliance_matrix, summary
+from muniscan.compliance import Status, matrix_of, summary
+from muniscan.estate import NoSuchRun, View, view_of
 from muniscan.policies.frameworks import FrameworkError, load_frameworks
 
 app = typer.Typer(help="Compliance matrix per framework requirement.", invoke_without_command=True)
@@ -24,13 +25,21 @@ GATES = {
 Gate = StrEnum("Gate", {name.replace("-", "_").upper(): name for name in GATES})  # type: ignore[misc]
 
 
+def _estate_title(view: View) -> str:
+    where = f" of site {view.site}" if view.site is not None else ""
+    return f"the estate{where} as its latest runs left it ({len(view.runs)} run(s))"
+
+
 @app.callback()
 def compliance(
     ctx: typer.Context,
     framework: Annotated[
         str, typer.Option("--framework", "-f", help="enisa, etsi, owasp, or the id of a --framework-file.")
     ] = "enisa",
-    scan_id: Annotated[int | None, typer.Option("--scan", help="Scan ID; default the latest completed scan.")] = None,
+    scan_id: Annotated[
+        int | None, typer.Option("--scan", help="One run's verdicts; default the estate's current state.")
+    ] = None,
+    site: Annotated[str | None, typer.Option(help="Only this site's devices and runs.")] = None,
     framework_file: Annotated[
         list[Path] | None, typer.Option("--framework-file", help="An operator's framework YAML (repeatable).")
     ] = None,
@@ -54,17 +63,20 @@ def compliance(
     chosen = frameworks.get(framework) or next((f for f in frameworks.values() if f.id == framework), None)
     if chosen is None:
         fail(f"--framework must be one of {', '.join(frameworks)}, not '{framework}'")
-    store = state(ctx).store()
-    scan = chosen_scan(store, scan_id)
-    with store.session() as session:
-        rows = compliance_matrix(session, chosen, scan.id)  # type: ignore[arg-type]
+    with state(ctx).store().session() as session:
+        try:
+            view = view_of(session, scan_id, site)
+        except NoSuchRun as exc:
+            fail(str(exc))
+        rows = matrix_of(view.verdicts, chosen)
     counts = summary(rows)
     gated = fail_on is not None and any(r.status in GATES[str(fail_on)] for r in rows)
     if as_json:
         emit_json(
             {
                 "framework": {"id": chosen.id, "name": chosen.name, "version": chosen.version},
-                "scan_id": scan.id,
+                "scan_id": scan_id,
+                "view": view.describe(),
                 "summary": counts,
                 "requirements": [r.to_dict() for r in rows],
             }
@@ -73,7 +85,7 @@ def compliance(
             raise typer.Exit(EXIT_FINDINGS)
         return
     table(
-        f"{chosen.name} {chosen.version}, scan {scan.id}",
+        f"{chosen.name} {chosen.version}, " + (f"scan {scan_id}" if scan_id is not None else _estate_title(view)),
         ["requirement", "status", "failing / evaluated", "evidence", "checks", "title"],
         [
             [

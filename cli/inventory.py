@@ -14,6 +14,7 @@ from muniscan import queries
 from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json, fail, table
+from muniscan.estate import NoSuchRun, asset_ids_of
 from muniscan.inventory_bom import inventory_bom_json
 
 app = typer.Typer(help="Devices and services seen by scans.", invoke_without_command=True)
@@ -100,8 +101,12 @@ def list_inventory(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list of objects.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    scan_id: Annotated[
+        int | None, typer.Option("--scan", help="Only devices this run observed; default the estate's devices.")
+    ] = None,
 ) -> None:
-    """List assets with their open services, or what changed since a time."""
+    """List assets with their open services (the estate's: sample devices of procurement tests stay out), or what
+    changed since a time."""
     if ctx.invoked_subcommand is not None:
         given = [name for name, value in (("--site", site), ("--changes-since", changes_since), ("--json", as_json),
                                           ("--csv", as_csv)) if value]
@@ -118,7 +123,11 @@ def list_inventory(
         _show_changes(ctx, since, site, as_json, as_csv)
         return
     with state(ctx).store().session() as session:
-        rows = queries.assets(session, site=site)
+        try:
+            shown = asset_ids_of(session, scan_id, site)
+        except NoSuchRun as exc:
+            fail(str(exc))
+        rows = [r for r in queries.assets(session, site=site) if r.id in shown]
     if as_json:
         emit_json([r.to_dict() for r in rows])
         return

@@ -10,6 +10,7 @@ import typer
 from muniscan.atomicfile import write_atomic
 from muniscan.cli.context import state
 from muniscan.cli.output import fail, note
+from muniscan.estate import NoSuchRun
 from muniscan.labs.topology import load_topology
 from muniscan.policies import Policy, PolicyError, load_policy
 from muniscan.reports.formats import FORMATS, UnsupportedFormat, formats_for, render
@@ -26,6 +27,10 @@ CsvDialectName = StrEnum("CsvDialectName", {d.replace("-", "_").upper(): d for d
 Lang = StrEnum("Lang", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")]
+ScanOption = Annotated[
+    int | None, typer.Option("--scan", help="Describe one run; default the estate's current state.")
+]
+SiteOption = Annotated[str | None, typer.Option(help="Only this site's devices and runs.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of headings, labels and explanations.")]
 
 
@@ -73,10 +78,16 @@ def security(
         CsvDialectName | None,
         typer.Option("--csv-dialect", help="CSV: comma, or excel-sv (semicolons and a BOM); default by --lang."),
     ] = None,
+    scan_id: ScanOption = None,
+    site: SiteOption = None,
 ) -> None:
-    """Devices, services and findings with their ENISA, ETSI and OWASP references, trend and coverage."""
+    """Devices, services and findings with their ENISA, ETSI and OWASP references, trend, coverage and method."""
     dialect = str(csv_dialect) if csv_dialect is not None else None
-    emit(build_security_report(state(ctx).store()), str(fmt), str(lang), output, dialect)
+    try:
+        report = build_security_report(state(ctx).store(), scan_id=scan_id, site=site)
+    except NoSuchRun as exc:
+        fail(str(exc))
+    emit(report, str(fmt), str(lang), output, dialect)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from muniscan.store.models import ESTATE_KINDS, Evaluation, Observation, ScanKind, ScanRun, ScanStatus
+from muniscan.store.models import ESTATE_KINDS, Asset, Evaluation, Observation, ScanKind, ScanRun, ScanStatus
 from muniscan.verdicts import evaluations, latest_policy_hash
 
 Target = tuple[str, int | None, int | None]  # check, asset, service
@@ -52,12 +52,16 @@ def verdict_rows(session: Session, scan_id: int | None = None, site: str | None 
 
 
 def estate_asset_ids(session: Session, site: str | None = None) -> set[int]:
-    """Devices some estate run observed: sample devices seen only in procurement tests stay out."""
-    runs = [s.id for s in estate_scans(session, site)]
-    if not runs:
-        return set()
-    query = select(Observation.asset_id).where(col(Observation.scan_id).in_(runs)).distinct()
-    return set(session.exec(query).all())
+    """Devices of the estate: all but those only procurement tests (or other non-estate runs) observed."""
+    query = select(Asset.id)
+    if site is not None:
+        query = query.where(Asset.site == site)
+    everything = {i for i in session.exec(query).all() if i is not None}
+    seen_by = select(Observation.asset_id, ScanRun.kind).join(ScanRun, col(Observation.scan_id) == col(ScanRun.id))
+    kinds: dict[int, set[str]] = {}
+    for asset_id, kind in session.exec(seen_by.distinct()).all():
+        kinds.setdefault(asset_id, set()).add(kind)
+    return {i for i in everything if i not in kinds or kinds[i] & set(ESTATE_KINDS)}
 
 
 def run_asset_ids(session: Session, scan_id: int) -> set[int]:
@@ -105,7 +109,31 @@ def view_of(session: Session, scan_id: int | None = None, site: str | None = Non
             estate_evaluations(session, site),
             frozenset(estate_asset_ids(session, site)),
         )
+    scan = _run(session, scan_id, site)
+    return View("run", scan.site, [scan], evaluations(session, scan_id), frozenset(run_asset_ids(session, scan_id)))
+
+
+def asset_ids_of(session: Session, scan_id: int | None = None, site: str | None = None) -> set[int]:
+    """The devices a listing shows: one run's (--scan) or the estate's; raises NoSuchRun for an unknown run."""
+    if scan_id is None:
+        return estate_asset_ids(session, site)
+    _run(session, scan_id, site)
+    return run_asset_ids(session, scan_id)
+
+
+def _run(session: Session, scan_id: int, site: str | None) -> ScanRun:
     scan = session.get(ScanRun, scan_id)
     if scan is None or (site is not None and scan.site != site):
         raise NoSuchRun(f"no scan {scan_id}" + (f" on site {site!r}" if site is not None else ""))
-    return View("run", scan.site, [scan], evaluations(session, scan_id), frozenset(run_asset_ids(session, scan_id)))
+    return scan
+
+
+def previous_run(session: Session, scan: ScanRun) -> ScanRun | None:
+    """The completed run of the same kind and site before this one: what `diff --scan N` compares with."""
+    query = select(ScanRun).where(
+        ScanRun.status == ScanStatus.COMPLETED.value,
+        ScanRun.kind == scan.kind,
+        ScanRun.site == scan.site,
+        col(ScanRun.id) < scan.id,
+    )
+    return session.exec(query.order_by(col(ScanRun.id).desc())).first()
