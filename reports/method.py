@@ -36,13 +36,13 @@ def _probes(session: Session, runs: list[ScanRun]) -> list[str]:
     return sorted(session.exec(query).all())
 
 
-def not_run_reason(check: Check, classes: set[str], undecided: int) -> str:
-    """Why a check reached no verdict in these runs, as precisely as the records allow."""
+def not_run_reason(check: Check, classes: set[str], undecided: int) -> dict[str, Any]:
+    """Why a check reached no verdict in these runs, as precisely as the records allow (a code and its detail)."""
     if check.meta.intrusiveness.value not in classes:
-        return f"needs {check.meta.intrusiveness.value} probes, which these runs did not allow"
+        return {"reason": "probe_class", "detail": check.meta.intrusiveness.value}
     if undecided:
-        return f"its probe could not complete on {undecided} device(s)"
-    return "no device seen offered what it tests"
+        return {"reason": "undecided", "detail": undecided}
+    return {"reason": "nothing_to_test", "detail": None}
 
 
 def run_record(run: ScanRun) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def method_section(session: Session, view: View, checks: Iterable[Check], store:
         "probe_classes": sorted(classes),
         "checks_run": sorted(decided),
         "checks_not_run": [
-            {"id": c.id, "reason": not_run_reason(c, classes, len(undecided.get(c.id, ())))}
+            {"id": c.id, **not_run_reason(c, classes, len(undecided.get(c.id, ())))}
             for c in known
             if c.id not in decided
         ],

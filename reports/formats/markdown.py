@@ -34,6 +34,60 @@ def exception_text(t: Messages, f: dict[str, Any]) -> str:
     return t("exception.false_positive", by=e["by"], at=(e["at"] or "")[:10], reason=e["reason"])
 
 
+def not_run_text(t: Messages, c: dict[str, Any]) -> str:
+    detail = t.term("probe_class", c["detail"]) if c["reason"] == "probe_class" else c["detail"]
+    return f"`{c['id']}`: {t('method.reason.' + c['reason'], detail=detail)}"
+
+
+def status_text(t: Messages, f: dict[str, Any]) -> str:
+    """A finding's status, with "not re-checked since scan N" when a later run did not re-test it."""
+    text, stale = t.term("status", f["status"]), f.get("not_rechecked")
+    if not stale:
+        return text
+    return f"{text} ({t('label.not_rechecked', scan=stale['since_scan'], at=stale['last_confirmed'][:10])})"
+
+
+def untested_lines(t: Messages, md: dict[str, Any]) -> list[str]:
+    """The list of checks without a verdict, printed beside the findings."""
+    if not md["checks_not_run"]:
+        return []
+    return ["", f"### {t('section.untested')}", "", t("explain.untested"), ""] + [
+        f"- {cell(not_run_text(t, c))}" for c in md["checks_not_run"]
+    ]
+
+
+def method_lines(t: Messages, md: dict[str, Any]) -> list[str]:
+    """The method section: what the runs behind a report covered, in labelled lines."""
+    view, runs, none = md["view"], md["runs"], t("method.none")
+    if view["kind"] == "estate":
+        intro = t("method.view_estate", runs=len(runs))
+    else:
+        intro = t("method.view_run", id=view["scan_id"], kind=runs[0]["kind"], site=runs[0]["site"])
+    if view["site"]:
+        intro += " " + t("method.site", site=view["site"])
+    ports = "; ".join(f"{k.upper()} {v.replace(',', ', ')}" for k, v in md["ports"].items() if v)
+    classes = ", ".join(t.term("probe_class", c) for c in md["probe_classes"])
+    window = f"{(md['window']['from'] or '')[:19]} – {(md['window']['to'] or '')[:19]}"
+    lines = [
+        ("method.scope", ", ".join(md["scope"]["include"]) or t("method.not_recorded")),
+        ("method.exclusions", ", ".join(md["scope"]["exclude"]) or none),
+        ("method.never_touch", ", ".join(md["scope"]["never_touch_ports"]) or t("method.not_recorded")),
+        ("method.ports", ports or t("method.not_recorded")),
+        ("method.probes", ", ".join(md["probes"]) or none),
+        ("method.probe_classes", classes or t("method.not_recorded")),
+        ("method.window", window),
+        ("method.runs", ", ".join(f"#{r['id']} {r['kind']} {r['site']} {r['started_at'][:16]}" for r in runs)),
+        ("method.tool", md["tool"]),
+        ("method.store", md["store"]),
+        ("method.checks_run", ", ".join(md["checks_run"]) or none),
+    ]
+    out = ["", f"## {t('section.method')}", "", cell(intro), ""]
+    out += [f"- **{t(key)}**: {cell(value)}" for key, value in lines]
+    out += ["", f"**{t('method.checks_not_run')}**", ""]
+    out += [f"- {cell(not_run_text(t, c))}" for c in md["checks_not_run"]] or [f"- {none}"]
+    return out
+
+
 def _trend(t: Messages, s: dict[str, Any]) -> str:
     previous, active = s["previous_active"], s["active"]
     if previous is None:
@@ -85,7 +139,7 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
         [
             [
                 t.term("severity", f["severity"]),
-                t.term("status", f["status"]),
+                status_text(t, f),
                 f["check_id"],
                 f["address"],
                 f["port"] or "",
@@ -99,6 +153,8 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
             for f in r["findings"]
         ],
     )
+    out += untested_lines(t, r["method"])
+    out += method_lines(t, r["method"])
     out += ["", f"## {t('section.devices')}", ""]
     out += table(
         [t(f"label.{k}") for k in ("address", "class", "vendor", "model", "firmware", "services")],
