@@ -22,7 +22,7 @@ METADATA = CheckMeta(
         "server (host or network firewall, no BBMD towards other networks), or move to BACnet Secure Connect "
         "(TLS with device certificates)."
     ),
-    enisa=("GP-TM-29", "GP-TM-44", "GP-TM-47"),
+    enisa=("GP-TM-29", "GP-TM-44"),
     etsi=("5.5-4", "5.6-2"),
     owasp=("I2",),
 )

@@ -20,7 +20,7 @@ METADATA = CheckMeta(
         "Keep Modbus/TCP on an isolated OT segment behind a firewall that admits only the SCADA server, or "
         "use Modbus/TCP Security (TLS with client certificates, port 802)."
     ),
-    enisa=("GP-TM-29", "GP-TM-44", "GP-TM-47"),
+    enisa=("GP-TM-29", "GP-TM-44"),
     etsi=("5.5-4", "5.6-2"),
     owasp=("I2",),
 )

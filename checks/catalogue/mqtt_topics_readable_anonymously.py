@@ -22,7 +22,7 @@ METADATA = CheckMeta(
         "Require authentication on the broker and give each client an ACL limited to its own topics; "
         "never allow anonymous subscriptions to '#'."
     ),
-    enisa=("GP-TM-12", "GP-TM-27", "GP-TM-29", "GP-TM-44"),
+    enisa=("GP-TM-27", "GP-TM-29", "GP-TM-44"),
     etsi=("5.5-4", "5.8-2"),
     owasp=("I2", "I6"),
 )

@@ -20,7 +20,7 @@ METADATA = CheckMeta(
         "Require Digest authentication (or RTSP over TLS) for every stream path, with a unique password per "
         "camera, and restrict RTSP to the video management system."
     ),
-    enisa=("GP-TM-10", "GP-TM-29", "GP-TM-44"),
+    enisa=("GP-TM-29", "GP-TM-44"),
     etsi=("5.5-4", "5.8-2"),
     owasp=("I2", "I6"),
 )

@@ -15,7 +15,7 @@ METADATA = CheckMeta(
         "capture the credentials and take over the device."
     ),
     remediation="Disable telnet; manage the device over SSH or HTTPS, or from a management VLAN only.",
-    enisa=("GP-TM-08", "GP-TM-34", "GP-TM-38", "GP-TM-40", "GP-TM-50"),
+    enisa=("GP-TM-08", "GP-TM-34", "GP-TM-38", "GP-TM-40"),
     etsi=("5.5-1", "5.6-1"),
     owasp=("I2", "I9"),
 )
