@@ -10,9 +10,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from muniscan import __version__
-from muniscan.checks.registry import Check
+from muniscan.checks.registry import Check, load_checks
 from muniscan.coverage import PortCoverage, port_ranges
-from muniscan.estate import View
+from muniscan.estate import View, view_of
+from muniscan.store import Store
+from muniscan.store.db import display_url
 from muniscan.store.models import Observation, ScanRun
 
 
@@ -93,3 +95,10 @@ def method_section(session: Session, view: View, checks: Iterable[Check], store:
         "tool": f"muniscan {__version__}",
         "store": store,
     }
+
+
+def method_for(store: Store, scan_id: int | None = None, site: str | None = None) -> dict[str, Any]:
+    """The method section of a report built outside the estate view: the privacy report (the estate's runs,
+    captures included) and the procurement report (the sample device's test run)."""
+    with store.session() as session:
+        return method_section(session, view_of(session, scan_id, site), load_checks(), display_url(store.url))

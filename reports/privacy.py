@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from muniscan import __version__
 from muniscan.reports import privacy_legal as legal
+from muniscan.reports.method import method_for
 from muniscan.reports.safe import clean
 from muniscan.store import Store
 from muniscan.store.db import display_url
@@ -289,6 +290,7 @@ def build_privacy_report(store: Store) -> dict[str, Any]:
         "recipients": _recipients(flows),
         "datasets": datasets,
         "dpia": _dpia(flows, list(assets), datasets),
+        "method": method_for(store),
         "findings": [
             {
                 "check_id": f.check_id,

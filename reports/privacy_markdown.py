@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from muniscan.reports.formats.markdown import cell, table
+from muniscan.reports.formats.markdown import cell, method_lines, table
 from muniscan.reports.i18n import Messages
 
 
@@ -130,4 +130,5 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
         [[t.term("severity", f["severity"]), t.check(f["check_id"], "title", f["title"]), f["address"],
           t.term("status", f["status"])] for f in r["findings"]],
     ) if r["findings"] else [t("privacy.none")]  # fmt: skip
+    out += method_lines(t, r["method"])
     return out

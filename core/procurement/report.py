@@ -15,6 +15,7 @@ from muniscan.policies import Policy, policy_hash
 from muniscan.procurement.absence import Coverage
 from muniscan.procurement.judge import judge_all, overall
 from muniscan.procurement.model import Declaration, RequirementsFile
+from muniscan.reports.method import method_for
 from muniscan.reports.safe import clean
 from muniscan.scanner.engine import ScanPlan
 from muniscan.store import Store
@@ -126,5 +127,6 @@ def build_procurement_report(
                 for v in ("pass", "fail", "conditional", "not_assessed")
             },
             "requirements": results,
+            "method": method_for(store, scan_id=device["scan_id"]),
         }
     )

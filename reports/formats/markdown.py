@@ -232,6 +232,7 @@ def procurement(r: dict[str, Any], t: Messages) -> list[str]:
         [[t.term("severity", f["severity"]), f["check_id"], f["port"] or "", json.dumps(f["evidence"])]
          for f in dev["findings"]],
     )  # fmt: skip
+    out += method_lines(t, r["method"])
     return out
 
 
