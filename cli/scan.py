@@ -17,6 +17,7 @@ from muniscan.labs.runner import LabError, topology_for_scan
 from muniscan.pipeline import ScanOutcome, ScanTimeLimit, run_scan
 from muniscan.policies import Policy, PolicyError, load_policy, load_profile, policy_hash
 from muniscan.policies.schema import Severity
+from muniscan.scanner.port_sets import PortSetError, tcp_port_set
 from muniscan.scanner.scope import OutOfScope
 from muniscan.store import Store
 from muniscan.store.db import display_url
@@ -104,9 +105,22 @@ def scan(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ports: Annotated[
+        str,
+        typer.Option(
+            "--ports",
+            help="TCP ports to probe: policy (the policy's list), top-1000 (that plus nmap's 1000 most common; "
+            "needs nmap installed) or all (1-65535). Never-touch ports are always left out.",
+        ),
+    ] = "policy",
 ) -> None:
     """Discover and probe in-scope devices, store the facts, and evaluate the checks."""
     policy, chosen = _policy_and_targets(policy_file, lab, targets or [])
+    try:
+        tcp = tcp_port_set(ports, [str(p) for p in policy.discovery.tcp_ports])
+    except PortSetError as exc:
+        fail(str(exc))
+    policy = policy.model_copy(update={"discovery": policy.discovery.model_copy(update={"tcp_ports": tcp})})
     store = state(ctx).store()
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     progress = Progress(

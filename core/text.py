@@ -17,7 +17,16 @@ def terminal_safe(text: str, limit: int = 200) -> str:
     return cleaned
 
 
+# Telnet option negotiation (RFC 854/855): IAC SB ... IAC SE, IAC WILL/WONT/DO/DONT <option>, IAC <command>.
+_TELNET_IAC = re.compile(rb"\xff\xfa.*?\xff\xf0|\xff[\xfb-\xfe].|\xff[\xf0-\xfa\xff]", re.DOTALL)
+
+
+def without_telnet_negotiation(raw: bytes) -> bytes:
+    """A telnet greeting without its option negotiation, which is protocol, not text."""
+    return _TELNET_IAC.sub(b"", raw)
+
+
 def printable_banner(raw: bytes, limit: int = 512) -> str:
-    """Decode bytes from a device as text a person can read, with no control characters."""
-    text = raw[:limit].decode("utf-8", errors="replace").replace("\r\n", "\n")
+    """Decode bytes from a device as text a person can read: no telnet negotiation, no control characters."""
+    text = without_telnet_negotiation(raw[:limit]).decode("utf-8", errors="replace").replace("\r\n", "\n")
     return terminal_safe(text, limit=limit).strip()

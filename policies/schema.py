@@ -10,32 +10,49 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DEFAULT_NEVER_TOUCH = ["515", "9100-9107", "9999"]
 MAX_ADDRESSES_LIMIT = 1 << 22
 
-# A curated list of ports that municipal IoT devices listen on.
+# A curated list of ports that municipal IoT devices listen on, and the remote-access and data services
+# that turn up on IoT/OT networks and must not go unseen.
 DEFAULT_TCP_PORTS = [
     21,
     22,
-    23,
+    23,  # telnet; alternates 2323, 6023, 8023 below
     80,
     81,
-    102,
+    102,  # Siemens S7 (ISO-TSAP)
     443,
-    502,
+    502,  # Modbus/TCP
     554,
     1883,
-    1911,
+    1911,  # Niagara Fox
     2323,
-    4840,
+    2375,  # Docker API, plain
+    2376,  # Docker API, TLS
+    3306,  # MySQL / MariaDB
+    3389,  # RDP
+    4840,  # OPC UA
+    4911,  # Niagara Fox over TLS
     5000,
+    5432,  # PostgreSQL
     5555,
+    5900,  # VNC
+    5901,
+    6023,
+    6379,  # Redis
     7547,
     8000,
+    8023,
     8080,
     8081,
+    8083,  # MQTT over WebSocket
+    8084,  # MQTT over WebSocket, TLS
     8443,
     8883,
     8888,
     9000,
-    20000,
+    9001,  # MQTT over WebSocket (Mosquitto's usual listener)
+    20000,  # DNP3
+    27017,  # MongoDB
+    44818,  # EtherNet/IP
     47808,
 ]
 DEFAULT_UDP_PORTS = [161, 1900, 5353, 5683, 47808]
