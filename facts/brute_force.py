@@ -12,3 +12,4 @@ class BruteForceFacts:
     first_seconds: float
     last_seconds: float
     login_found: bool = True
+    endpoint: str = ""  # what was tried: "POST /login (form)", "GET /admin (basic)", or the service name

@@ -40,6 +40,7 @@ def evaluate(service: ServiceView, facts: BruteForceFacts, policy: Policy) -> Ch
     return failed(
         port=service.port,
         service=facts.service,
+        login_endpoint=facts.endpoint or facts.service,
         wrong_logins=facts.attempts,
         first_seconds=facts.first_seconds,
         last_seconds=facts.last_seconds,

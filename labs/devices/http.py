@@ -11,6 +11,8 @@ Config keys (all optional):
 - `redirect_to_https`: a port; when set every plain request is redirected to https on it
 - `lockout_after`: failed logins from one address before it gets 429 (default 0: never)
 - `lockout_seconds`: how long that lasts (default 60)
+- `login_action`: where the login form posts (default "/login"); another path answers 404, as a form
+  left over from a removed login would
 """
 
 import base64
@@ -32,7 +34,7 @@ SECURITY_HEADERS = {
 }
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 LOGIN_FORM = (
-    '<form method="post" action="/login"><input name="username"><input type="password" name="password">'
+    '<form method="post" action="{action}"><input name="username"><input type="password" name="password">'
     '<button type="submit">Log in</button></form>'
 )
 
@@ -65,6 +67,7 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
     redirect_port = ctx.setting("redirect_to_https")
     lockout = Lockout(int(ctx.setting("lockout_after", 0)), float(ctx.setting("lockout_seconds", 60)))
     title = f"{ctx.device.vendor} {ctx.device.model}"
+    login_form = LOGIN_FORM.format(action=ctx.setting("login_action", "/login"))
     sessions: set[str] = set()
 
     def page(body: str, status: int = 200, **extra: Any) -> web.Response:
@@ -98,7 +101,7 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
     async def index(request: web.Request) -> web.Response:
         body = f"<h1>{title}</h1><a href='{admin_path}'>Administration</a>"
         if auth == "form":
-            body += LOGIN_FORM
+            body += login_form
         response = page(body)
         if auth == "form":
             session_cookie(response, "anonymous-" + secrets.token_hex(4))
@@ -128,7 +131,7 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
         ctx.record("login", user=user, success=success, peer=request.remote)
         if not success:
             lockout.failed(request.remote or "")
-            return page("Login failed" + LOGIN_FORM, 200)
+            return page("Login failed" + login_form, 200)
         token = secrets.token_hex(16)
         sessions.add(token)
         response = web.HTTPFound(admin_path)

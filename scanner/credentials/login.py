@@ -22,11 +22,11 @@ from muniscan.scanner.probes.base import ProtocolError, ServiceTarget
 from muniscan.scanner.probes.http import HttpResponse, parse_response
 from muniscan.scanner.probes.mqtt import connect_packet, parse_connack
 from muniscan.scanner.probes.tls import client_context
+from muniscan.text import without_telnet_negotiation
 
 FAILURE_WORDS = re.compile(rb"incorrect|failed|denied|invalid|wrong|bad password|login:|username:", re.I)
 LOCKOUT_WORDS = re.compile(rb"too many|locked|try again later|temporarily", re.I)
 SHELL_PROMPT = re.compile(rb"(?:[#$>%]|welcome)\s*$", re.I | re.M)
-_IAC_SEQUENCE = re.compile(rb"\xff[\xfb-\xfe].|\xff\xfa.*?\xff\xf0|\xff.", re.S)
 
 
 class Outcome(StrEnum):
@@ -34,6 +34,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     THROTTLED = "throttled"  # the service said to slow down or locked the client out
     CLOSED = "closed"  # the connection was refused or dropped before an answer
+    NO_LOGIN = "no login here"  # the login endpoint itself does not exist (HTTP 404, 405, 410, 501)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,13 @@ async def http_request(
     return parse_response(raw)
 
 
+# A form whose action answers these has no login behind it: nothing to guess at, nothing to protect.
+NO_ENDPOINT = frozenset({404, 405, 410, 501})
+
+
 def _http_outcome(response: HttpResponse, login: WebLogin) -> Outcome:
+    if response.status in NO_ENDPOINT:
+        return Outcome.NO_LOGIN
     if response.status == 429 or LOCKOUT_WORDS.search(response.body):
         return Outcome.THROTTLED
     if login.scheme == "basic":
@@ -92,7 +99,7 @@ async def http_login(gate: Gate, target: ServiceTarget, login: WebLogin, user: s
 async def _read_until(conn: Connection, pattern: re.Pattern[bytes], seconds: float) -> bytes:
     collected = b""
     deadline = asyncio.get_running_loop().time() + seconds
-    while not pattern.search(_IAC_SEQUENCE.sub(b"", collected)):
+    while not pattern.search(without_telnet_negotiation(collected)):
         left = deadline - asyncio.get_running_loop().time()
         chunk = await conn.read_some(4096, idle=min(0.15, max(left, 0.05)), total=max(left, 0.05))
         if not chunk and left <= 0:
@@ -100,7 +107,7 @@ async def _read_until(conn: Connection, pattern: re.Pattern[bytes], seconds: flo
         if not chunk and conn.reader.at_eof():
             break
         collected += chunk
-    return _IAC_SEQUENCE.sub(b"", collected)
+    return without_telnet_negotiation(collected)
 
 
 async def telnet_login(gate: Gate, target: ServiceTarget, user: str, password: str) -> Outcome:

@@ -2,8 +2,9 @@
 
 Sends `policy.probes.brute_force_attempts` wrong passwords for the account "admin", one per
 connection, and stops at the first sign of protection (HTTP 429, FTP 421, a lockout message, a
-refused connection or answers that grow slower). It can lock the real admin account out for the
-device's lockout period: schedule it with the asset owner.
+refused connection or answers that grow slower). A web login must first prove it exists: a form whose
+action answers 404 or 405 has no login behind it, so there is nothing to protect and nothing to report.
+It can lock the real admin account out for the device's lockout period: schedule it with the asset owner.
 """
 
 import secrets
@@ -42,6 +43,7 @@ async def probe_brute_force(gate: Gate, target: ServiceTarget, policy: Policy) -
         attempt = {"telnet": telnet_login, "ssh": ssh_login, "ftp": ftp_login}[service]
         return await attempt(gate, target, ACCOUNT, password)
 
+    endpoint = f"{'GET' if web.scheme == 'basic' else 'POST'} {web.path} ({web.scheme})" if web else service
     timings: list[float] = []
     signals: list[str] = []
     for number in range(1, policy.probes.brute_force_attempts + 1):
@@ -51,6 +53,10 @@ async def probe_brute_force(gate: Gate, target: ServiceTarget, policy: Policy) -
         except (ConnectionError, TimeoutError, OSError):
             outcome = Outcome.CLOSED
         timings.append(time.monotonic() - started)
+        if outcome is Outcome.NO_LOGIN:  # the form's target does not exist: there is no login to protect
+            return BruteForceFacts(
+                service, number, False, (f"{endpoint} answered as missing",), 0.0, 0.0, False, endpoint
+            )
         if outcome is Outcome.THROTTLED:
             signals.append(f"lockout or rate limit after {number} wrong logins")
         elif outcome is Outcome.CLOSED:
@@ -63,7 +69,7 @@ async def probe_brute_force(gate: Gate, target: ServiceTarget, policy: Policy) -
             break
     protected = bool(signals) and not signals[0].startswith("a random password")
     return BruteForceFacts(
-        service, len(timings), protected, tuple(signals), round(timings[0], 3), round(timings[-1], 3)
+        service, len(timings), protected, tuple(signals), round(timings[0], 3), round(timings[-1], 3), True, endpoint
     )
 
 

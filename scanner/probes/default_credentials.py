@@ -107,7 +107,7 @@ async def probe_default_credentials(gate: Gate, target: ServiceTarget, policy: P
         proof = await (mqtt_login(gate, target, None, None) if service == "mqtt" else login(*random_credentials()))
         if proof is not Outcome.REJECTED:
             required = False if proof is Outcome.ACCEPTED else None
-            stopped = "no login required" if proof is Outcome.ACCEPTED else str(proof)
+            stopped = "no login required" if proof is Outcome.ACCEPTED else proof.value
             return DefaultCredentialsFacts(service, required, 0, None, tuple(entries), stopped, scheme)
     for tried, (user, password) in enumerate(pairs, start=1):
         outcome = await login(user, password)

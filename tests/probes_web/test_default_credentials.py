@@ -107,3 +107,36 @@ def test_brute_force_protection(tmp_path: Path, kind, port, config, name, protec
     assert result.facts.protected is protected, result.facts
     assert result.facts.attempts == (config.get("lockout_after", 0) + 1 if protected else 5)
     assert not any(r.get("success") for r in log if r["event"] == "login")
+
+
+GONE_LOGIN = {"auth": "form", "accounts": {"admin": "S3cret!"}, "login_action": "/cgi-bin/login.cgi"}
+
+
+def test_a_login_form_whose_action_is_missing_has_nothing_to_protect(tmp_path: Path) -> None:
+    """The page shows a login form, but its action answers 404: no brute-force finding, no default password."""
+    from muniscan.checks.catalogue import brute_force_protection_missing as check
+    from muniscan.checks.model import Verdict
+    from muniscan.checks.views import ServiceView
+
+    result, log = run(tmp_path, "http", 8080, GONE_LOGIN, "http", probe=brute_force, brute_force_attempts=5)
+    assert result.status is AttemptStatus.COMPLETED, result.reason
+    facts = result.facts
+    assert (facts.login_found, facts.attempts, facts.endpoint) == (False, 1, "POST /cgi-bin/login.cgi (form)")
+    assert [r["line"] for r in log if r["event"] == "request"][-1] == "POST /cgi-bin/login.cgi"  # one try, then stop
+    view = ServiceView(ADDRESS, "tcp", 8080, "http", False, "", attempts={"brute_force": result})
+    assert check.evaluate(view, lab_policy(ADDRESS, intrusive=True)).verdict is Verdict.NOT_APPLICABLE
+
+    result, _ = run(tmp_path, "http", 8080, GONE_LOGIN, "http")
+    assert (result.facts.accepted_account, result.facts.stopped) == (None, "no login here")
+
+
+def test_a_working_form_without_lockout_is_still_a_finding(tmp_path: Path) -> None:
+    from muniscan.checks.catalogue import brute_force_protection_missing as check
+    from muniscan.checks.model import Verdict
+    from muniscan.checks.views import ServiceView
+
+    config = {"auth": "form", "accounts": {"admin": "S3cret!"}}
+    result, _ = run(tmp_path, "http", 8080, config, "http", probe=brute_force, brute_force_attempts=5)
+    view = ServiceView(ADDRESS, "tcp", 8080, "http", False, "", attempts={"brute_force": result})
+    verdict = check.evaluate(view, lab_policy(ADDRESS, intrusive=True, brute_force_attempts=5))
+    assert verdict.verdict is Verdict.FAIL and verdict.evidence["login_endpoint"] == "POST /login (form)"
