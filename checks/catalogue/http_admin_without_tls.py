@@ -39,5 +39,6 @@ def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckRes
         port=service.port,
         auth_scheme=facts.auth_scheme,
         admin_pages=[p.path for p in facts.pages if p.auth_required or p.admin_content],
+        made_up_path_status=facts.made_up_status,
         title=facts.title,
     )

@@ -11,6 +11,8 @@ Config keys (all optional):
 - `redirect_to_https`: a port; when set every plain request is redirected to https on it
 - `lockout_after`: failed logins from one address before it gets 429 (default 0: never)
 - `lockout_seconds`: how long that lasts (default 60)
+- `challenge_every_path`: with basic or digest auth, every path, real or not, answers 401 (as many embedded
+  servers do), so a 401 does not show that a page exists (default false)
 - `login_action`: where the login form posts (default "/login"); another path answers 404, as a form
   left over from a removed login would
 """
@@ -67,6 +69,7 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
     redirect_port = ctx.setting("redirect_to_https")
     lockout = Lockout(int(ctx.setting("lockout_after", 0)), float(ctx.setting("lockout_seconds", 60)))
     title = f"{ctx.device.vendor} {ctx.device.model}"
+    challenge_everywhere = bool(ctx.setting("challenge_every_path", False))
     login_form = LOGIN_FORM.format(action=ctx.setting("login_action", "/login"))
     sessions: set[str] = set()
 
@@ -144,6 +147,8 @@ def build_app(ctx: DeviceContext, tls: bool) -> web.Application:
         if redirect_port and not tls:
             location = f"https://{ctx.device.address}:{redirect_port}{request.path_qs}"
             response: web.StreamResponse = web.Response(status=301, headers={"Location": location})
+        elif challenge_everywhere and auth in ("basic", "digest") and not basic_user(request):
+            response = challenge()
         else:
             try:
                 response = await handler(request)

@@ -119,6 +119,11 @@ def _page(path: str, response: HttpResponse, catch_all: bytes | None) -> PageFac
     return PageFacts(path, response.status, auth_required, admin)
 
 
+def _answers_like_made_up(response: HttpResponse, made_up: HttpResponse) -> bool:
+    """A 401/403 (or other refusal) that a made-up path gets too says nothing about whether this path exists."""
+    return response.status == made_up.status and response.status not in (200, *REDIRECT_STATUSES)
+
+
 @dataclass
 class _Landing:
     response: HttpResponse
@@ -181,7 +186,7 @@ async def probe_http(gate: Gate, target: ServiceTarget, policy: Policy) -> HttpF
             if path in pages:
                 continue
             response = await fetch(gate, target, path)
-            if response.status == 404:
+            if response.status == 404 or _answers_like_made_up(response, made_up):
                 continue
             pages[path] = _page(path, response, catch_all)
             if response.body != catch_all:

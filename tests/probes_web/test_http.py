@@ -71,3 +71,13 @@ def test_a_non_http_service_is_a_protocol_error(tmp_path: Path) -> None:
 
     result = asyncio.run(scenario())
     assert result.status is AttemptStatus.ERROR and result.reason.startswith("protocol:")
+
+
+def test_an_admin_path_counts_only_when_it_answers_unlike_a_made_up_path(tmp_path: Path) -> None:
+    """A server that challenges every URL, made-up ones too, shows no admin page; one that 404s the rest does."""
+    everywhere = probe(tmp_path, "http", 8080, {"accounts": {"admin": "S3cret!"}, "challenge_every_path": True})
+    assert (everywhere.made_up_status, everywhere.auth_scheme) == (401, "basic")
+    assert [p.path for p in everywhere.pages] == ["/"]  # the root, and no admin path that only echoes the 401
+    usual = probe(tmp_path, "http", 8080, {"accounts": {"admin": "S3cret!"}})
+    assert usual.made_up_status == 404
+    assert ("/admin", 401, True) in [(p.path, p.status, p.auth_required) for p in usual.pages]
