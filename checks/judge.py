@@ -56,6 +56,7 @@ def build_views(session: Session, scan_id: int) -> list[AssetView]:
             asset_id=a.id,
             attempts=by_asset[a.id],  # type: ignore[index]
             site=scan.site if scan else a.site,
+            identity_confidence=a.identity_confidence,
         )
         for a in sorted(assets, key=lambda a: a.address)
     ]

@@ -44,6 +44,7 @@ class AssetView:
     asset_id: int | None = None
     attempts: dict[str, Attempt[Any]] = field(default_factory=dict)
     site: str | None = None  # the scan's vantage point (`--site`), for segmentation checks
+    identity_confidence: float | None = None  # how sure fingerprinting is of vendor, model and firmware
 
 
 View = ServiceView | AssetView

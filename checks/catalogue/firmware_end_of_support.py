@@ -39,18 +39,25 @@ def _matches(rule: FirmwareRule, asset: AssetView) -> bool:
     return fnmatch.fnmatch((asset.model or "").lower(), rule.model.lower())
 
 
+IDENTITY_UNRATED = 0.7  # identified without a rated fingerprint (e.g. an import that named the product)
+
+
 def evaluate(asset: AssetView, policy: Policy) -> CheckResult:
     rule = next((r for r in policy.firmware if _matches(r, asset)), None)
     if rule is None:
         return not_applicable()
     today = datetime.now(UTC).date()
     where: dict[str, Any] = {"vendor": asset.vendor, "model": asset.model, "firmware": asset.firmware}
+    # The verdict is only as sure as the identification of vendor, model and firmware it rests on.
+    sure = asset.identity_confidence if asset.identity_confidence is not None else IDENTITY_UNRATED
     if rule.end_of_support and rule.end_of_support < today:
-        return failed(**where, end_of_support=rule.end_of_support.isoformat(), reason="model past end of support")
+        reason = "model past end of support"
+        return failed(confidence=sure, **where, end_of_support=rule.end_of_support.isoformat(), reason=reason)
     if rule.minimum is None:
         return passed(**where)
     if not asset.firmware or not version_key(asset.firmware):
         return unknown("firmware version not identified")
     if version_key(asset.firmware) < version_key(rule.minimum):
-        return failed(**where, minimum=rule.minimum, reason="firmware below the minimum supported release")
+        reason = "firmware below the minimum supported release"
+        return failed(confidence=sure, **where, minimum=rule.minimum, reason=reason)
     return passed(**where, minimum=rule.minimum)

@@ -27,7 +27,10 @@ METADATA = CheckMeta(
 def evaluate(service: ServiceView, facts: HttpFacts, policy: Policy) -> CheckResult:
     open_pages = [p.path for p in facts.pages if p.admin_content]
     if open_pages:
-        return failed(port=service.port, pages=open_pages, title=facts.title, confidence_note="status 200, no login")
+        # Read from the page's words (status 200, administration vocabulary, no password field): a strong
+        # sign, short of having changed a setting.
+        seen = "status 200, administration words, no login form"
+        return failed(confidence=0.8, port=service.port, pages=open_pages, title=facts.title, seen=seen)
     if not facts.pages:
         return not_applicable()
     return passed(pages={p.path: p.status for p in facts.pages})

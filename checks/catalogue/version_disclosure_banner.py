@@ -38,11 +38,15 @@ def _announcements(service: ServiceView) -> dict[str, str]:
     return found
 
 
+BANNER_CONFIDENCE = 0.8
+
+
 def evaluate(service: ServiceView, policy: Policy) -> CheckResult:
     announced = _announcements(service)
     if not announced:
         return not_applicable()
     disclosed = {where: text[:120] for where, text in announced.items() if VERSION.search(text)}
     if disclosed:
-        return failed(port=service.port, disclosed=disclosed)
+        # A version-looking token in a banner is a strong hint, not proof that it names the running software.
+        return failed(confidence=BANNER_CONFIDENCE, port=service.port, disclosed=disclosed)
     return passed(announced=list(announced))

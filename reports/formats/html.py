@@ -4,7 +4,6 @@ Each report kind has a template `templates/<kind>.html` extending `base.html`; a
 derived values (charts) through a context function here.
 """
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +13,7 @@ from markupsafe import Markup, escape
 
 from muniscan.reports import charts
 from muniscan.reports.coverage import coverage_sentence
+from muniscan.reports.evidence import evidence_lines
 from muniscan.reports.i18n import Messages
 
 _env = Environment(
@@ -33,7 +33,7 @@ def breakable(value: Any) -> Markup:
 
 
 _env.filters["breakable"] = breakable
-_env.filters["evidence"] = lambda value: json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+_env.globals["evidence_lines"] = evidence_lines
 
 
 def _security(report: dict[str, Any], t: Messages) -> dict[str, Any]:

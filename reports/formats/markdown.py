@@ -1,18 +1,18 @@
 """Markdown: every value from a device is escaped so it cannot inject markup or HTML."""
 
 import html
-import json
 from collections.abc import Callable
 from typing import Any
 
 from muniscan.reports.coverage import coverage_sentence
+from muniscan.reports.evidence import evidence_lines
 from muniscan.reports.i18n import Messages
 from muniscan.text import terminal_safe
 
 
-def cell(value: Any) -> str:
+def cell(value: Any, limit: int = 300) -> str:
     """A table cell or inline text: no control characters, no HTML, no pipes or line breaks."""
-    text = terminal_safe("" if value is None else str(value), limit=300)
+    text = terminal_safe("" if value is None else str(value), limit=limit)
     text = html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
     for char in "`*_[]":
         text = text.replace(char, "\\" + char)
@@ -36,7 +36,7 @@ def exception_text(t: Messages, f: dict[str, Any]) -> str:
 
 def not_run_text(t: Messages, c: dict[str, Any]) -> str:
     detail = t.term("probe_class", c["detail"]) if c["reason"] == "probe_class" else c["detail"]
-    return f"`{c['id']}`: {t('method.reason.' + c['reason'], detail=detail)}"
+    return f"{c['id']}: {t('method.reason.' + c['reason'], detail=detail)}"
 
 
 def status_text(t: Messages, f: dict[str, Any]) -> str:
@@ -82,7 +82,7 @@ def method_lines(t: Messages, md: dict[str, Any]) -> list[str]:
         ("method.checks_run", ", ".join(md["checks_run"]) or none),
     ]
     out = ["", f"## {t('section.method')}", "", cell(intro), ""]
-    out += [f"- **{t(key)}**: {cell(value)}" for key, value in lines]
+    out += [f"- **{t(key)}**: {cell(value, limit=4000)}" for key, value in lines]
     out += ["", f"**{t('method.checks_not_run')}**", ""]
     out += [f"- {cell(not_run_text(t, c))}" for c in md["checks_not_run"]] or [f"- {none}"]
     return out
@@ -183,9 +183,9 @@ def security(r: dict[str, Any], t: Messages) -> list[str]:
         ]  # fmt: skip
         if f.get("exception"):
             out.append(f"- {t('label.exception')}: {cell(exception_text(t, f))}")
-        evidence = "; ".join(f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in f["evidence"].items())
+        out += [f"- {t('label.evidence')}:"]
+        out += [f"  - {cell(name)}: {cell(text)}" for name, text in evidence_lines(t, f["evidence"])]
         out += [
-            f"- {t('label.evidence')}: {cell(evidence)}",
             f"- {t('label.rationale')}: {cell(t.check(f['check_id'], 'rationale', f['rationale']))}",
             f"- {t('label.remediation')}: {cell(t.check(f['check_id'], 'remediation', f['remediation']))}",
             "",
@@ -229,7 +229,8 @@ def procurement(r: dict[str, Any], t: Messages) -> list[str]:
     out += ["", f"## {t('procurement.scan_findings')}", ""]
     out += table(
         [t("label.severity"), t("label.check"), t("label.port"), t("label.evidence")],
-        [[t.term("severity", f["severity"]), f["check_id"], f["port"] or "", json.dumps(f["evidence"])]
+        [[t.term("severity", f["severity"]), f["check_id"], f["port"] or "",
+          "; ".join(f"{name}: {text}" for name, text in evidence_lines(t, f["evidence"]))]
          for f in dev["findings"]],
     )  # fmt: skip
     out += method_lines(t, r["method"])

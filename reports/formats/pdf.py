@@ -1,4 +1,4 @@
-"""PDF from the HTML report (WeasyPrint), so both say exactly the same; nothing is fetched while rendering."""
+"""PDF/UA-1 from the HTML report (WeasyPrint), so both say exactly the same; nothing is fetched while rendering."""
 
 from typing import Any
 
@@ -18,4 +18,5 @@ def render(report: dict[str, Any], messages: Messages) -> bytes:
     import weasyprint  # heavy; only PDF output needs it
 
     document = weasyprint.HTML(string=html.render(report, messages), url_fetcher=_refuse, base_url=None)
-    return document.write_pdf()
+    # Tagged PDF/UA-1 (structure tree, language, title): public bodies must publish accessible documents.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

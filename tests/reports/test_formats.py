@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import shutil
+import subprocess
 from importlib import resources
 
 import jsonschema
@@ -137,6 +139,17 @@ def test_pdf_is_written_to_a_file(hostile_db: str, tmp_path) -> None:
     target = tmp_path / "report.pdf"
     muniscan(hostile_db, "report", "security", "--format", "pdf", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF-") and target.stat().st_size > 5000
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo is not installed (apt-get install poppler-utils)")
+def test_the_pdf_is_tagged_for_accessibility(hostile_db: str, tmp_path) -> None:
+    """PDF/UA-1: a structure tree, the document's language and title, so screen readers can follow it."""
+    target = tmp_path / "report.pdf"
+    muniscan(hostile_db, "report", "security", "--format", "pdf", "--lang", "sv", "--output", str(target))
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info and "Säkerhetsrapport" in info
+    metadata = subprocess.run(["pdfinfo", "-meta", str(target)], capture_output=True, text=True, check=True).stdout
+    assert 'pdfuaid:part="1"' in metadata  # the document declares PDF/UA-1
 
 
 def test_an_export_a_report_kind_cannot_take_is_refused() -> None:
