@@ -1,33 +1,14 @@
 """`muniscan scans`: every run as a record of what it covered (kind, site, scope, ports, probe classes, checks)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from sqlmodel import col, select
 
 from muniscan.cli.context import state
 from muniscan.cli.output import emit_json, table
+from muniscan.coverage import run_record
 from muniscan.store.models import ScanRun
-
-
-def scan_record(scan: ScanRun) -> dict[str, Any]:
-    return {
-        "id": scan.id,
-        "kind": scan.kind,
-        "site": scan.site,
-        "status": scan.status,
-        "started_at": scan.started_at.isoformat(),
-        "finished_at": scan.finished_at.isoformat() if scan.finished_at else None,
-        "policy": scan.policy_name,
-        "policy_hash": scan.policy_hash,
-        "targets": scan.targets,
-        "scope": scan.scope,
-        "ports": scan.ports,
-        "probe_classes": scan.probe_classes,
-        "checks_run": scan.checks_run,
-        "counts": scan.counts,
-        "error": scan.error,
-    }
 
 
 def scans(
@@ -40,7 +21,7 @@ def scans(
     if site is not None:
         query = query.where(ScanRun.site == site)
     with state(ctx).store().session() as session:
-        records = [scan_record(s) for s in session.exec(query)]
+        records = [run_record(s) for s in session.exec(query)]
     if as_json:
         emit_json(records)
         return

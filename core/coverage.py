@@ -72,3 +72,24 @@ def probe_classes(policy: Policy) -> list[str]:
 def checks_reaching_a_verdict(judgements: Iterable[Any]) -> list[str]:
     """Checks that passed or failed somewhere in the run: the ones it can speak for."""
     return sorted({j.check.id for j in judgements if j.result.verdict.value in ("pass", "fail")})
+
+
+def run_record(run: Any) -> dict[str, Any]:
+    """A run as `muniscan scans --json` and the reports' method sections list it."""
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "site": run.site,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "policy": run.policy_name,
+        "policy_hash": run.policy_hash,
+        "targets": run.targets,
+        "scope": run.scope,
+        "ports": run.ports,
+        "probe_classes": run.probe_classes,
+        "checks_run": run.checks_run,
+        "counts": run.counts,
+        "error": run.error,
+    }

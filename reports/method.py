@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from muniscan import __version__
 from muniscan.checks.registry import Check, load_checks
-from muniscan.coverage import PortCoverage, port_ranges
+from muniscan.coverage import PortCoverage, port_ranges, run_record
 from muniscan.estate import View, view_of
 from muniscan.store import Store
 from muniscan.store.db import display_url
@@ -45,19 +45,6 @@ def not_run_reason(check: Check, classes: set[str], undecided: int) -> dict[str,
     if undecided:
         return {"reason": "undecided", "detail": undecided}
     return {"reason": "nothing_to_test", "detail": None}
-
-
-def run_record(run: ScanRun) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "kind": run.kind,
-        "site": run.site,
-        "status": run.status,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "policy": run.policy_name,
-        "policy_hash": run.policy_hash,
-    }
 
 
 def method_section(session: Session, view: View, checks: Iterable[Check], store: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """scan runs as records of what they covered; findings remember the run that did not re-test them
 
-Revision ID: 0006_scan_records
+Revision ID: 0008_scan_records
 Revises: 0001_initial
 Create Date: 2026-12-04
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_scan_records"
+revision: str = "0008_scan_records"
 down_revision: str | Sequence[str] | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
