@@ -50,6 +50,27 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
+def judged_per_asset(verdicts: list[Any]) -> dict[int, dict[str, Any]]:
+    """Per device: how many checks reached a verdict in this view, from which runs, and when (oldest, newest)."""
+    found: dict[int, dict[str, Any]] = {}
+    for row in verdicts:
+        if row.asset_id is None or row.verdict not in ("pass", "fail"):
+            continue
+        entry = found.setdefault(row.asset_id, {"checks": set(), "runs": set(), "dates": []})
+        entry["checks"].add(row.check_id)
+        entry["runs"].add(row.scan_id)
+        entry["dates"].append(row.evaluated_at)
+    return {
+        asset_id: {
+            "checks": len(e["checks"]),
+            "runs": sorted(e["runs"]),
+            "oldest": min(e["dates"]).isoformat(),
+            "newest": max(e["dates"]).isoformat(),
+        }
+        for asset_id, e in found.items()
+    }
+
+
 def build_security_report(
     store: Store, status: str | None = None, scan_id: int | None = None, site: str | None = None
 ) -> dict[str, Any]:
@@ -66,6 +87,7 @@ def build_security_report(
         changes = queries.finding_changes(session)
         acceptances = queries.risk_acceptances(session)
         coverage = enisa_coverage(view.verdicts)
+        judged = judged_per_asset(view.verdicts)
         method = method_section(session, view, load_checks(), display_url(store.url))
     states = baseline_states(scan.id if scan else None, rows, changes)
     exceptions = decisions(rows, changes, acceptances)
@@ -118,6 +140,6 @@ def build_security_report(
         "coverage": coverage,
         "method": method,
         "rules": _rules(),
-        "assets": [clean(a.to_dict()) for a in assets],
+        "assets": [clean({**a.to_dict(), "judged": judged.get(a.id)}) for a in assets],
         "findings": findings,
     }

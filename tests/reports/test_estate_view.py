@@ -87,6 +87,9 @@ def test_partial_runs_do_not_take_over_the_estate_view(estate: dict[str, Any]) -
     assert report["summary"]["devices"] == before["summary"]["devices"] == estate["full"]["counts"]["answering"]
     assert SAMPLE not in {a["address"] for a in report["assets"]}  # the sample device is not part of the estate
     assert report["view"] == {"kind": "estate", "site": None, "scan_id": None, "runs": [runs[0]["id"], runs[2]["id"]]}
+    judged_by = {a["address"]: a["judged"]["runs"] for a in report["assets"] if a["judged"]}
+    assert judged_by[estate["one_device"]] == [runs[2]["id"]]  # its verdicts now come from the newer run
+    assert {tuple(r) for a, r in judged_by.items() if a != estate["one_device"]} == {(runs[0]["id"],)}
     after = run(db, "compliance", "--json")
     assert after["summary"] == estate["before"]["compliance"]["summary"]
     assert [(r["id"], r["evaluated"]) for r in after["requirements"]] == [
