@@ -109,3 +109,63 @@ def test_a_device_that_did_not_answer_fixes_nothing(store: Store) -> None:
         session.commit()
     assert counts["fixed"] == 0 and offline.services == ()
     assert the_finding(store).status == "open"
+
+
+UNEXPECTED = next(c for c in load_checks() if c.id == "unexpected_open_ports")
+
+
+def run_judging(store: Store, judgements, ports: dict[str, str] | None = None, closed: int | None = None):  # type: ignore[no-untyped-def]
+    """One run with the given port coverage; `closed` names a port the run found closed on the seeded asset."""
+    from muniscan.store.models import AssetEvent
+
+    with store.session() as session:
+        scan = ScanRun(policy_name=POLICY.name, policy_hash="test", ports=ports or {})
+        session.add(scan)
+        session.flush()
+        if closed is not None:
+            asset = session.exec(select(Asset)).first()
+            session.add(
+                AssetEvent(
+                    asset_id=asset.id, scan_id=scan.id, kind="port_closed", detail={"transport": "tcp", "port": closed}
+                )  # type: ignore[union-attr]
+            )
+        counts = apply(session, scan, judgements, POLICY)
+        session.commit()
+        return scan.id, dict(counts)
+
+
+def test_a_check_that_did_not_run_leaves_the_finding_open_and_says_so(store: Store) -> None:
+    from muniscan.checks.model import not_applicable
+
+    asset, service = seed(store)
+    first, _ = run_judging(store, [Judgement(TELNET, asset, service, failed(port=2323))])
+    later, counts = run_judging(store, [Judgement(TELNET, asset, service, not_applicable())])
+    assert (counts["fixed"], counts["not_rechecked"]) == (0, 1)
+    finding = the_finding(store)
+    assert (finding.status, finding.last_scan_id, finding.unchecked_scan_id) == ("open", first, later)
+    run_judging(store, [Judgement(TELNET, asset, service, not_applicable())])
+    with store.session() as session:
+        kinds = [e.kind for e in session.exec(select(FindingEvent).order_by(FindingEvent.id))]
+    assert kinds == ["opened", "not_rechecked"]  # one history line per stretch, not one per run
+
+
+def test_a_port_the_run_found_closed_fixes_its_finding(store: Store) -> None:
+    asset, service = seed(store)
+    run_judging(store, [Judgement(TELNET, asset, service, failed(port=2323))])
+    still_there = AssetView(asset.address, asset.identity, (), asset_id=asset.asset_id)
+    other = next(c for c in load_checks() if c.id == "segmentation_zone_reachable")
+    from muniscan.checks.model import not_applicable
+
+    _, counts = run_judging(store, [Judgement(other, still_there, None, not_applicable())], closed=2323)
+    assert counts["fixed"] == 1 and the_finding(store).status == "fixed"
+
+
+def test_a_pass_over_fewer_ports_does_not_fix_a_finding_about_other_ports(store: Store) -> None:
+    asset, _ = seed(store)
+    found = failed(device_class="street-light-controller", unexpected=["tcp/2323"], allowed=["tcp/443"])
+    run_judging(store, [Judgement(UNEXPECTED, asset, None, found)], ports={"tcp": "1-65535"})
+    narrow = passed(device_class="street-light-controller", open=["tcp/443"])
+    _, counts = run_judging(store, [Judgement(UNEXPECTED, asset, None, narrow)], ports={"tcp": "443"})
+    assert counts["fixed"] == 0 and the_finding(store).status == "open"
+    _, counts = run_judging(store, [Judgement(UNEXPECTED, asset, None, narrow)], ports={"tcp": "1-9000"})
+    assert counts["fixed"] == 1 and the_finding(store).status == "fixed"  # 2323 was probed and is gone
