@@ -78,6 +78,37 @@ def test_out_of_scope_hosts_refuse_the_import_unless_the_policy_says_skip(tmp_pa
     store.dispose()
 
 
+PN_REPORT = """<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -Pn -p 22,80 127.101.40.0/30">
+  <scaninfo type="connect" protocol="tcp" numservices="2" services="22,80"/>
+  <host><status state="up" reason="user-set"/><address addr="127.101.40.1" addrtype="ipv4"/>
+    <ports><port protocol="tcp" portid="80"><state state="open"/><service name="http"/></port>
+      <port protocol="tcp" portid="22"><state state="closed"/><service name="ssh"/></port></ports></host>
+  <host><status state="up" reason="user-set"/><address addr="127.101.40.2" addrtype="ipv4"/>
+    <ports><port protocol="tcp" portid="22"><state state="filtered"/></port>
+      <port protocol="tcp" portid="80"><state state="filtered"/></port></ports></host>
+  <host><status state="up" reason="user-set"/><address addr="127.101.40.3" addrtype="ipv4"/>
+    <ports><extraports state="closed" count="2"/></ports></host>
+</nmaprun>
+"""
+
+
+def test_a_pn_run_adds_only_hosts_with_an_open_port_and_records_its_port_list(tmp_path: Path) -> None:
+    """With -Pn nmap calls every address up; only an open port says a device is there."""
+    db = f"sqlite:///{tmp_path / 'pn.sqlite'}"
+    report = tmp_path / "pn.xml"
+    report.write_text(PN_REPORT)
+    code, out = _import(db, report, _policy(tmp_path, ["127.101.40.0/30"]))
+    assert code == 0, out
+    assert json.loads(out)["hosts"] == 1
+    store = Store(db)
+    with store.session() as session:
+        assert [a.address for a in session.exec(select(Asset))] == ["127.101.40.1"]
+        run = session.exec(select(ScanRun)).one()
+        assert (run.kind, run.ports) == ("import", {"tcp": "22,80", "udp": ""})
+    store.dispose()
+
+
 def test_a_file_that_is_not_nmap_xml_is_refused(tmp_path: Path) -> None:
     report = tmp_path / "scan.xml"
     report.write_text("<html/>")
