@@ -105,8 +105,8 @@ def list_inventory(
         int | None, typer.Option("--scan", help="Only devices this run observed; default the estate's devices.")
     ] = None,
 ) -> None:
-    """List assets with their open services (the estate's: sample devices of procurement tests stay out), or what
-    changed since a time."""
+    """List assets with their open services, or what changed since a time. Without --site, the estate's devices
+    (sample devices seen only by procurement tests stay out); with --site, every device of that site."""
     if ctx.invoked_subcommand is not None:
         given = [name for name, value in (("--site", site), ("--changes-since", changes_since), ("--json", as_json),
                                           ("--csv", as_csv)) if value]
@@ -123,11 +123,13 @@ def list_inventory(
         _show_changes(ctx, since, site, as_json, as_csv)
         return
     with state(ctx).store().session() as session:
-        try:
-            shown = asset_ids_of(session, scan_id, site)
-        except NoSuchRun as exc:
-            fail(str(exc))
-        rows = [r for r in queries.assets(session, site=site) if r.id in shown]
+        rows = queries.assets(session, site=site)
+        if scan_id is not None or site is None:  # a site asked for by name (a procurement bench too) is listed whole
+            try:
+                shown = asset_ids_of(session, scan_id, site)
+            except NoSuchRun as exc:
+                fail(str(exc))
+            rows = [r for r in rows if r.id in shown]
     if as_json:
         emit_json([r.to_dict() for r in rows])
         return
