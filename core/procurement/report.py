@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from muniscan import __version__
+from muniscan.coverage import PortCoverage
 from muniscan.policies import Policy, policy_hash
 from muniscan.procurement.absence import Coverage
 from muniscan.procurement.judge import judge_all, overall
@@ -86,13 +87,17 @@ def _coverage(device: dict[str, Any], ports: dict[str, frozenset[int]] | None) -
 
 
 def ports_scanned(store: Store, scan_id: int, address: str, policy: Policy | None) -> dict[str, frozenset[int]] | None:
-    """The ports discovery probed on the device in that scan: known when the scan completed under exactly this
-    policy (same content hash), since the ports come from the policy; None otherwise."""
-    if policy is None:
-        return None
+    """The ports discovery probed on the device in that completed scan, as the scan recorded them; for a scan
+    from before coverage was recorded, known only when it ran under exactly this policy (same content hash),
+    since the ports then come from the policy. None when unknown."""
     with store.session() as session:
         scan = session.get(ScanRun, scan_id)
-    if scan is None or scan.status != ScanStatus.COMPLETED.value or scan.policy_hash != policy_hash(policy):
+    if scan is None or scan.status != ScanStatus.COMPLETED.value:
+        return None
+    if scan.ports:
+        covered = PortCoverage.of(scan)
+        return {"tcp": covered.tcp, "udp": covered.udp}
+    if policy is None or scan.policy_hash != policy_hash(policy):
         return None
     plan = ScanPlan.build(policy, [address])  # no packet: the plan only reads the policy
     return {"tcp": frozenset(plan.tcp_ports), "udp": frozenset(plan.udp_ports)}
