@@ -15,8 +15,10 @@ from muniscan.agents.broker import (
 )
 from muniscan.agents.dispatch import dispatch as queue_job
 from muniscan.agents.jobs import job_for
+from muniscan.agents.leases import DEFAULT_HEARTBEAT, DEFAULT_LEASE, reap_lost
 from muniscan.agents.process import AgentConfig, AgentLimits, ceiling_of, run_agent
 from muniscan.agents.records import recent_runs
+from muniscan.agents.roster import roster
 from muniscan.cli.context import state
 from muniscan.cli.evaluate import policy_from_option
 from muniscan.cli.output import console, emit_json, fail, note, table
@@ -73,6 +75,14 @@ def run(
     stop_timeout: Annotated[
         float, typer.Option(help="On SIGINT/SIGTERM, seconds to let running jobs finish.", min=0)
     ] = 60.0,
+    heartbeat: Annotated[
+        float, typer.Option(help="Seconds between heartbeats (each also pushes on the lease of the jobs in hand).",
+                            min=0.1)
+    ] = DEFAULT_HEARTBEAT,
+    lease: Annotated[
+        float, typer.Option(help="Seconds without a heartbeat after which another process marks this agent's jobs "
+                                 "and scans lost.", min=1)
+    ] = DEFAULT_LEASE,
 ) -> None:
     """Run an agent in the foreground: take the site's jobs from the store given by --db, scan (scope first).
 
@@ -80,11 +90,13 @@ def run(
     a job above its own ceiling (scope, intrusiveness, rate, concurrency, ports); the shipped never-touch ports
     always hold."""
     default_to_info()
+    if lease < 2 * heartbeat:
+        fail(f"--lease {lease:g} must be at least twice --heartbeat {heartbeat:g}: one late beat must not lose a job")
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
     limits = AgentLimits(max_intrusiveness, max_rate, max_per_host, max_concurrency, tuple(port or ()))
     log_level, log_file = current_setup()
     config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
-                         limits, name, threads, stop_timeout, log_level, log_file)
+                         limits, name, threads, stop_timeout, log_level, log_file, heartbeat, lease)
     try:
         ceiling_of(config)
         make_broker(broker, namespace).close()
@@ -130,17 +142,42 @@ def runs(
     limit: Annotated[int, typer.Option(help="How many, newest first.", min=1)] = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Recent agent jobs: site, agent, message id, scan id, status and why a job failed."""
-    found = recent_runs(state(ctx).store(), site, limit)
+    """Recent agent jobs: site, agent, message id, scan id, status and why a job failed or was lost."""
+    store = state(ctx).store()
+    reap_lost(store)
+    found = recent_runs(store, site, limit)
     rows = [run.model_dump(mode="json") for run in found]
     if as_json:
         emit_json(rows)
         return
     table(
         f"{len(rows)} agent job(s)",
-        ["site", "agent", "message", "job", "scan", "status", "queued (UTC)", "error"],
+        ["site", "agent", "message", "job", "scan", "status", "deliveries", "queued (UTC)", "error / note"],
         [[r["site"], r["agent"] or "", r["message_id"], r["schedule"] or "", r["scan_id"] or "", r["status"],
-          r["queued_at"][:19], r["error"] or ""] for r in rows],
+          r["deliveries"], r["queued_at"][:19], "; ".join(filter(None, [r["error"], r["note"]]))] for r in rows],
+    )
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Agents: site, host and pid, alive / silent / stopped, last heartbeat and the jobs in hand.
+
+    Jobs of an agent silent past its lease are marked lost first, with their scans."""
+    agents = roster(state(ctx).store(), site)
+    rows = [{**vars(a), "started_at": a.started_at.isoformat(), "heartbeat_at": a.heartbeat_at.isoformat()}
+            for a in agents]
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        f"{len(rows)} agent(s)",
+        ["agent", "site", "host:pid", "state", "last heartbeat (UTC)", "seconds ago", "current job", "scan"],
+        [[a.name, a.site, f"{a.host}:{a.pid}", a.state, a.heartbeat_at.isoformat()[:19],
+          f"{a.seconds_since_heartbeat:g}", " ".join(a.jobs), " ".join(map(str, a.scans))] for a in agents],
     )
 
 

@@ -83,9 +83,13 @@ def run_scan(
     checks_dirs: tuple[Path, ...] = (),
     time_limit: float | None = None,
     kind: ScanKind = ScanKind.SCAN,
+    started: Callable[[ScanRun], None] | None = None,
 ) -> ScanOutcome:
     """Plan first: an empty scope or an out-of-scope target raises OutOfScope, and a bad checks folder
     CheckLoadError, before any packet.
+
+    `started` is told the scan row as soon as it exists (an agent links its job to it, so that a job taken as
+    lost also marks its scan lost).
 
     `time_limit` bounds the network part (seconds); past it the scan stops, keeps what it stored, is marked
     failed and raises ScanTimeLimit.
@@ -106,6 +110,8 @@ def run_scan(
         )
         session.add(scan)
         session.commit()
+    if started:
+        started(scan)
     scanned = {("tcp", p) for p in plan.tcp_ports} | {("udp", p) for p in plan.udp_ports}
     done, answering, services, total = 0, 0, 0, len(plan.addresses)
     answered: set[str] = set()

@@ -4,6 +4,7 @@ from dramatiq import Broker, Message
 
 from muniscan.agents.broker import ACTOR, AgentError, queue_name
 from muniscan.agents.jobs import AgentJob, JobReference
+from muniscan.agents.leases import reap_lost
 from muniscan.agents.records import record_finished, record_queued
 from muniscan.agents.registry import register_policy
 from muniscan.scanner.engine import ScanPlan
@@ -24,6 +25,7 @@ def dispatch(broker: Broker, store: Store, job: AgentJob, schedule: str | None =
     is queued; the policy is registered by hash and the job recorded before the message names it.
     """
     ScanPlan.build(job.policy, job.targets)
+    reap_lost(store)
     message = job_message(job.site)
     run = record_queued(
         store,

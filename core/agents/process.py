@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from muniscan.agents.ceiling import AgentCeiling, agent_ceiling
+from muniscan.agents.leases import DEFAULT_HEARTBEAT, DEFAULT_LEASE
 from muniscan.agents.worker import serve
 from muniscan.logging_setup import LogLevel, setup_logging
 from muniscan.policies.schema import Intrusiveness
@@ -37,6 +38,8 @@ class AgentConfig:
     stop_timeout: float = 60.0
     log_level: str | None = None  # a spawned child sets up logging as the parent did
     log_file: str | None = None
+    heartbeat: float = DEFAULT_HEARTBEAT  # seconds between heartbeats
+    lease: float = DEFAULT_LEASE  # a job whose agent has not beaten for this long is lost
 
 
 def ceiling_of(config: AgentConfig) -> AgentCeiling:
@@ -54,7 +57,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 def _serve(config: AgentConfig, stop: threading.Event) -> None:
     ceiling = ceiling_of(config)
     serve(config.store_url, config.broker_url, config.namespace, config.site, ceiling, config.name, config.threads,
-          stop, config.stop_timeout)
+          stop, config.stop_timeout, config.heartbeat, config.lease)
 
 
 def _child(config: AgentConfig) -> None:

@@ -1,6 +1,6 @@
 """The tables. Each module holds one area; importing this package registers them all."""
 
-from muniscan.store.models.agents import AgentRoute, AgentRun, AgentRunStatus, RegisteredPolicy
+from muniscan.store.models.agents import Agent, AgentRoute, AgentRun, AgentRunStatus, RegisteredPolicy
 from muniscan.store.models.events import AssetEvent, AssetEventKind
 from muniscan.store.models.findings import Finding, FindingEvent, FindingStatus, RiskAcceptance
 from muniscan.store.models.inventory import Asset, Service
@@ -10,6 +10,7 @@ from muniscan.store.models.schedule import RunStatus, Schedule, ScheduleRun
 
 __all__ = [
     "ESTATE_KINDS",
+    "Agent",
     "AgentRoute",
     "AgentRun",
     "AgentRunStatus",

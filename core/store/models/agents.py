@@ -14,6 +14,7 @@ class AgentRunStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    LOST = "lost"  # its agent stopped heartbeating before it finished: the lease ran out
 
 
 class AgentRun(SQLModel, table=True):
@@ -22,7 +23,7 @@ class AgentRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(index=True, unique=True, max_length=64)
     site: str = Field(index=True, max_length=100)
-    status: str = Field(default=AgentRunStatus.QUEUED.value, max_length=16)
+    status: str = Field(default=AgentRunStatus.QUEUED.value, max_length=16, index=True)
     agent: str | None = Field(default=None, max_length=200)
     policy_name: str | None = Field(default=None, max_length=200)
     # The job's policy as registered centrally: the agent reads it from the store, never from the message.
@@ -35,6 +36,22 @@ class AgentRun(SQLModel, table=True):
     queued_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    lease_until: datetime | None = None  # while running: the agent's heartbeat pushes it on; past it, lost
+    deliveries: int = 0  # how often the queue handed the job to an agent (a redelivery counts again)
+    note: str | None = None  # what a later delivery found, e.g. already completed
+
+
+class Agent(SQLModel, table=True):
+    """One agent process, seen through its heartbeat; its current jobs are its running AgentRun rows."""
+
+    name: str = Field(primary_key=True, max_length=200)
+    site: str = Field(index=True, max_length=100)
+    host: str = Field(max_length=200)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    lease_seconds: float
+    stopped_at: datetime | None = None
 
 
 class RegisteredPolicy(SQLModel, table=True):

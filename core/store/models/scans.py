@@ -14,6 +14,7 @@ class ScanStatus(StrEnum):
     COMPLETED = "completed"
     INTERRUPTED = "interrupted"
     FAILED = "failed"
+    LOST = "lost"  # the agent running it died: another process saw its lease run out
 
 
 class ScanKind(StrEnum):
