@@ -49,11 +49,17 @@ def assert_renders_in_chromium(page: Path, min_bytes: int = 20_000, height: int 
     return shot
 
 
+FOOTER_ONLY_PAGE = 3_500  # bytes of a 60 dpi PNG of an A4 page with nothing but the footer line (3.2 kB)
+
+
 def assert_pdf_pages_render(pdf: Path, min_bytes: int = 5_000) -> list[Path]:
-    """Every page of the PDF becomes a non-empty PNG beside it."""
+    """Every page of the PDF becomes a PNG beside it that shows more than the footer; the first is a full page
+    (the last may hold only the end of a section)."""
     prefix = pdf.parent / f"{pdf.stem}-page"
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True, timeout=120)
     pages = sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
-    assert pages and all(p.stat().st_size > min_bytes for p in pages), [(p.name, p.stat().st_size) for p in pages]
+    sizes = [(p.name, p.stat().st_size) for p in pages]
+    assert pages and pages[0].stat().st_size > min_bytes, sizes
+    assert all(p.stat().st_size > FOOTER_ONLY_PAGE for p in pages), sizes
     keep(pages[0])
     return pages
