@@ -44,8 +44,8 @@ def scan_template_lab(count: int, seed: int) -> list:  # type: ignore[type-arg]
     from muniscan.labs import runner
     from muniscan.labs.generate import generate
     from muniscan.labs.topology import load_topology
+    from muniscan.pipeline import run_scan
     from muniscan.policies import load_policy
-    from muniscan.scanning import run_scan
     from muniscan.store import Store
 
     topology = generate(count, seed, "bench-city-template")
@@ -86,10 +86,11 @@ def main() -> None:
 
     from muniscan.checks.registry import load_checks  # noqa: F401  (import cost outside the phases)
     from muniscan.fingerprinting import fingerprint_scan
+    from muniscan.judging import evaluate_scan
+    from muniscan.pipeline import _finish
     from muniscan.policies import policy_hash
     from muniscan.policies.loader import load_profile
     from muniscan.policies.schema import Scope as ScopePolicy
-    from muniscan.scanning import _finish, evaluate_scan
     from muniscan.store import Store, resolve_url
     from muniscan.store.inventory import mark_offline, record_host
     from muniscan.store.models import ScanRun, ScanStatus
