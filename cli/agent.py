@@ -197,3 +197,4 @@ def route(
     except (AgentError, ScheduleError) as exc:
         fail(str(exc))
     console.print(f"job {name}: " + ("runs on the central node" if off else f"dispatched to site {job.site}"))
+

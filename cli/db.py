@@ -7,6 +7,7 @@ import typer
 from muniscan.cli.context import state
 from muniscan.cli.output import console, emit_json
 from muniscan.store.db import display_url
+from muniscan.store.scanner_role import scanner_role_sql
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -31,3 +32,17 @@ def path(ctx: typer.Context, as_json: JsonOption = False) -> None:
         emit_json({"store": url})
         return
     console.print(url)
+
+
+@app.command("scanner-role")
+def scanner_role(role: str = typer.Argument("muniscan_scanner", help="Name of the PostgreSQL role.")) -> None:
+    """Print the SQL that creates a least-privilege role for scan agents (run it with psql as the store's owner).
+
+    The role inserts scan results; it cannot delete anything, touch risk acceptances or schedules, or set or
+    change a person's decision on a finding. Give it a password or certificate yourself."""
+    try:
+        console.print(scanner_role_sql(role), markup=False, highlight=False, soft_wrap=True)
+    except ValueError as exc:
+        from muniscan.cli.output import fail
+
+        fail(str(exc))
