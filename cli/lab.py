@@ -49,13 +49,18 @@ def lab_up(
     seed: Annotated[int, typer.Option(help="Seed of a generated lab: the same seed gives the same lab.")] = 1,
     name: Annotated[str | None, typer.Option(help="Name of a generated lab (default generated-N-SEED).")] = None,
     shards: Annotated[int, typer.Option(help="Loopback lab processes sharing the devices.")] = 2,
+    sites: Annotated[
+        int, typer.Option(help="Spread a generated lab over this many sites, one segment each (127.110-119.0.0/16).")
+    ] = 1,
 ) -> None:
     """Start a lab's devices in the background."""
+    if sites != 1 and generate is None:
+        fail("--sites spreads a generated lab: use it with --generate N")
     try:
         if generate is not None:
             if topology or in_namespaces:
                 fail("--generate makes its own loopback lab: give no topology and no --netns")
-            loaded, lab = up_generated(generate, seed, name=name, shards=shards)
+            loaded, lab = up_generated(generate, seed, name=name, shards=shards, sites=sites)
         elif topology:
             loaded, lab = up(topology, netns_mode=in_namespaces, shards=shards)
         else:

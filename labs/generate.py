@@ -1,7 +1,9 @@
 """Generated labs: N devices drawn from a catalogue of device templates, with a known mix of weaknesses.
 
 The same count and seed always give the same lab, so a score can be compared between scanner versions.
-Devices live on 127.78.0.0/16 and are served by a few processes, each serving many addresses.
+Devices live on 127.78.0.0/16 and are served by a few processes, each serving many addresses. A city-scale
+lab spreads them over sites instead, one /16 segment per site from 127.110.0.0/16 to 127.119.0.0/16, so that
+each site can have an agent whose own scope is its segment.
 """
 
 import ipaddress
@@ -13,6 +15,8 @@ from typing import Any
 import yaml
 
 GENERATED_BASE = ipaddress.ip_address("127.78.0.0")
+SITE_BASE = ipaddress.ip_address("127.110.0.0")
+MAX_SITES = 10
 NEVER_TOUCH = ["515", "2024", "9100-9107", "9999"]
 
 
@@ -134,16 +138,41 @@ def available_templates() -> list[Template]:
     return [t for t in CATALOGUE if all(find_spec(f"muniscan.labs.devices.{k}") for k in t.kinds)]
 
 
-def address_of(index: int) -> str:
-    """The index-th generated address, skipping .0 and .255 so every address looks like a host."""
+def address_of(index: int, site: int | None = None) -> str:
+    """The index-th generated address (of a site's segment), skipping .0 and .255 so every address looks like a
+    host."""
     third, fourth = divmod(index, 254)
-    return str(GENERATED_BASE + third * 256 + fourth + 1)
+    return str((GENERATED_BASE if site is None else SITE_BASE + site * 65536) + third * 256 + fourth + 1)
 
 
-def generate(count: int, seed: int, name: str | None = None) -> dict[str, Any]:
-    """A topology mapping (as written to YAML) with `count` devices; the same seed gives the same lab."""
+def site_name(site: int) -> str:
+    return f"site-{site + 1}"
+
+
+def site_segment(site: int) -> str:
+    """The site's network, the scope of its agent."""
+    return f"{SITE_BASE + site * 65536}/16"
+
+
+def site_of(address: str) -> str | None:
+    """The site whose segment holds a generated address, if any."""
+    for site in range(MAX_SITES):
+        if ipaddress.ip_address(address) in ipaddress.ip_network(site_segment(site)):
+            return site_name(site)
+    return None
+
+
+def generate(count: int, seed: int, name: str | None = None, sites: int = 1) -> dict[str, Any]:
+    """A topology mapping (as written to YAML) with `count` devices; the same seed gives the same lab. With
+    several sites, device i lives in site i mod `sites`."""
     if not 0 < count <= 254 * 256:
         raise ValueError(f"a generated lab has 1 to {254 * 256} devices, not {count}")
+    if not 1 <= sites <= MAX_SITES:
+        raise ValueError(f"a generated lab has 1 to {MAX_SITES} sites, not {sites}")
+
+    def placed(i: int) -> str:
+        return address_of(i) if sites == 1 else address_of(i // sites, i % sites)
+
     templates = available_templates()
     draw = random.Random(seed)
     chosen = draw.choices(templates, weights=[t.weight for t in templates], k=count)
@@ -154,7 +183,7 @@ def generate(count: int, seed: int, name: str | None = None) -> dict[str, Any]:
             "vendor": t.vendor,
             "model": t.model,
             "firmware": t.firmware,
-            "address": address_of(i),
+            "address": placed(i),
             "hardened": t.hardened,
             "services": t.services,
             "expected_findings": t.expected_findings,
@@ -162,19 +191,21 @@ def generate(count: int, seed: int, name: str | None = None) -> dict[str, Any]:
         }
         for i, t in enumerate(chosen)
     ]
-    lab = name or f"generated-{count}-{seed}"
+    lab = name or (f"generated-{count}-{seed}" if sites == 1 else f"city-{count}-{seed}-{sites}")
+    ranges = [f"{placed(s)}-{placed(s + sites * ((count - 1 - s) // sites))}" for s in range(min(sites, count))]
     return {
         "name": lab,
-        "description": f"{count} devices drawn with seed {seed} from the device template catalogue.",
+        "description": f"{count} devices drawn with seed {seed} from the device template catalogue"
+        + (f", spread over {sites} sites ({', '.join(site_segment(s) for s in range(sites))})." if sites > 1 else "."),
         "policy": {
             "name": f"{lab}-lab",
             "extends": "enisa-baseline",
             "description": "Scope is exactly the generated devices' addresses.",
-            "scope": {"include": [f"{address_of(0)}-{address_of(count - 1)}"], "never_touch_ports": NEVER_TOUCH},
+            "scope": {"include": ranges, "never_touch_ports": NEVER_TOUCH},
         },
         "devices": devices,
     }
 
 
-def generated_yaml(count: int, seed: int, name: str | None = None) -> str:
-    return yaml.safe_dump(generate(count, seed, name), sort_keys=False, width=120)
+def generated_yaml(count: int, seed: int, name: str | None = None, sites: int = 1) -> str:
+    return yaml.safe_dump(generate(count, seed, name, sites), sort_keys=False, width=120)

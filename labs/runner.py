@@ -121,13 +121,13 @@ def up(
 
 
 def up_generated(
-    count: int, seed: int, *, name: str | None = None, shards: int = 2, timeout: float = 120.0
+    count: int, seed: int, *, name: str | None = None, shards: int = 2, timeout: float = 120.0, sites: int = 1
 ) -> tuple[Topology, LabState]:
     """Draw a lab from the template catalogue, keep it in the lab's state folder, and start it on loopback."""
     from muniscan.labs.generate import generated_yaml
 
-    text = generated_yaml(count, seed, name)
-    lab_name = name or f"generated-{count}-{seed}"
+    text = generated_yaml(count, seed, name, sites)
+    lab_name = name or (f"generated-{count}-{seed}" if sites == 1 else f"city-{count}-{seed}-{sites}")
     folder = fresh_folder(lab_name)
     path = folder / "topology.yaml"
     path.write_text(text, encoding="utf-8")

@@ -127,21 +127,26 @@ def lab_topology(name: str) -> Topology:
     return state.topology_in_mode() if state else load_topology(name)
 
 
-def latest_lab_scan(session: Session, addresses: list[str]) -> ScanRun | None:
+def latest_lab_scans(session: Session, addresses: list[str]) -> list[ScanRun]:
+    """The latest completed scan of the lab's devices per site, oldest first: a lab spread over sites is
+    scanned by one agent per site, and each device is scored from the latest scan of its site."""
     query = (
-        select(ScanRun)
+        select(ScanRun.id, ScanRun.site)
         .join(Observation, col(Observation.scan_id) == col(ScanRun.id))
         .join(Asset, col(Asset.id) == col(Observation.asset_id))
         .where(col(Asset.address).in_(addresses), ScanRun.status == ScanStatus.COMPLETED.value)
-        .order_by(col(ScanRun.id).desc())
+        .distinct()
     )
-    return session.exec(query).first()
+    latest: dict[str, int] = {}
+    for scan_id, site in session.exec(query):
+        latest[site] = max(scan_id, latest.get(site, 0))
+    return [scan for i in sorted(latest.values()) if (scan := session.get(ScanRun, i)) is not None]
 
 
-def _counted(finding: Finding, scan_id: int) -> bool:
+def _counted(finding: Finding, scan_ids: set[int | None]) -> bool:
     if finding.status == FindingStatus.FIXED.value:
         return False
-    return finding.last_scan_id == scan_id or finding.status in ACTIVE
+    return finding.last_scan_id in scan_ids or finding.status in ACTIVE
 
 
 def _same(expected: Any, seen: Any) -> bool:
@@ -182,15 +187,16 @@ def score_lab(store: Store, name: str) -> LabScore:
     topology = lab_topology(name)
     by_address: dict[str, Device] = {d.address: d for d in topology.devices}
     with store.session() as session:
-        scan = latest_lab_scan(session, list(by_address))
-        if scan is None or scan.id is None:
+        scans = latest_lab_scans(session, list(by_address))
+        if not scans:
             raise LabError(f"no completed scan of lab '{topology.name}' yet: run `muniscan scan --lab {topology.name}`")
-        assets = {
-            a.address: a
-            for a in session.exec(
-                select(Asset).where(col(Asset.address).in_(list(by_address)), Asset.site == scan.site)
-            )
-        }
+        scan, scan_ids = scans[-1], {s.id for s in scans}
+        rank = {s.site: n for n, s in enumerate(scans)}
+        assets: dict[str, Asset] = {}
+        for asset in sorted(session.exec(select(Asset).where(col(Asset.address).in_(list(by_address)),
+                                                             col(Asset.site).in_(list(rank)))),
+                            key=lambda a: rank[a.site]):
+            assets[asset.address] = asset  # a device seen from several sites: its latest site's scan counts
         asset_ids = [a.id for a in assets.values()]
         ports: dict[int, set[str]] = {}
         for service in session.exec(select(Service).where(col(Service.asset_id).in_(asset_ids), Service.open == True)):  # noqa: E712
@@ -199,7 +205,7 @@ def score_lab(store: Store, name: str) -> LabScore:
         found = {
             (address_of[f.asset_id], f.check_id)
             for f in session.exec(select(Finding).where(col(Finding.asset_id).in_(asset_ids)))
-            if _counted(f, scan.id)
+            if _counted(f, scan_ids)
         }
         inventory = score_inventory(topology, assets, ports)
     expected = {(d.address, c) for d in topology.devices for c in d.expected_findings}
