@@ -14,9 +14,12 @@ from typing import Any
 
 import yaml
 
+from muniscan.labs.topology import NETNS_NETWORK
+
 GENERATED_BASE = ipaddress.ip_address("127.78.0.0")
 SITE_BASE = ipaddress.ip_address("127.110.0.0")
 MAX_SITES = 10
+NETNS_SITE_BLOCK = 8192  # a site's share of the namespace network 198.18.0.0/15 (a /19)
 NEVER_TOUCH = ["515", "2024", "9100-9107", "9999"]
 
 
@@ -170,8 +173,18 @@ def generate(count: int, seed: int, name: str | None = None, sites: int = 1) -> 
     if not 1 <= sites <= MAX_SITES:
         raise ValueError(f"a generated lab has 1 to {MAX_SITES} sites, not {sites}")
 
+    if sites > 1 and -(-count // sites) > NETNS_SITE_BLOCK * 254 // 256:
+        raise ValueError(f"at most {NETNS_SITE_BLOCK * 254 // 256} devices per site")
+
     def placed(i: int) -> str:
         return address_of(i) if sites == 1 else address_of(i // sites, i % sites)
+
+    def in_namespaces(i: int) -> dict[str, str]:
+        """Sites reuse the same low address bits, so each site gets its own block of the namespace network."""
+        if sites == 1:
+            return {}
+        third, fourth = divmod(i // sites, 254)
+        return {"netns_address": str(NETNS_NETWORK[0] + (i % sites) * NETNS_SITE_BLOCK + third * 256 + fourth + 1)}
 
     templates = available_templates()
     draw = random.Random(seed)
@@ -184,6 +197,7 @@ def generate(count: int, seed: int, name: str | None = None, sites: int = 1) -> 
             "model": t.model,
             "firmware": t.firmware,
             "address": placed(i),
+            **in_namespaces(i),
             "hardened": t.hardened,
             "services": t.services,
             "expected_findings": t.expected_findings,

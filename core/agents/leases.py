@@ -31,7 +31,9 @@ RUNNING, LOST = AgentRunStatus.RUNNING.value, AgentRunStatus.LOST.value
 def claim(store: Store, message_id: str, site: str, agent: str, lease: float) -> AgentRun | None:
     """Take the job in one conditional UPDATE (queued, lost, or running under a lease that ran out), so two
     deliveries never both scan. None when it is not to be scanned: the delivery is counted and noted instead.
-    A message naming no job the central node recorded for this site is refused (AgentError)."""
+    A message naming no job the central node recorded for this site is refused (AgentError). Expired jobs are
+    reaped first, so a job taken over from a dead agent leaves its old scan marked lost."""
+    reap_lost(store)
     now = utcnow()
     takeable = or_(
         col(AgentRun.status).in_([AgentRunStatus.QUEUED.value, LOST]),
