@@ -115,6 +115,14 @@ def main() -> None:
         print(f"\ncity exercise: {args.devices} devices, {args.sites} sites, one agent each, PostgreSQL + Redis")
         for phase, seconds in phases:
             print(f"  {phase:<68} {seconds:8.1f} s")
+        from muniscan.store.models import ScanRun
+
+        with store.session() as session:
+            timings = {scan.site: scan.counts.get("seconds", {}) for scan in session.exec(select(ScanRun)).scalars()}
+        phase_names = ["discovery_and_probes", "store_writes", "identification", "judgement"]
+        print("\n  per agent, seconds: " + ", ".join(phase_names))
+        for site, seconds in sorted(timings.items()):
+            print(f"  {site:<14} " + " ".join(f"{seconds.get(p, float('nan')):10.1f}" for p in phase_names))
         print(f"\n  {'agent':<14} {'devices':>8} {'status':>10} {'scan s':>8} {'devices/s':>10} {'peak MB':>8}")
         for run in sorted(runs, key=lambda r: r.site):
             seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else 0

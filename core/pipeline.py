@@ -121,8 +121,10 @@ def run_scan(
         nonlocal total
         total = found
 
+    writing = 0.0  # seconds spent storing hosts, out of the observing phase
+
     def on_host(host: HostRecord) -> None:
-        nonlocal done, answering, services
+        nonlocal done, answering, services, writing
         done += 1
         if host.answered:
             answering += 1
@@ -133,25 +135,33 @@ def run_scan(
                 asset = record_host(session, scan.id, host, site, scanned)  # type: ignore[arg-type]
                 audit_scanned_host(session, scan.id, site, asset, host, deadline)  # type: ignore[arg-type]
 
+            began = time.monotonic()
             store.write(record)  # a dropped connection is retried, so the host's observations are not lost
+            writing += time.monotonic() - began
         if progress:
             progress(done, total, host)
 
     observed = False
+    began = time.monotonic()
     try:
         gate = run_interruptible(run_plan(plan, on_host, on_hosts_found=on_hosts_found), time_limit=time_limit)
         if deadline is not None and time.monotonic() > deadline + 1.0:  # a phase that ignored the limit
             raise ScanTimeLimit(f"the scan ran past its time limit of {time_limit:g} s")
-        observed = True
+        observed, observed_at = True, time.monotonic()
         with store.session() as session:
             offline = mark_offline(session, scan.id, site, plan.addresses, answered)  # type: ignore[arg-type]
             identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
             scan.counts = {**scan.counts, "went_offline": offline, "identified": identified}
             session.add(scan)
             session.commit()
+        identified_at = time.monotonic()
         # Completed only once judged: an interrupt while judging must not leave a "completed" scan whose
         # findings were never updated. Judging is one transaction, so it leaves nothing half-done.
         judgements = evaluate_scan(store, scan, policy, checks_dirs)
+        scan.counts = {**scan.counts, "seconds": {  # where a scan's time goes, for sizing agents
+            "discovery_and_probes": round(observed_at - began - writing, 2), "store_writes": round(writing, 2),
+            "identification": round(identified_at - observed_at, 2),
+            "judgement": round(time.monotonic() - identified_at, 2)}}
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
         stage = f"while judging; `muniscan evaluate --scan {scan.id}` judges what was observed" if observed else ""
         _finish(
