@@ -96,7 +96,7 @@ def main() -> None:
                 "scope": {"include": [f"{addresses[0]}-{addresses[-1]}"], "never_touch_ports": NEVER_TOUCH},
             }), encoding="utf-8")
             loaded = load_policy(policy)
-            dispatch(broker, store, job_for(loaded, site, [], time_limit=7200), loaded)
+            dispatch(broker, store, job_for(loaded, site, [], time_limit=7200))
         phases.append(("dispatch", time.monotonic() - started))
         started = time.monotonic()
         while True:

@@ -11,8 +11,9 @@ import pytest
 from dramatiq.brokers.redis import RedisBroker
 from sqlmodel import select
 
-from muniscan.agents.dispatch import job_message
-from muniscan.agents.jobs import agent_ceiling, job_for
+from muniscan.agents.ceiling import agent_ceiling
+from muniscan.agents.dispatch import dispatch, job_message
+from muniscan.agents.jobs import job_for
 from muniscan.agents.leases import claim, heartbeat, reap_lost, register
 from muniscan.agents.roster import roster
 from muniscan.agents.worker import build_worker
@@ -38,15 +39,15 @@ def test_a_second_delivery_of_a_completed_job_is_recorded_and_not_scanned(
     worker = build_worker(broker, store, SITE, "edge-a", agent_ceiling([SCOPE], ["2024"]))
     worker.start()
     try:
-        message = job_message(job_for(load_policy(write_policy(tmp_path, include=DEVICE)), SITE, [DEVICE]))
-        broker.enqueue(message)
-        assert wait_finished(store, message.message_id).status == "completed"
+        message_id = dispatch(broker, store, job_for(load_policy(write_policy(tmp_path, include=DEVICE)), SITE,
+                                                     [DEVICE]))
+        assert wait_finished(store, message_id).status == "completed"
         connections = own_device.connections
-        broker.enqueue(message)  # the queue hands the same job over again
+        broker.enqueue(job_message(SITE).copy(message_id=message_id))  # the queue hands the same job over again
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with store.session() as session:
-                run = session.exec(select(AgentRun).where(AgentRun.message_id == message.message_id)).one()
+                run = session.exec(select(AgentRun).where(AgentRun.message_id == message_id)).one()
             if run.deliveries == 2:
                 break
             time.sleep(0.1)

@@ -91,7 +91,8 @@ def test_sigkill_mid_scan_leaves_nothing_running_and_the_job_completes_elsewhere
             assert edge_a["name"] == "edge-a" and edge_a["state"] == "silent" and edge_a["jobs"] == []
             with store.session() as session:
                 scan = session.get(ScanRun, running.scan_id)
-                assert scan is not None and scan.status == "lost" and "edge-a" in (scan.error or "")
+                # lost by the lease, or interrupted first by the store's check of dead scan processes on this host
+                assert scan is not None and scan.status in ("lost", "interrupted") and scan.error
                 assert session.exec(select(ScanRun).where(ScanRun.status == "running")).all() == []
 
             # The queue delivers the job again (as Redis does once edge-a's queue heartbeat is gone): edge-b
@@ -116,6 +117,6 @@ def test_sigkill_mid_scan_leaves_nothing_running_and_the_job_completes_elsewhere
         statuses = sorted(s.status for s in session.exec(select(ScanRun)).all())
         fingerprints = session.exec(select(Finding.fingerprint)).all()
         per_check = session.exec(select(Finding.check_id, func.count()).group_by(col(Finding.check_id))).all()
-    assert statuses == ["completed", "lost"]
+    assert statuses in (["completed", "lost"], ["completed", "interrupted"])
     assert fingerprints and len(fingerprints) == len(set(fingerprints))
     assert all(count == 1 for _, count in per_check)  # one device: one finding per check, never two
