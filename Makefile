@@ -34,6 +34,7 @@ system-packages:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/typecheck.py
 
 test: install system-packages lint

@@ -32,8 +32,7 @@ def peak_mb(pid: int) -> float:
 
 
 def muniscan(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", START, "--db", db, *args], capture_output=True, text=True,
-                          check=False)
+    return subprocess.run([sys.executable, "-c", START, "--db", db, *args], capture_output=True, text=True, check=False)
 
 
 def main() -> None:
@@ -74,27 +73,58 @@ def main() -> None:
     broker = make_broker(REDIS, namespace)
     try:
         started = time.monotonic()
-        topology, _state = runner.up_generated(args.devices, args.seed, name=name, shards=args.shards,
-                                               timeout=600, sites=args.sites)
+        topology, _state = runner.up_generated(
+            args.devices, args.seed, name=name, shards=args.shards, timeout=600, sites=args.sites
+        )
         phases.append(("lab up", time.monotonic() - started))
-        per_site = {site_name(s): [d.address for d in topology.devices if site_of(d.address) == site_name(s)]
-                    for s in range(args.sites)}
+        per_site = {
+            site_name(s): [d.address for d in topology.devices if site_of(d.address) == site_name(s)]
+            for s in range(args.sites)
+        }
         folder = Path(tempfile.mkdtemp(prefix="muniscan-city-policies-"))
         for s in range(args.sites):
             site = site_name(s)
             logs = open(folder / f"agent-{site}.log", "w")  # noqa: SIM115 (open for the agent's lifetime)
             agents[site] = subprocess.Popen(
-                [sys.executable, "-c", START, "--db", db, "agent", "run", "--site", site, "--scope", site_segment(s),
-                 "--never-touch", "2024", "--broker", REDIS, "--namespace", namespace, "--name", f"agent-{site}"],
-                stdout=logs, stderr=subprocess.STDOUT, text=True)
+                [
+                    sys.executable,
+                    "-c",
+                    START,
+                    "--db",
+                    db,
+                    "agent",
+                    "run",
+                    "--site",
+                    site,
+                    "--scope",
+                    site_segment(s),
+                    "--never-touch",
+                    "2024",
+                    "--broker",
+                    REDIS,
+                    "--namespace",
+                    namespace,
+                    "--name",
+                    f"agent-{site}",
+                ],
+                stdout=logs,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         started = time.monotonic()
         for s in range(args.sites):
             site, addresses = site_name(s), per_site[site_name(s)]
             policy = folder / f"{site}.yaml"
-            policy.write_text(yaml.safe_dump({
-                "name": f"{name}-{site}", "extends": "enisa-baseline",
-                "scope": {"include": [f"{addresses[0]}-{addresses[-1]}"], "never_touch_ports": NEVER_TOUCH},
-            }), encoding="utf-8")
+            policy.write_text(
+                yaml.safe_dump(
+                    {
+                        "name": f"{name}-{site}",
+                        "extends": "enisa-baseline",
+                        "scope": {"include": [f"{addresses[0]}-{addresses[-1]}"], "never_touch_ports": NEVER_TOUCH},
+                    }
+                ),
+                encoding="utf-8",
+            )
             loaded = load_policy(policy)
             dispatch(broker, store, job_for(loaded, site, [], time_limit=7200))
         phases.append(("dispatch", time.monotonic() - started))
@@ -128,16 +158,22 @@ def main() -> None:
             seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else 0
             count = len(per_site[run.site])
             error = f"  {run.error}" if run.error else ""
-            print(f"  {run.agent or '?':<14} {count:8d} {run.status:>10} {seconds:8.1f} "
-                  f"{count / max(seconds, 1e-9):10.1f} {peaks[run.site]:8.0f}{error}")
+            print(
+                f"  {run.agent or '?':<14} {count:8d} {run.status:>10} {seconds:8.1f} "
+                f"{count / max(seconds, 1e-9):10.1f} {peaks[run.site]:8.0f}{error}"
+            )
         inventory = score.inventory
-        print(f"\n  findings recall {score.recall:.3f}, precision {score.precision:.3f}; inventory recall "
-              f"{inventory.recall:.3f} ({inventory.matched}/{inventory.expected} facts: "
-              + ", ".join(f"{fact} {c.get('matched', 0)}/{c['expected']}" for fact, c in inventory.by_fact.items())
-              + ")")
+        print(
+            f"\n  findings recall {score.recall:.3f}, precision {score.precision:.3f}; inventory recall "
+            f"{inventory.recall:.3f} ({inventory.matched}/{inventory.expected} facts: "
+            + ", ".join(f"{fact} {c.get('matched', 0)}/{c['expected']}" for fact, c in inventory.by_fact.items())
+            + ")"
+        )
         with store.engine.connect() as connection:
-            rows = {t: connection.execute(select(func.count()).select_from(table(t))).scalar_one()
-                    for t in ("scanrun", "asset", "service", "observation", "evaluation", "finding", "findingevent")}
+            rows = {
+                t: connection.execute(select(func.count()).select_from(table(t))).scalar_one()
+                for t in ("scanrun", "asset", "service", "observation", "evaluation", "finding", "findingevent")
+            }
             size = connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
         print("  store rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()) + f"; size {size / 1e6:.0f} MB")
     finally:

@@ -110,8 +110,12 @@ def main() -> None:
         site = f"site-{site_index + 1}"
         indexes = range(site_index * per_site, min(args.devices, (site_index + 1) * per_site))
         addresses = [address(i) for i in indexes]
-        policy = base.model_copy(update={"name": f"city-{site}", "scope": ScopePolicy(
-            include=[f"{addresses[0]}-{addresses[-1]}"], never_touch_ports=["2024"])})
+        policy = base.model_copy(
+            update={
+                "name": f"city-{site}",
+                "scope": ScopePolicy(include=[f"{addresses[0]}-{addresses[-1]}"], never_touch_ports=["2024"]),
+            }
+        )
         with store.session() as session:
             scan = ScanRun(policy_name=policy.name, policy_hash=policy_hash(policy), site=site, targets=addresses[:1])
             session.add(scan)
@@ -134,13 +138,18 @@ def main() -> None:
         judge_s += time.monotonic() - started
         _finish(store, scan, ScanStatus.COMPLETED, hosts=len(addresses), answering=len(addresses))
         print(f"  {site}: {len(addresses)} devices stored and judged (peak RSS {peak_mb():.0f} MB)", flush=True)
-    for name, seconds in (("store writes (record_host)", write_s), ("offline + fingerprinting", fingerprint_s),
-                          ("judgement + findings", judge_s)):
+    for name, seconds in (
+        ("store writes (record_host)", write_s),
+        ("offline + fingerprinting", fingerprint_s),
+        ("judgement + findings", judge_s),
+    ):
         rows.append((name, seconds, peak_mb()))
         print(f"  {name:<34} {seconds:8.1f} s   ({args.devices / max(seconds, 1e-9):.0f} devices/s)")
     with store.engine.connect() as connection:
-        counts = {t: connection.execute(select(func.count()).select_from(table(t))).scalar_one() for t in
-                  ("asset", "service", "observation", "evaluation", "finding", "findingevent")}
+        counts = {
+            t: connection.execute(select(func.count()).select_from(table(t))).scalar_one()
+            for t in ("asset", "service", "observation", "evaluation", "finding", "findingevent")
+        }
     size = Path(url.removeprefix("sqlite:///")).stat().st_size / 1e6 if url.startswith("sqlite") else None
     print("rows: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     print(f"store: {url}" + (f" ({size:.0f} MB)" if size else ""))

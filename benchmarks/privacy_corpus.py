@@ -24,8 +24,10 @@ os.environ.setdefault("MUNISCAN_HOME", tempfile.mkdtemp(prefix="muniscan-bench-"
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "privacy" / "corpus" / "corpus.jsonl"
 
-WARM_UP = ('{"email": "warm.up@example.org", "imsi": "240019999999999", "tel": "+46 8 000 000", '
-           '"owner": "Test Person", "address": "Testgatan 1, 111 11 Testby", "card": "00000000"}')
+WARM_UP = (
+    '{"email": "warm.up@example.org", "imsi": "240019999999999", "tel": "+46 8 000 000", '
+    '"owner": "Test Person", "address": "Testgatan 1, 111 11 Testby", "card": "00000000"}'
+)
 
 
 def cold_throughput(rows: list[dict], runs: int) -> tuple[list[float], list[float]]:
@@ -66,23 +68,30 @@ def main() -> None:
             if wanted in line:
                 print(" ", line)
     labelled = Counter(label["entity"] for row in rows for label in row["labels"])
-    print(f"corpus: {len(rows)} messages, {score.clean} without personal data, "
-          f"{sum(labelled.values())} labels (written by the project, tests/privacy/corpus)")
+    print(
+        f"corpus: {len(rows)} messages, {score.clean} without personal data, "
+        f"{sum(labelled.values())} labels (written by the project, tests/privacy/corpus)"
+    )
     print(f"{'entity':18s} {'labels':>6s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'prec':>6s} {'recall':>6s} {'f1':>6s}")
     for entity in CLAIMED:
         precision, recall, f1 = score.entity(entity)
-        print(f"{entity:18s} {labelled[entity]:6d} {score.tp[entity]:4d} {score.fp[entity]:4d} "
-              f"{score.fn[entity]:4d} {precision:6.3f} {recall:6.3f} {f1:6.3f}")
+        print(
+            f"{entity:18s} {labelled[entity]:6d} {score.tp[entity]:4d} {score.fp[entity]:4d} "
+            f"{score.fn[entity]:4d} {precision:6.3f} {recall:6.3f} {f1:6.3f}"
+        )
     precision, recall, f1 = score.micro()
     print(f"{'micro':18s} {'':6s} {'':4s} {'':4s} {'':4s} {precision:6.3f} {recall:6.3f} {f1:6.3f}")
-    print(f"false alarms: {score.alarms} of {score.clean} messages without personal data "
-          f"({score.false_alarm_rate:.1%})")
+    print(
+        f"false alarms: {score.alarms} of {score.clean} messages without personal data ({score.false_alarm_rate:.1%})"
+    )
     rates, cpu_rates = cold_throughput(rows, args.runs)
     affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"throughput (cold, cpus {affinity}, load {load:.1f}): median {statistics.median(rates):,.0f} msg/s "
-          f"wall, {statistics.median(cpu_rates):,.0f} msg/s per CPU-second (best {max(cpu_rates):,.0f}) "
-          f"(wall runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+    print(
+        f"throughput (cold, cpus {affinity}, load {load:.1f}): median {statistics.median(rates):,.0f} msg/s "
+        f"wall, {statistics.median(cpu_rates):,.0f} msg/s per CPU-second (best {max(cpu_rates):,.0f}) "
+        f"(wall runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+    )
     sys.stdout.flush()
 
 

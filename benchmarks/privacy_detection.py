@@ -48,22 +48,25 @@ def compare_findings(corpus: list[tuple[str, str]]) -> None:
         for field in payload_fields(payload):
             for r in detector.analyze_field(field.value, field.context):
                 if r.entity_type in SHARED_ENTITIES:
-                    ours[(r.entity_type, field.value[r.start:r.end])] += 1
+                    ours[(r.entity_type, field.value[r.start : r.end])] += 1
         for r in analyzer.analyze(payload, language="en", score_threshold=0.4):
             if r.entity_type in SHARED_ENTITIES:
-                theirs[(r.entity_type, payload[r.start:r.end])] += 1
+                theirs[(r.entity_type, payload[r.start : r.end])] += 1
     for entity in SHARED_ENTITIES:
         a = {k for k in ours if k[0] == entity}
         b = {k for k in theirs if k[0] == entity}
-        print(f"  {entity:14s} ours {len(a):5d}  presidio-default {len(b):5d}  "
-              f"common {len(a & b):5d}")
+        print(f"  {entity:14s} ours {len(a):5d}  presidio-default {len(b):5d}  common {len(a & b):5d}")
     mismatch = 0
     for payload, topic in corpus:
         for field in payload_fields(payload, topic):
-            fast = sorted((r.entity_type, r.start, r.end, round(r.score, 6))
-                          for r in detector.analyze_field(field.value, field.context))
-            full = sorted((r.entity_type, r.start, r.end, round(r.score, 6))
-                          for r in detector.reference_analyze_field(field.value, field.context))
+            fast = sorted(
+                (r.entity_type, r.start, r.end, round(r.score, 6))
+                for r in detector.analyze_field(field.value, field.context)
+            )
+            full = sorted(
+                (r.entity_type, r.start, r.end, round(r.score, 6))
+                for r in detector.reference_analyze_field(field.value, field.context)
+            )
             mismatch += fast != full
     print(f"  routed vs every-recognizer-on-every-field: {mismatch} differing fields")
 
@@ -76,17 +79,23 @@ def main() -> None:
     args = parser.parse_args()
     corpus = list(messages(args.messages, seed=3))
     fields = [(f.value, f.context) for payload, topic in corpus for f in payload_fields(payload, topic)]
-    print(f"corpus                   : {len(corpus)} messages, {len(fields)} fields, "
-          f"{len(set(fields))} distinct (value, key) pairs")
+    print(
+        f"corpus                   : {len(corpus)} messages, {len(fields)} fields, "
+        f"{len(set(fields))} distinct (value, key) pairs"
+    )
     seconds, found = time_ours(corpus)
     ours_rate = len(corpus) / seconds
-    print(f"muniscan routed detector : {ours_rate:8.0f} msg/s  ({len(corpus)} messages, "
-          f"{found} findings, {seconds:.2f} s, one core)")
+    print(
+        f"muniscan routed detector : {ours_rate:8.0f} msg/s  ({len(corpus)} messages, "
+        f"{found} findings, {seconds:.2f} s, one core)"
+    )
     subset = corpus[: args.presidio_messages]
     seconds, found = time_presidio(subset)
     presidio_rate = len(subset) / seconds
-    print(f"presidio default offline : {presidio_rate:8.0f} msg/s  ({len(subset)} messages, "
-          f"{found} results, {seconds:.2f} s)")
+    print(
+        f"presidio default offline : {presidio_rate:8.0f} msg/s  ({len(subset)} messages, "
+        f"{found} results, {seconds:.2f} s)"
+    )
     print(f"speed ratio              : {ours_rate / presidio_rate:8.1f}x")
     print(f"findings on a {args.sample}-message sample (entity types both implement):")
     compare_findings(corpus[: args.sample])

@@ -51,12 +51,16 @@ def peak_rss_mb() -> float:
 
 
 def show(report: TrajectoryReport, seconds: float) -> None:
-    print(f"trace_unicity: {seconds:.2f} s, peak RSS {peak_rss_mb():.0f} MB, {report.events_used} events used, "
-          f"{report.pseudonyms} pseudonyms, {report.pseudonyms_sampled} sampled, unusable {report.unusable}")
+    print(
+        f"trace_unicity: {seconds:.2f} s, peak RSS {peak_rss_mb():.0f} MB, {report.events_used} events used, "
+        f"{report.pseudonyms} pseudonyms, {report.pseudonyms_sampled} sampled, unusable {report.unusable}"
+    )
     for level in report.levels:
         shares = "  ".join(f"p={u.points}: {u.share if u.share is not None else '-':>6}" for u in level.unicity)
-        print(f"  {level.label:<45} points {level.distinct_points:>8}  median/pseudonym "
-              f"{level.median_points_per_pseudonym:>5.1f}  {shares}")
+        print(
+            f"  {level.label:<45} points {level.distinct_points:>8}  median/pseudonym "
+            f"{level.median_points_per_pseudonym:>5.1f}  {shares}"
+        )
     print(f"suggestion: {report.suggestion}")
 
 
@@ -86,15 +90,21 @@ def main() -> None:
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "events.csv"
-            write_csv(path, columns if args.place == "coordinates" else
-                      {k: v for k, v in columns.items() if k not in ("lat", "lon")})
+            write_csv(
+                path,
+                columns
+                if args.place == "coordinates"
+                else {k: v for k, v in columns.items() if k not in ("lat", "lon")},
+            )
             start = time.perf_counter()
             audit = audit_dataset(path, budget_seconds=0)
             seconds = time.perf_counter() - start
             found = audit.trajectory
             columns_found = (found.pseudonym, found.time, found.place) if found else None
-            print(f"audit_dataset end to end: {seconds:.2f} s, peak RSS {peak_rss_mb():.0f} MB, "
-                  f"trajectory columns {columns_found}")
+            print(
+                f"audit_dataset end to end: {seconds:.2f} s, peak RSS {peak_rss_mb():.0f} MB, "
+                f"trajectory columns {columns_found}"
+            )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ def _checked_folder(folder: Path) -> list[Path]:
     modules = [p for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
     for path in (folder, *modules):
         if path.stat().st_mode & 0o002:
-            raise CheckLoadError(f"{path}: writable by every user, yet it would run with the scanner's rights: "
-                                 "chmod o-w it")
+            raise CheckLoadError(
+                f"{path}: writable by every user, yet it would run with the scanner's rights: chmod o-w it"
+            )
     return modules
 
 

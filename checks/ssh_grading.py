@@ -26,8 +26,6 @@ WEAK_PATTERNS: dict[str, list[tuple[re.Pattern[str], str]]] = {
 }
 
 
-
-
 def weak_algorithms(facts: SshFacts) -> dict[str, list[str]]:
     """Each offered algorithm that is weak, keyed by kind, with the reason."""
     offered = {"kex": facts.kex, "host_key": facts.host_key_algorithms, "cipher": facts.ciphers, "mac": facts.macs}

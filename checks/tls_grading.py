@@ -52,7 +52,7 @@ def ciphers_graded(ciphers: tuple[CipherFacts, ...], *grades: str) -> tuple[Ciph
 
 
 def tls_version(label: str) -> tuple[int, ...]:
-    """"1.2" -> (1, 2), so protocol versions compare as numbers."""
+    """ "1.2" -> (1, 2), so protocol versions compare as numbers."""
     return tuple(int(part) for part in label.split("."))
 
 

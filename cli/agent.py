@@ -28,8 +28,9 @@ from muniscan.scanner.scope import OutOfScope
 from muniscan.schedule.jobs import ScheduleError
 from muniscan.schedule.routes import set_route
 
-app = typer.Typer(help="Scan agents: run one per segment, dispatch jobs to it, see what agents did.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Scan agents: run one per segment, dispatch jobs to it, see what agents did.", no_args_is_help=True
+)
 
 Site = Annotated[str, typer.Option("--site", help="The segment: its agents consume only its queue.")]
 BrokerUrl = Annotated[str, typer.Option("--broker", envvar=BROKER_ENV, help="Redis URL of the task queue.")]
@@ -76,12 +77,15 @@ def run(
         float, typer.Option(help="On SIGINT/SIGTERM, seconds to let running jobs finish.", min=0)
     ] = 60.0,
     heartbeat: Annotated[
-        float, typer.Option(help="Seconds between heartbeats (each also pushes on the lease of the jobs in hand).",
-                            min=0.1)
+        float,
+        typer.Option(help="Seconds between heartbeats (each also pushes on the lease of the jobs in hand).", min=0.1),
     ] = DEFAULT_HEARTBEAT,
     lease: Annotated[
-        float, typer.Option(help="Seconds without a heartbeat after which another process marks this agent's jobs "
-                                 "and scans lost.", min=1)
+        float,
+        typer.Option(
+            help="Seconds without a heartbeat after which another process marks this agent's jobs and scans lost.",
+            min=1,
+        ),
     ] = DEFAULT_LEASE,
 ) -> None:
     """Run an agent in the foreground: take the site's jobs from the store given by --db, scan (scope first).
@@ -95,8 +99,22 @@ def run(
     note(f"agent for site {site}: queue {_queue(site)}; stop with Ctrl-C or SIGTERM")
     limits = AgentLimits(max_intrusiveness, max_rate, max_per_host, max_concurrency, tuple(port or ()))
     log_level, log_file = current_setup()
-    config = AgentConfig(state(ctx).store().url, broker, namespace, site, tuple(scope), tuple(never_touch or ()),
-                         limits, name, threads, stop_timeout, log_level, log_file, heartbeat, lease)
+    config = AgentConfig(
+        state(ctx).store().url,
+        broker,
+        namespace,
+        site,
+        tuple(scope),
+        tuple(never_touch or ()),
+        limits,
+        name,
+        threads,
+        stop_timeout,
+        log_level,
+        log_file,
+        heartbeat,
+        lease,
+    )
     try:
         ceiling_of(config)
         make_broker(broker, namespace).close()
@@ -153,8 +171,20 @@ def runs(
     table(
         f"{len(rows)} agent job(s)",
         ["site", "agent", "message", "job", "scan", "status", "deliveries", "queued (UTC)", "error / note"],
-        [[r["site"], r["agent"] or "", r["message_id"], r["schedule"] or "", r["scan_id"] or "", r["status"],
-          r["deliveries"], r["queued_at"][:19], "; ".join(filter(None, [r["error"], r["note"]]))] for r in rows],
+        [
+            [
+                r["site"],
+                r["agent"] or "",
+                r["message_id"],
+                r["schedule"] or "",
+                r["scan_id"] or "",
+                r["status"],
+                r["deliveries"],
+                r["queued_at"][:19],
+                "; ".join(filter(None, [r["error"], r["note"]])),
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -168,16 +198,28 @@ def status(
 
     Jobs of an agent silent past its lease are marked lost first, with their scans."""
     agents = roster(state(ctx).store(), site)
-    rows = [{**vars(a), "started_at": a.started_at.isoformat(), "heartbeat_at": a.heartbeat_at.isoformat()}
-            for a in agents]
+    rows = [
+        {**vars(a), "started_at": a.started_at.isoformat(), "heartbeat_at": a.heartbeat_at.isoformat()} for a in agents
+    ]
     if as_json:
         emit_json(rows)
         return
     table(
         f"{len(rows)} agent(s)",
         ["agent", "site", "host:pid", "state", "last heartbeat (UTC)", "seconds ago", "current job", "scan"],
-        [[a.name, a.site, f"{a.host}:{a.pid}", a.state, a.heartbeat_at.isoformat()[:19],
-          f"{a.seconds_since_heartbeat:g}", " ".join(a.jobs), " ".join(map(str, a.scans))] for a in agents],
+        [
+            [
+                a.name,
+                a.site,
+                f"{a.host}:{a.pid}",
+                a.state,
+                a.heartbeat_at.isoformat()[:19],
+                f"{a.seconds_since_heartbeat:g}",
+                " ".join(a.jobs),
+                " ".join(map(str, a.scans)),
+            ]
+            for a in agents
+        ],
     )
 
 
@@ -197,4 +239,3 @@ def route(
     except (AgentError, ScheduleError) as exc:
         fail(str(exc))
     console.print(f"job {name}: " + ("runs on the central node" if off else f"dispatched to site {job.site}"))
-

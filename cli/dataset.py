@@ -24,8 +24,10 @@ def audit(
     population: Annotated[float | None, typer.Option(help="Population size N (e.g. the municipality's).")] = None,
     budget: Annotated[
         float,
-        typer.Option(help="Seconds to spend reversing unsalted hashes (on every core); the output says what was "
-                     "tried and the budget that would try everything."),
+        typer.Option(
+            help="Seconds to spend reversing unsalted hashes (on every core); the output says what was "
+            "tried and the budget that would try everything."
+        ),
     ] = 20.0,
     pseudonym: Annotated[
         str | None, typer.Option(help="Column holding the device/card pseudonym of each event (else detected).")
@@ -55,8 +57,17 @@ def audit(
 
     try:
         result = audit_and_store(
-            state(ctx).store(), file, _columns(qi), _columns(sensitive), _columns(place), pseudonym, time, weight,
-            population=population, budget_seconds=budget, hierarchies=hierarchies,
+            state(ctx).store(),
+            file,
+            _columns(qi),
+            _columns(sensitive),
+            _columns(place),
+            pseudonym,
+            time,
+            weight,
+            population=population,
+            budget_seconds=budget,
+            hierarchies=hierarchies,
             **({"k_threshold": k} if k is not None else {}),
         )
     except (DatasetInputError, HierarchyError) as exc:

@@ -41,8 +41,17 @@ def describe(exc: BaseException) -> str | None:
 
 
 _ENVIRONMENT_ERRNOS = {
-    errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.EDQUOT,
-    errno.EEXIST, errno.ENAMETOOLONG, errno.EFBIG,
+    errno.ENOENT,
+    errno.EISDIR,
+    errno.ENOTDIR,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOSPC,
+    errno.EROFS,
+    errno.EDQUOT,
+    errno.EEXIST,
+    errno.ENAMETOOLONG,
+    errno.EFBIG,
 }
 
 

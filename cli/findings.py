@@ -70,8 +70,12 @@ class Listing:
 
     def merged(self, given: "Listing") -> "Listing":
         """Options given after the subcommand win; the group's fill what they leave unset."""
-        return Listing(*(mine if mine not in (None, (), False) else group
-                         for mine, group in zip(astuple(given), astuple(self), strict=True)))
+        return Listing(
+            *(
+                mine if mine not in (None, (), False) else group
+                for mine, group in zip(astuple(given), astuple(self), strict=True)
+            )
+        )
 
 
 def _group(ctx: typer.Context) -> Listing:
@@ -216,8 +220,11 @@ def show(
         emit_json(data)
         return
     console.print(safe(f"#{row.id} {row.title} [{row.severity}, {row.status}]"))
-    console.print(safe(f"{row.check_id} on {row.address} (site {row.site})"
-                       + (f" {row.transport}/{row.port}" if row.port else "")))
+    console.print(
+        safe(
+            f"{row.check_id} on {row.address} (site {row.site})" + (f" {row.transport}/{row.port}" if row.port else "")
+        )
+    )
     console.print(
         safe(
             f"first seen {row.first_seen:%Y-%m-%d}, last seen {row.last_seen:%Y-%m-%d}, due "

@@ -108,8 +108,16 @@ def list_inventory(
     """List assets with their open services, or what changed since a time. Without --site, the estate's devices
     (sample devices seen only by procurement tests stay out); with --site, every device of that site."""
     if ctx.invoked_subcommand is not None:
-        given = [name for name, value in (("--site", site), ("--changes-since", changes_since), ("--json", as_json),
-                                          ("--csv", as_csv)) if value]
+        given = [
+            name
+            for name, value in (
+                ("--site", site),
+                ("--changes-since", changes_since),
+                ("--json", as_json),
+                ("--csv", as_csv),
+            )
+            if value
+        ]
         if given:
             fail(f"{', '.join(given)} apply to the listing, not to `inventory {ctx.invoked_subcommand}`")
         return

@@ -27,9 +27,7 @@ CsvDialectName = StrEnum("CsvDialectName", {d.replace("-", "_").upper(): d for d
 Lang = StrEnum("Lang", {code.upper(): code for code in LANGUAGES})  # type: ignore[misc]
 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default: standard output.")]
-ScanOption = Annotated[
-    int | None, typer.Option("--scan", help="Describe one run; default the estate's current state.")
-]
+ScanOption = Annotated[int | None, typer.Option("--scan", help="Describe one run; default the estate's current state.")]
 SiteOption = Annotated[str | None, typer.Option(help="Only this site's devices and runs.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of headings, labels and explanations.")]
 
@@ -127,7 +125,11 @@ def procurement(
     try:
         scanned_under = sample_policy(base_policy(policy_file, lab), device) if policy_file or lab else None
         report = build_procurement_report(
-            state(ctx).store(), device, load_requirements(requirements), load_declaration(declaration), site,
+            state(ctx).store(),
+            device,
+            load_requirements(requirements),
+            load_declaration(declaration),
+            site,
             scanned_under,
         )
     except (YamlFileError, NoScanOfDevice, OutOfScope) as exc:

@@ -67,14 +67,17 @@ def _summary_rows(store: Store, outcome: ScanOutcome) -> list[dict[str, Any]]:
 def _report(store: Store, outcome: ScanOutcome, as_json: bool) -> None:
     rows = _summary_rows(store, outcome)
     if as_json:
-        emit_json({"scan_id": outcome.scan.id, "status": outcome.scan.status, "counts": outcome.scan.counts,
-                   "findings": rows})
+        emit_json(
+            {"scan_id": outcome.scan.id, "status": outcome.scan.status, "counts": outcome.scan.counts, "findings": rows}
+        )
         return
     table(
         f"scan {outcome.scan.id}: {len(rows)} failing check(s) on {outcome.hosts_answering} device(s)",
         ["finding", "severity", "check", "address", "port", "ENISA"],
-        [[r["finding_id"] or "", r["severity"], r["check_id"], r["address"], r["port"] or "", " ".join(r["enisa"])]
-         for r in rows],
+        [
+            [r["finding_id"] or "", r["severity"], r["check_id"], r["address"], r["port"] or "", " ".join(r["enisa"])]
+            for r in rows
+        ],
     )
     counts = outcome.scan.counts
     footer(
@@ -145,7 +148,12 @@ def scan(
     try:
         with progress:
             outcome = run_scan(
-                store, policy, chosen, site=site, progress=advance, checks_dirs=tuple(checks_dir or ()),
+                store,
+                policy,
+                chosen,
+                site=site,
+                progress=advance,
+                checks_dirs=tuple(checks_dir or ()),
                 time_limit=time_limit,
             )
     except OutOfScope as exc:

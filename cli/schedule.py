@@ -109,24 +109,34 @@ def runs(
     rows = []
     for run, job in found:
         agent = agents.get(run.message_id or "")
-        rows.append({
-            "job": job.name,
-            "status": run.status,
-            "started": run.started_at.isoformat(),
-            "finished": run.finished_at.isoformat() if run.finished_at else None,
-            "scan_id": run.scan_id if agent is None else agent.scan_id,
-            "message_id": run.message_id,
-            "agent_status": agent.status if agent else None,
-            "reason": run.reason if agent is None or not agent.error else agent.error,
-        })
+        rows.append(
+            {
+                "job": job.name,
+                "status": run.status,
+                "started": run.started_at.isoformat(),
+                "finished": run.finished_at.isoformat() if run.finished_at else None,
+                "scan_id": run.scan_id if agent is None else agent.scan_id,
+                "message_id": run.message_id,
+                "agent_status": agent.status if agent else None,
+                "reason": run.reason if agent is None or not agent.error else agent.error,
+            }
+        )
     if as_json:
         emit_json(rows)
         return
     table(
         f"{len(rows)} run(s)",
         ["job", "status", "started (UTC)", "scan", "reason"],
-        [[r["job"], r["status"] + (f" ({r['agent_status']} on the agent)" if r["agent_status"] else ""),
-          r["started"][:19], r["scan_id"] or "", r["reason"] or ""] for r in rows],
+        [
+            [
+                r["job"],
+                r["status"] + (f" ({r['agent_status']} on the agent)" if r["agent_status"] else ""),
+                r["started"][:19],
+                r["scan_id"] or "",
+                r["reason"] or "",
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -174,8 +184,15 @@ def run_job(
     except ScheduleError as exc:
         fail(str(exc))
     if as_json:
-        emit_json({"job": name, "status": result.status, "scan_id": result.scan_id,
-                   "message_id": result.message_id, "reason": result.reason})
+        emit_json(
+            {
+                "job": name,
+                "status": result.status,
+                "scan_id": result.scan_id,
+                "message_id": result.message_id,
+                "reason": result.reason,
+            }
+        )
     else:
         console.print(f"job {name}: {result.status}" + (f" ({result.reason})" if result.reason else ""))
     if result.status == RunStatus.FAILED.value:

@@ -45,7 +45,7 @@ class PortCoverage:
 
 
 def _parse(text: str) -> frozenset[int]:
-    """"21-23,80" -> {21, 22, 23, 80}; the inverse of port_ranges."""
+    """ "21-23,80" -> {21, 22, 23, 80}; the inverse of port_ranges."""
     ports: set[int] = set()
     for part in filter(None, text.split(",")):
         first, _, last = part.partition("-")

@@ -56,8 +56,13 @@ def inventory_bom(rows: Iterable[AssetRow]) -> Bom:
     inventory it holds and which version described the devices."""
     bom = Bom(components=[_device(row) for row in rows])
     bom.metadata.tools.components.add(
-        Component(type=ComponentType.APPLICATION, name="muniscan", version=__version__, bom_ref="tool-muniscan",
-                  description="Security and privacy compliance scanner for a municipality's IoT estate")
+        Component(
+            type=ComponentType.APPLICATION,
+            name="muniscan",
+            version=__version__,
+            bom_ref="tool-muniscan",
+            description="Security and privacy compliance scanner for a municipality's IoT estate",
+        )
     )
     return bom
 

@@ -11,8 +11,20 @@ from enum import StrEnum
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET = ("presidio-analyzer", "decision_process", "alembic", "dramatiq", "sqlalchemy", "urllib3", "weasyprint",
-         "fontTools", "asyncssh", "pika", "redis", "scapy")
+QUIET = (
+    "presidio-analyzer",
+    "decision_process",
+    "alembic",
+    "dramatiq",
+    "sqlalchemy",
+    "urllib3",
+    "weasyprint",
+    "fontTools",
+    "asyncssh",
+    "pika",
+    "redis",
+    "scapy",
+)
 
 
 class LogLevel(StrEnum):

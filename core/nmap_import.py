@@ -95,9 +95,16 @@ def import_nmap_xml(
     in_scope, skipped = split_by_scope(iter_nmap_hosts(path), policy)
     scope = Scope.from_policy(policy.scope)
     with store.session() as session:
-        scan = ScanRun(kind=ScanKind.IMPORT.value, policy_name=policy.name, policy_hash=policy_hash(policy),
-                       site=site, targets=[str(path)], counts={"source": SOURCE}, scope=scope_record(policy),
-                       probe_classes=["imported"])
+        scan = ScanRun(
+            kind=ScanKind.IMPORT.value,
+            policy_name=policy.name,
+            policy_hash=policy_hash(policy),
+            site=site,
+            targets=[str(path)],
+            counts={"source": SOURCE},
+            scope=scope_record(policy),
+            probe_classes=["imported"],
+        )
         session.add(scan)
         session.commit()
     hosts = services = seen = 0
@@ -133,8 +140,13 @@ def import_nmap_xml(
         identified = fingerprint_scan(session, scan.id)  # type: ignore[arg-type]
         scan.status, scan.finished_at = ScanStatus.COMPLETED.value, utcnow()
         scan.ports = report_ports(path, listed)
-        scan.counts = {"source": SOURCE, "hosts": hosts, "services": services,
-                       "skipped_out_of_scope": len(skipped), "identified": identified}
+        scan.counts = {
+            "source": SOURCE,
+            "hosts": hosts,
+            "services": services,
+            "skipped_out_of_scope": len(skipped),
+            "identified": identified,
+        }
         session.add(scan)
         session.commit()
     return ImportOutcome(scan, hosts, services, skipped)

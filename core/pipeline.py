@@ -158,10 +158,15 @@ def run_scan(
         # Completed only once judged: an interrupt while judging must not leave a "completed" scan whose
         # findings were never updated. Judging is one transaction, so it leaves nothing half-done.
         judgements = evaluate_scan(store, scan, policy, checks_dirs)
-        scan.counts = {**scan.counts, "seconds": {  # where a scan's time goes, for sizing agents
-            "discovery_and_probes": round(observed_at - began - writing, 2), "store_writes": round(writing, 2),
-            "identification": round(identified_at - observed_at, 2),
-            "judgement": round(time.monotonic() - identified_at, 2)}}
+        scan.counts = {
+            **scan.counts,
+            "seconds": {  # where a scan's time goes, for sizing agents
+                "discovery_and_probes": round(observed_at - began - writing, 2),
+                "store_writes": round(writing, 2),
+                "identification": round(identified_at - observed_at, 2),
+                "judgement": round(time.monotonic() - identified_at, 2),
+            },
+        }
     except BaseException as exc:  # Ctrl-C or a crash: keep what is stored, say how it ended
         stage = f"while judging; `muniscan evaluate --scan {scan.id}` judges what was observed" if observed else ""
         _finish(

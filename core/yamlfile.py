@@ -63,8 +63,10 @@ def check_nodes(path: Path, root: yaml.Node | None) -> None:
                 name = str(key.value) if isinstance(key, yaml.ScalarNode) else None
                 line = key.start_mark.line + 1
                 if name is not None and name in first:
-                    raise YamlFileError(f"{path}:{line}: key '{name}' repeated (first at line {first[name]}); "
-                                        "the second would silently replace the first")
+                    raise YamlFileError(
+                        f"{path}:{line}: key '{name}' repeated (first at line {first[name]}); "
+                        "the second would silently replace the first"
+                    )
                 if name is not None:
                     first[name] = line
                 stack += [key, value]

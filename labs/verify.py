@@ -193,9 +193,12 @@ def score_lab(store: Store, name: str) -> LabScore:
         scan, scan_ids = scans[-1], {s.id for s in scans}
         rank = {s.site: n for n, s in enumerate(scans)}
         assets: dict[str, Asset] = {}
-        for asset in sorted(session.exec(select(Asset).where(col(Asset.address).in_(list(by_address)),
-                                                             col(Asset.site).in_(list(rank)))),
-                            key=lambda a: rank[a.site]):
+        for asset in sorted(
+            session.exec(
+                select(Asset).where(col(Asset.address).in_(list(by_address)), col(Asset.site).in_(list(rank)))
+            ),
+            key=lambda a: rank[a.site],
+        ):
             assets[asset.address] = asset  # a device seen from several sites: its latest site's scan counts
         asset_ids = [a.id for a in assets.values()]
         ports: dict[int, set[str]] = {}

@@ -31,8 +31,19 @@ CLEARTEXT_TRIGGERS = (
     ("location_cleartext", LOCATION, legal.DPIA_LOCATION),
     ("mac_cleartext", {"MAC_ADDRESS"}, legal.DPIA_COUNTER),
 )
-SPECIAL_TOPIC_WORDS = {"care", "carealarm", "health", "hälsa", "vård", "vard", "omsorg", "trygghetslarm",
-                       "medical", "patient", "medicin"}
+SPECIAL_TOPIC_WORDS = {
+    "care",
+    "carealarm",
+    "health",
+    "hälsa",
+    "vård",
+    "vard",
+    "omsorg",
+    "trygghetslarm",
+    "medical",
+    "patient",
+    "medicin",
+}
 
 
 def _roles(row: DataFlow) -> dict[str, str | None]:
@@ -42,9 +53,12 @@ def _roles(row: DataFlow) -> dict[str, str | None]:
     broker is listed once, as broker. Subscribers are the clients that read from the broker (this
     capture, and any other client a pcap shows receiving publications)."""
     mqtt = row.protocol.startswith("mqtt")
-    return {"device": row.source or None, "broker": row.destination if mqtt else None,
-            "server": None if mqtt else row.destination,
-            "subscriber": "muniscan" if row.observed_via in SUBSCRIBED else None}
+    return {
+        "device": row.source or None,
+        "broker": row.destination if mqtt else None,
+        "server": None if mqtt else row.destination,
+        "subscriber": "muniscan" if row.observed_via in SUBSCRIBED else None,
+    }
 
 
 def _flow(row: DataFlow, asset: Asset | None) -> dict[str, Any]:
@@ -134,8 +148,13 @@ def _traces(stored: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     shares = [u["share"] for u in stored["levels"][0]["unicity"] if u.get("share") is not None]
     worst = max(shares, default=0.0)
-    return {"pseudonym": stored["pseudonym"], "pseudonyms": stored["pseudonyms"], "singled_out": worst,
-            "unique": worst > stored.get("threshold", 0.0), "suggestion": stored.get("suggestion")}
+    return {
+        "pseudonym": stored["pseudonym"],
+        "pseudonyms": stored["pseudonyms"],
+        "singled_out": worst,
+        "unique": worst > stored.get("threshold", 0.0),
+        "suggestion": stored.get("suggestion"),
+    }
 
 
 def _generalisation(stored: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -217,8 +236,10 @@ def _flow_ref(f: dict[str, Any], topic: str | None = None) -> tuple[str, str, in
 
 
 def _refs(refs: set[tuple[str, str, int, str | None]]) -> list[dict[str, Any]]:
-    return [{"device": d, "destination": dst, "port": port, "topic": topic}
-            for d, dst, port, topic in sorted(refs, key=lambda r: (r[0], r[1], r[2], r[3] or ""))]
+    return [
+        {"device": d, "destination": dst, "port": port, "topic": topic}
+        for d, dst, port, topic in sorted(refs, key=lambda r: (r[0], r[1], r[2], r[3] or ""))
+    ]
 
 
 def _carries(f: dict[str, Any], categories: set[str]) -> list[tuple[str, str, int, str | None]]:

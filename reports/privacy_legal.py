@@ -27,10 +27,19 @@ DATASET = ["GDPR Recital 26", "GDPR Art. 4(5)", "WP216 (Opinion 05/2014)", "EDPB
 DATASET_MAC = [IMY_VASTERAS, AP_ENSCHEDE]
 DPIA_CAMERA = ["GDPR Art. 35(3)(c)", "Kamerabevakningslagen (2018:1200)", "EDPB Guidelines 3/2019", IMY_KUNGALV]
 DPIA_COUNTER = ["GDPR Art. 35(3)(c)", "ENISA GP-TM-12", IMY_VASTERAS, AP_ENSCHEDE]
-DPIA_NATIONAL_ID = ["GDPR Art. 87", "Dataskyddslagen (2018:218) 3 kap. 10 §", "GDPR Art. 35(1)", "GDPR Art. 32(1)(a)",
-                    "EDPB WP248 rev.01 (criteria: sensitive data, systematic monitoring)"]
-DPIA_LOCATION = ["GDPR Art. 35(3)(c)", "GDPR Recital 91", "EDPB WP248 rev.01 (systematic monitoring)",
-                 "GDPR Art. 32(1)(a)"]
+DPIA_NATIONAL_ID = [
+    "GDPR Art. 87",
+    "Dataskyddslagen (2018:218) 3 kap. 10 §",
+    "GDPR Art. 35(1)",
+    "GDPR Art. 32(1)(a)",
+    "EDPB WP248 rev.01 (criteria: sensitive data, systematic monitoring)",
+]
+DPIA_LOCATION = [
+    "GDPR Art. 35(3)(c)",
+    "GDPR Recital 91",
+    "EDPB WP248 rev.01 (systematic monitoring)",
+    "GDPR Art. 32(1)(a)",
+]
 DPIA_SPECIAL = ["GDPR Art. 9(1)", "GDPR Art. 35(3)(b)", "GDPR Art. 32(1)(a)"]
 DPIA_TRACKING = ["GDPR Art. 35(1)", "GDPR Art. 35(3)(c)", "GDPR Recital 91", AP_ENSCHEDE]
 

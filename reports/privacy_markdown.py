@@ -99,17 +99,26 @@ def privacy(r: dict[str, Any], t: Messages) -> list[str]:
             out.append(f"- {t('privacy.label.reversed')} ({cell(column)}): {cell(fraction)}")
         if d["traces"]:
             x = d["traces"]
-            line = t("privacy.traces", share=f"{x['singled_out'] * 100:.0f}", pseudonyms=x["pseudonyms"],
-                     column=x["pseudonym"])
+            line = t(
+                "privacy.traces",
+                share=f"{x['singled_out'] * 100:.0f}",
+                pseudonyms=x["pseudonyms"],
+                column=x["pseudonym"],
+            )
             if x["suggestion"]:
                 line += " " + t("privacy.traces_suggestion", suggestion=x["suggestion"])
             out.append(f"- {cell(line)}")
         if d["generalisation"]:
             g = d["generalisation"]
             levels = ", ".join(f"{column} → {level}" for column, level in g["levels"].items())
-            out.append("- " + cell(t("privacy.generalise", target=g["k_target"], levels=levels, k=g["k"])
-                                   if g["reachable"] else
-                                   t("privacy.generalise_unreachable", target=g["k_target"], k=g["k"])))
+            out.append(
+                "- "
+                + cell(
+                    t("privacy.generalise", target=g["k_target"], levels=levels, k=g["k"])
+                    if g["reachable"]
+                    else t("privacy.generalise_unreachable", target=g["k_target"], k=g["k"])
+                )
+            )
         for risk, v in d["risks"].items():
             state = t("privacy.risk.present") if v["present"] else t("privacy.risk.absent")
             out.append(f"- **{cell(t.term('wp216', risk))}**: {cell(state)}. {cell('; '.join(_reasons(v, t)))}")

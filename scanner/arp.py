@@ -19,8 +19,6 @@ class Segment:
     own_address: str
 
 
-
-
 def attached_segments() -> list[Segment]:
     """Directly connected IPv4 networks (no gateway) of interfaces other than loopback."""
     import scapy.route  # noqa: F401  (fills conf.route)

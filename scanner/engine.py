@@ -52,8 +52,9 @@ class ScanPlan:
         scope = Scope.from_policy(policy.scope)
         addresses = scope.expand(targets, limit=policy.discovery.max_addresses)
         if len(addresses) > LARGE_SCOPE:
-            log.warning("%d addresses in this scan: a scan this large takes long; consider scanning per segment",
-                        len(addresses))
+            log.warning(
+                "%d addresses in this scan: a scan this large takes long; consider scanning per segment", len(addresses)
+            )
         tcp = scope.allowed_ports(parse_ports(policy.discovery.tcp_ports))
         udp = scope.allowed_ports(parse_ports(policy.discovery.udp_ports))
         return cls(policy, scope, addresses, tcp, udp)

@@ -21,8 +21,6 @@ class NmapError(ValueError):
     """nmap is missing, failed, or wrote something that is not nmap XML."""
 
 
-
-
 @dataclass(frozen=True)
 class NmapPort:
     transport: str
@@ -174,10 +172,12 @@ def _host(element: ET.Element) -> NmapHost | None:
         transport = port.get("protocol", "tcp")
         if not 0 < number <= 65535 or transport not in TRANSPORTS:
             continue
-        ports.append(NmapPort(transport, number, _text(state.get("state", "") if state is not None else "", 32),
-                              _service(port)))
-    return NmapHost(address, _text(status.get("state", "") if status is not None else "", 16), mac, vendor,
-                    tuple(ports))
+        ports.append(
+            NmapPort(transport, number, _text(state.get("state", "") if state is not None else "", 32), _service(port))
+        )
+    return NmapHost(
+        address, _text(status.get("state", "") if status is not None else "", 16), mac, vendor, tuple(ports)
+    )
 
 
 def _refuse_entities(head: bytes) -> None:

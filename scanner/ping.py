@@ -17,8 +17,6 @@ from muniscan.scanner.gate import Gate
 ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY = 8, 0
 
 
-
-
 def icmp_available() -> bool:
     """Raw ICMP needs root (or CAP_NET_RAW); without it discovery falls back to TCP."""
     try:

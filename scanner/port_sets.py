@@ -41,4 +41,3 @@ def tcp_port_set(name: str, policy_ports: list[str]) -> list[str]:
     if name == "all":
         return ["1-65535"]
     raise PortSetError(f"--ports must be one of {', '.join(PORT_SETS)}, not '{name}'")
-

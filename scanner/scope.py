@@ -52,10 +52,14 @@ def target_problem(spec: str) -> str | None:
     except (ValueError, TypeError):
         if match := HOST_PORT.match(spec.strip()):
             host, port = match.group(1).strip("[]"), match.group(2)
-            return (f"target '{spec}' is an address with a port; a target is an address, CIDR or range: to probe "
-                    f"only port {port}, list it in the policy's discovery.tcp_ports and scan {host}")
-        return (f"target '{spec}' is not an address, CIDR or first-last range of one family; names are never "
-                "resolved (for this machine give 127.0.0.1)")
+            return (
+                f"target '{spec}' is an address with a port; a target is an address, CIDR or range: to probe "
+                f"only port {port}, list it in the policy's discovery.tcp_ports and scan {host}"
+            )
+        return (
+            f"target '{spec}' is not an address, CIDR or first-last range of one family; names are never "
+            "resolved (for this machine give 127.0.0.1)"
+        )
     return None
 
 
@@ -126,8 +130,10 @@ class Scope:
             raise OutOfScope(f"outside the policy's scope: {', '.join(outside)}")
         planned = sum(self._count(spec) for spec in specs)
         if planned > limit:  # counted from the networks, before one address is listed
-            raise OutOfScope(f"more than {limit} addresses (about {planned} in scope): narrow the targets or raise "
-                             "discovery.max_addresses")
+            raise OutOfScope(
+                f"more than {limit} addresses (about {planned} in scope): narrow the targets or raise "
+                "discovery.max_addresses"
+            )
         seen: dict[str, None] = {}
         for spec in specs:
             for address in self._in_scope(spec):

@@ -10,8 +10,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SUBPACKAGES = {"scanner": "scanner", "checks": "checks", "policies": "policies", "reports": "reports",
-               "labs": "labs", "facts": "facts", "privacy": "privacy", "cli": "cli"}
+SUBPACKAGES = {
+    "scanner": "scanner",
+    "checks": "checks",
+    "policies": "policies",
+    "reports": "reports",
+    "labs": "labs",
+    "facts": "facts",
+    "privacy": "privacy",
+    "cli": "cli",
+}
 CHECKED = ["muniscan.facts", "muniscan.checks", "muniscan.privacy"]
 
 

@@ -22,8 +22,15 @@ FOLDERS = {
 }
 SPLIT = {"muniscan", "muniscan.privacy"}  # their sub-packages and modules are nodes of their own
 UTILITIES = {"muniscan.text", "muniscan.paths", "muniscan.yamlfile", "muniscan"}
-JUDGING = ["muniscan.facts", "muniscan.checks", "muniscan.store", "muniscan.reports", "muniscan.policies",
-           "muniscan.privacy.datasets", "muniscan.privacy.detection"]
+JUDGING = [
+    "muniscan.facts",
+    "muniscan.checks",
+    "muniscan.store",
+    "muniscan.reports",
+    "muniscan.policies",
+    "muniscan.privacy.datasets",
+    "muniscan.privacy.detection",
+]
 STORE_MAY_USE = {"muniscan.store", "muniscan.facts", *UTILITIES}
 FACTS_MAY_USE = {"muniscan.facts"}
 
@@ -46,8 +53,11 @@ def imports(root: Path) -> list[tuple[str, str, str]]:
             rel = path.relative_to(root / folder).with_suffix("").parts
             module = ".".join([namespace, *[p for p in rel if p != "__init__"]])
             for item in ast.walk(ast.parse(path.read_text(), str(path))):
-                names = [item.module] if isinstance(item, ast.ImportFrom) and item.module and not item.level else (
-                    [a.name for a in item.names] if isinstance(item, ast.Import) else [])
+                names = (
+                    [item.module]
+                    if isinstance(item, ast.ImportFrom) and item.module and not item.level
+                    else ([a.name for a in item.names] if isinstance(item, ast.Import) else [])
+                )
                 for name in names:
                     if name and name.startswith("muniscan"):
                         where = f"{path.relative_to(root)}:{item.lineno} imports {name}"

@@ -1,6 +1,5 @@
 """BACnet/IP has no authentication: a controller that answers a stranger can be read, and commanded, by anyone."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.bacnet import BacnetFacts

@@ -1,6 +1,5 @@
 """A login accepts wrong password after wrong password at full speed: nothing stops password guessing."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.brute_force import BruteForceFacts

@@ -1,6 +1,5 @@
 """CoAP resources that answer plain, unauthenticated GETs give sensor data and control points to anyone."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.coap import CoapFacts

@@ -1,6 +1,5 @@
 """A debug bridge reachable over the network is a maintenance back door into the device."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.adb import AdbFacts

@@ -1,6 +1,5 @@
 """A login with a vendor's published default password works: anyone with the manual can take the device over."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.default_credentials import DefaultCredentialsFacts

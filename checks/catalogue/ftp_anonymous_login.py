@@ -1,6 +1,5 @@
 """An FTP server lets anyone log in as "anonymous": its files (logs, configs, firmware) are open to all."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.ftp import FtpFacts

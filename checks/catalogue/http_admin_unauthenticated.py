@@ -1,6 +1,5 @@
 """A device's administration pages answer without asking who is there."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.http import HttpFacts

@@ -1,6 +1,5 @@
 """A device's web administration is served over plain HTTP without a redirect to HTTPS."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.http import HttpFacts

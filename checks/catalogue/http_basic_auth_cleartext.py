@@ -1,6 +1,5 @@
 """Credentials would cross the network in clear: HTTP Basic over plain HTTP, or a login form posted over HTTP."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.http import HttpFacts

@@ -1,6 +1,5 @@
 """The web interface sets cookies without Secure (over HTTPS), HttpOnly or SameSite."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.http import CookieFacts, HttpFacts

@@ -1,6 +1,5 @@
 """The web interface lacks the response headers that make browsers enforce HTTPS and block framing and sniffing."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.http import HttpFacts

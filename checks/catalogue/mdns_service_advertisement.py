@@ -1,6 +1,5 @@
 """A device that answers mDNS queries from off its link tells anyone its services, host name and model."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.mdns import MdnsFacts

@@ -1,6 +1,5 @@
 """Modbus/TCP has no authentication: a device that answers any client can be read, and written, by anyone."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.modbus import ModbusFacts

@@ -1,6 +1,5 @@
 """An MQTT broker that accepts clients without credentials lets anyone read and publish."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.mqtt import MqttFacts

@@ -1,6 +1,5 @@
 """MQTT without TLS carries telemetry, and any login, in clear across the network."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.mqtt import MqttFacts

@@ -1,6 +1,5 @@
 """Anyone can read the broker's messages: a subscription to '#' without credentials received traffic."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.mqtt_subscribe import MqttSubscribeFacts

@@ -1,6 +1,5 @@
 """A camera that describes its stream to anyone lets anyone watch it."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.rtsp import RtspFacts

@@ -1,6 +1,5 @@
 """An SNMP agent that answers a well-known community string hands its configuration to anyone."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.snmp import SnmpFacts

@@ -1,6 +1,5 @@
 """SNMP v1 and v2c send community strings and data in clear; only v3 authenticates and encrypts."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.snmp import SnmpFacts

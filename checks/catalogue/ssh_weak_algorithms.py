@@ -1,6 +1,5 @@
 """An SSH server offers key exchange, host key, cipher or MAC algorithms that are broken or deprecated."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.ssh_grading import weak_algorithms
 from muniscan.checks.views import ServiceView, judged_on

@@ -36,7 +36,9 @@ def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResu
     not_before = datetime.fromisoformat(certificate.not_before)
     not_after = datetime.fromisoformat(certificate.not_after)
     evidence: dict[str, Any] = {
-        "port": service.port, "subject": certificate.subject, "not_before": certificate.not_before
+        "port": service.port,
+        "subject": certificate.subject,
+        "not_before": certificate.not_before,
     }
     if now > not_after:
         return failed(**evidence, not_after=certificate.not_after, state="expired")

@@ -1,6 +1,5 @@
 """The TLS service presents a self-signed certificate, which no client can validate."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on

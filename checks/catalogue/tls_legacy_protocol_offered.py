@@ -1,6 +1,5 @@
 """A service still accepts TLS versions below the policy's minimum (by default 1.2)."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.tailoring import effective_requirements
 from muniscan.checks.tls_grading import tls_version

@@ -1,6 +1,5 @@
 """A TLS service accepts cipher suites graded weak or insecure (grades: `muniscan.checks.tls_grading`)."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.tls_grading import grade_suite, tls_version
 from muniscan.checks.views import ServiceView, judged_on
@@ -36,8 +35,9 @@ def evaluate(service: ServiceView, facts: TlsFacts, policy: Policy) -> CheckResu
     # Below the minimum version the legacy-protocol check already fails; CBC-SHA1 is all TLS 1.0
     # has, so there only suites that are insecure at any version count here.
     graded = [(c, grade_suite(c)) for c in facts.ciphers]
-    bad = [(c, g) for c, g in graded
-           if g.grade == "insecure" or (g.grade == "weak" and tls_version(c.version) >= minimum)]
+    bad = [
+        (c, g) for c, g in graded if g.grade == "insecure" or (g.grade == "weak" and tls_version(c.version) >= minimum)
+    ]
     if bad:
         return failed(
             port=service.port,

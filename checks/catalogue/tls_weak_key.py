@@ -1,6 +1,5 @@
 """The TLS certificate's public key is too short to resist factoring or discrete-log attacks."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.tls_grading import certificate_or_verdict
 from muniscan.checks.views import ServiceView, judged_on

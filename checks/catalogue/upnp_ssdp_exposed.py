@@ -1,6 +1,5 @@
 """A device answering SSDP advertises itself and its maker, model and serial to anyone who asks."""
 
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed
 from muniscan.checks.views import ServiceView, judged_on
 from muniscan.facts.upnp import UpnpFacts

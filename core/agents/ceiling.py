@@ -53,8 +53,14 @@ def agent_ceiling(
         raise AgentError("an agent needs its own scope (--scope CIDR): the networks of its segment")
     if max_packets_per_second <= 0 or max_per_host_concurrency < 1 or max_global_concurrency < 1:
         raise AgentError("agent limits: rate and concurrency caps must be positive")
-    return AgentCeiling(Scope.from_policy(policy), max_intrusiveness, max_packets_per_second,
-                        max_per_host_concurrency, max_global_concurrency, allowed)
+    return AgentCeiling(
+        Scope.from_policy(policy),
+        max_intrusiveness,
+        max_packets_per_second,
+        max_per_host_concurrency,
+        max_global_concurrency,
+        allowed,
+    )
 
 
 def _above(policy: Policy, ceiling: AgentCeiling) -> list[str]:
@@ -63,9 +69,11 @@ def _above(policy: Policy, ceiling: AgentCeiling) -> list[str]:
     if allowed:
         reasons.append(f"probes.allow {', '.join(allowed)} above this agent's {ceiling.max_intrusiveness.value}")
     rate = policy.rate
-    caps = (("rate.packets_per_second", rate.packets_per_second, ceiling.max_packets_per_second),
-            ("rate.per_host_concurrency", rate.per_host_concurrency, ceiling.max_per_host_concurrency),
-            ("rate.global_concurrency", rate.global_concurrency, ceiling.max_global_concurrency))
+    caps = (
+        ("rate.packets_per_second", rate.packets_per_second, ceiling.max_packets_per_second),
+        ("rate.per_host_concurrency", rate.per_host_concurrency, ceiling.max_per_host_concurrency),
+        ("rate.global_concurrency", rate.global_concurrency, ceiling.max_global_concurrency),
+    )
     for field, asked, cap in caps:
         if asked > cap:
             reasons.append(f"{field} {asked:g} above this agent's {cap:g}")

@@ -29,9 +29,15 @@ def dispatch(broker: Broker, store: Store, job: AgentJob, schedule: str | None =
     message = job_message(job.site)
     run = record_queued(
         store,
-        AgentRun(message_id=message.message_id, site=job.site, policy_name=job.policy.name,
-                 policy_hash=register_policy(store, job.policy), targets=job.targets, time_limit=job.time_limit,
-                 schedule=schedule),
+        AgentRun(
+            message_id=message.message_id,
+            site=job.site,
+            policy_name=job.policy.name,
+            policy_hash=register_policy(store, job.policy),
+            targets=job.targets,
+            time_limit=job.time_limit,
+            schedule=schedule,
+        ),
     )
     try:
         broker.enqueue(message)

@@ -48,8 +48,9 @@ def read_reference(args: tuple[Any, ...], kwargs: dict[str, Any], site: str) -> 
     try:
         reference = JobReference.model_validate(kwargs)
     except ValidationError as exc:
-        raise AgentError(f"bad job message (a message names a recorded job, nothing more): "
-                         f"{validation_errors(exc)}") from None
+        raise AgentError(
+            f"bad job message (a message names a recorded job, nothing more): {validation_errors(exc)}"
+        ) from None
     if reference.site != site:
         raise AgentError(f"the job is for site '{reference.site}', this agent serves '{site}'")
     return reference

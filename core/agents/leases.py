@@ -43,8 +43,16 @@ def claim(store: Store, message_id: str, site: str, agent: str, lease: float) ->
         taken = session.execute(
             update(AgentRun)
             .where(col(AgentRun.message_id) == message_id, col(AgentRun.site) == site, takeable)
-            .values(status=RUNNING, agent=agent, started_at=now, finished_at=None, lease_until=now + timedelta(
-                seconds=lease), deliveries=col(AgentRun.deliveries) + 1, note=col(AgentRun.error), error=None)
+            .values(
+                status=RUNNING,
+                agent=agent,
+                started_at=now,
+                finished_at=None,
+                lease_until=now + timedelta(seconds=lease),
+                deliveries=col(AgentRun.deliveries) + 1,
+                note=col(AgentRun.error),
+                error=None,
+            )
         )
         session.commit()
         run = session.exec(select(AgentRun).where(AgentRun.message_id == message_id)).first()
@@ -56,9 +64,12 @@ def claim(store: Store, message_id: str, site: str, agent: str, lease: float) ->
             raise AgentError(f"job {message_id} is for site {run.site}, not {site}")
         held = "running on " + (run.agent or "?") if run.status == RUNNING else run.status
         session.execute(
-            update(AgentRun).where(col(AgentRun.id) == run.id)
-            .values(deliveries=col(AgentRun.deliveries) + 1,
-                    note=f"delivered again at {now:%Y-%m-%d %H:%M:%S} UTC to {agent}: already {held}; not scanned")
+            update(AgentRun)
+            .where(col(AgentRun.id) == run.id)
+            .values(
+                deliveries=col(AgentRun.deliveries) + 1,
+                note=f"delivered again at {now:%Y-%m-%d %H:%M:%S} UTC to {agent}: already {held}; not scanned",
+            )
         )
         session.commit()
     log.info("job %s delivered again: already %s, not scanned", message_id, held)
@@ -72,21 +83,35 @@ def attach_scan(store: Store, message_id: str, scan: ScanRun) -> None:
         session.commit()
 
 
-def finish(store: Store, run: AgentRun, agent: str, status: AgentRunStatus, scan_id: int | None = None,
-           error: str | None = None) -> bool:
+def finish(
+    store: Store,
+    run: AgentRun,
+    agent: str,
+    status: AgentRunStatus,
+    scan_id: int | None = None,
+    error: str | None = None,
+) -> bool:
     """Record how the job ended, only while this agent still holds it (a job already taken as lost keeps its
     record); returns whether it did."""
     with store.session() as session:
         done = session.execute(
             update(AgentRun)
             .where(col(AgentRun.id) == run.id, col(AgentRun.agent) == agent, col(AgentRun.status) == RUNNING)
-            .values(status=status.value, scan_id=scan_id if scan_id is not None else col(AgentRun.scan_id),
-                    error=error, finished_at=utcnow(), lease_until=None)
+            .values(
+                status=status.value,
+                scan_id=scan_id if scan_id is not None else col(AgentRun.scan_id),
+                error=error,
+                finished_at=utcnow(),
+                lease_until=None,
+            )
         )
         session.commit()
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        log.warning("job %s ended (%s) after its lease was taken as lost; its record is left as it is",
-                    run.message_id, status.value)
+        log.warning(
+            "job %s ended (%s) after its lease was taken as lost; its record is left as it is",
+            run.message_id,
+            status.value,
+        )
         return False
     return True
 
@@ -108,7 +133,8 @@ def heartbeat(store: Store, name: str, lease: float) -> None:
     with store.session() as session:
         session.execute(update(Agent).where(col(Agent.name) == name).values(heartbeat_at=now))
         session.execute(
-            update(AgentRun).where(col(AgentRun.agent) == name, col(AgentRun.status) == RUNNING)
+            update(AgentRun)
+            .where(col(AgentRun.agent) == name, col(AgentRun.status) == RUNNING)
             .values(lease_until=now + timedelta(seconds=lease))
         )
         session.commit()
@@ -129,18 +155,21 @@ def reap_lost(store: Store) -> list[AgentRun]:
             select(AgentRun).where(col(AgentRun.status) == RUNNING, col(AgentRun.lease_until) < now)
         ).all()
         for run in expired:
-            why = (f"lost: agent {run.agent} stopped heartbeating; its lease ran out at "
-                   f"{run.lease_until:%Y-%m-%d %H:%M:%S} UTC")
+            why = (
+                f"lost: agent {run.agent} stopped heartbeating; its lease ran out at "
+                f"{run.lease_until:%Y-%m-%d %H:%M:%S} UTC"
+            )
             taken = session.execute(
-                update(AgentRun).where(col(AgentRun.id) == run.id, col(AgentRun.status) == RUNNING,
-                                       col(AgentRun.lease_until) < now)
+                update(AgentRun)
+                .where(col(AgentRun.id) == run.id, col(AgentRun.status) == RUNNING, col(AgentRun.lease_until) < now)
                 .values(status=LOST, error=why, finished_at=now, lease_until=None)
             )
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 continue
             if run.scan_id is not None:
                 session.execute(
-                    update(ScanRun).where(col(ScanRun.id) == run.scan_id, col(ScanRun.status) == ScanStatus.RUNNING)
+                    update(ScanRun)
+                    .where(col(ScanRun.id) == run.scan_id, col(ScanRun.status) == ScanStatus.RUNNING)
                     .values(status=ScanStatus.LOST.value, finished_at=now, error=why)
                 )
             lost.append(run)

@@ -44,9 +44,15 @@ class AgentConfig:
 
 def ceiling_of(config: AgentConfig) -> AgentCeiling:
     limits = config.limits
-    return agent_ceiling(list(config.scope), list(config.never_touch_ports), limits.max_intrusiveness,
-                         limits.max_packets_per_second, limits.max_per_host_concurrency,
-                         limits.max_global_concurrency, list(limits.ports) or None)
+    return agent_ceiling(
+        list(config.scope),
+        list(config.never_touch_ports),
+        limits.max_intrusiveness,
+        limits.max_packets_per_second,
+        limits.max_per_host_concurrency,
+        limits.max_global_concurrency,
+        list(limits.ports) or None,
+    )
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -56,13 +62,25 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def _serve(config: AgentConfig, stop: threading.Event) -> None:
     ceiling = ceiling_of(config)
-    serve(config.store_url, config.broker_url, config.namespace, config.site, ceiling, config.name, config.threads,
-          stop, config.stop_timeout, config.heartbeat, config.lease)
+    serve(
+        config.store_url,
+        config.broker_url,
+        config.namespace,
+        config.site,
+        ceiling,
+        config.name,
+        config.threads,
+        stop,
+        config.stop_timeout,
+        config.heartbeat,
+        config.lease,
+    )
 
 
 def _child(config: AgentConfig) -> None:
-    setup_logging(LogLevel(config.log_level) if config.log_level else None,
-                  Path(config.log_file) if config.log_file else None)
+    setup_logging(
+        LogLevel(config.log_level) if config.log_level else None, Path(config.log_file) if config.log_file else None
+    )
     stop = threading.Event()
     _stop_on_signals(stop)
     _serve(config, stop)

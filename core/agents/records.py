@@ -23,8 +23,11 @@ def claim_queued(store: Store, message_id: str, site: str, agent: str) -> AgentR
     with store.session() as session:
         taken = session.execute(
             update(AgentRun)
-            .where(col(AgentRun.message_id) == message_id, col(AgentRun.site) == site,
-                   col(AgentRun.status) == AgentRunStatus.QUEUED.value)
+            .where(
+                col(AgentRun.message_id) == message_id,
+                col(AgentRun.site) == site,
+                col(AgentRun.status) == AgentRunStatus.QUEUED.value,
+            )
             .values(status=AgentRunStatus.RUNNING.value, agent=agent, started_at=utcnow())
         )
         session.commit()

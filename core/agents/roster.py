@@ -43,9 +43,17 @@ def roster(store: Store, site: str | None = None) -> list[AgentState]:
     for run in running:
         held.setdefault(run.agent or "", []).append(run)
     return [
-        AgentState(a.name, a.site, a.host, a.pid, _state(a, now), a.started_at, a.heartbeat_at,
-                   round((now - a.heartbeat_at).total_seconds(), 1),
-                   [r.message_id for r in held.get(a.name, [])],
-                   [r.scan_id for r in held.get(a.name, []) if r.scan_id is not None])
+        AgentState(
+            a.name,
+            a.site,
+            a.host,
+            a.pid,
+            _state(a, now),
+            a.started_at,
+            a.heartbeat_at,
+            round((now - a.heartbeat_at).total_seconds(), 1),
+            [r.message_id for r in held.get(a.name, [])],
+            [r.scan_id for r in held.get(a.name, []) if r.scan_id is not None],
+        )
         for a in agents
     ]

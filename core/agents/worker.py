@@ -44,8 +44,14 @@ def agent_name() -> str:
 
 
 def run_job(
-    store: Store, site: str, agent: str, ceiling: AgentCeiling, message_id: str, args: tuple[Any, ...],
-    kwargs: dict[str, Any], lease: float = DEFAULT_LEASE,
+    store: Store,
+    site: str,
+    agent: str,
+    ceiling: AgentCeiling,
+    message_id: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    lease: float = DEFAULT_LEASE,
 ) -> AgentRun | None:
     """One job: the message only names it; the job (policy by hash, targets, time limit) comes from the central
     store, then the agent's own ceiling, then the policy's scope, as ever. None when the job was already done
@@ -78,7 +84,12 @@ def run_job(
 
 
 def build_worker(
-    broker: Broker, store: Store, site: str, agent: str, ceiling: AgentCeiling, threads: int = 1,
+    broker: Broker,
+    store: Store,
+    site: str,
+    agent: str,
+    ceiling: AgentCeiling,
+    threads: int = 1,
     lease: float = DEFAULT_LEASE,
 ) -> Worker:
     """A Dramatiq worker on this site's queue only; it prefetches no more jobs than it has threads, so an idle
@@ -95,9 +106,19 @@ def build_worker(
     return worker
 
 
-def serve(store_url: str, broker_url: str, namespace: str, site: str, ceiling: AgentCeiling, name: str | None,
-          threads: int, stop: threading.Event, stop_timeout: float, heartbeat: float = DEFAULT_HEARTBEAT,
-          lease: float = DEFAULT_LEASE) -> None:
+def serve(
+    store_url: str,
+    broker_url: str,
+    namespace: str,
+    site: str,
+    ceiling: AgentCeiling,
+    name: str | None,
+    threads: int,
+    stop: threading.Event,
+    stop_timeout: float,
+    heartbeat: float = DEFAULT_HEARTBEAT,
+    lease: float = DEFAULT_LEASE,
+) -> None:
     """Run one worker until `stop` is set; then finish the jobs in hand (up to `stop_timeout` seconds) and
     put prefetched ones back on the queue. The heartbeat runs from before the first job to after the last."""
     store, broker = Store(store_url), make_broker(broker_url, namespace)

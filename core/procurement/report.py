@@ -60,10 +60,13 @@ def device_verdicts(store: Store, address: str, site: str = PROCUREMENT_SITE) ->
             }
             for f in session.exec(select(Finding).where(Finding.asset_id == asset.id, Finding.last_scan_id == scan_id))
         ]
-        probes_completed = set(session.exec(
-            select(Observation.probe).where(Observation.scan_id == scan_id, Observation.asset_id == asset.id,
-                                            Observation.status == "completed")
-        ))
+        probes_completed = set(
+            session.exec(
+                select(Observation.probe).where(
+                    Observation.scan_id == scan_id, Observation.asset_id == asset.id, Observation.status == "completed"
+                )
+            )
+        )
         device = {
             "address": asset.address,
             "site": asset.site,

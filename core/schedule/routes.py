@@ -25,8 +25,10 @@ def set_route(store: Store, name: str, routed: bool, broker_url: str | None = No
     if broker_url is not None:
         make_broker(broker_url).close()  # a bad URL is refused now, not at the first trigger
         if make_url(broker_url).password:
-            raise AgentError("the broker URL holds a password: set MUNISCAN_BROKER_URL in the scheduler's "
-                             "environment (/etc/muniscan/env) instead of storing it with the route")
+            raise AgentError(
+                "the broker URL holds a password: set MUNISCAN_BROKER_URL in the scheduler's "
+                "environment (/etc/muniscan/env) instead of storing it with the route"
+            )
     with store.session() as session:
         job = job_named(session, name)
         if routed:
@@ -63,9 +65,11 @@ def _refuse_overlap(store: Store, job: Schedule) -> None:
     since = utcnow() - timedelta(seconds=job.max_runtime_seconds)
     with store.session() as session:
         pending = session.exec(
-            select(AgentRun).where(AgentRun.schedule == job.name, col(AgentRun.status).in_(UNFINISHED),
-                                   col(AgentRun.queued_at) > since)
+            select(AgentRun).where(
+                AgentRun.schedule == job.name, col(AgentRun.status).in_(UNFINISHED), col(AgentRun.queued_at) > since
+            )
         ).first()
     if pending is not None:
-        raise SkipRun(f"the previous run is still {pending.status} on site {pending.site} "
-                      f"(message {pending.message_id})")
+        raise SkipRun(
+            f"the previous run is still {pending.status} on site {pending.site} (message {pending.message_id})"
+        )

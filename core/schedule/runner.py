@@ -64,8 +64,14 @@ def scan_job(store: Store, job: Schedule) -> int | Dispatched | None:
     if message_id is not None:
         return Dispatched(message_id, job.site)
     # The lease lasts max_runtime_seconds; stopping the scan by then keeps two runs of one job apart.
-    outcome = run_scan(store, policy, list(job.targets), site=job.site, checks_dirs=tuple(map(Path, job.checks_dirs)),
-                       time_limit=job.max_runtime_seconds)
+    outcome = run_scan(
+        store,
+        policy,
+        list(job.targets),
+        site=job.site,
+        checks_dirs=tuple(map(Path, job.checks_dirs)),
+        time_limit=job.max_runtime_seconds,
+    )
     return outcome.scan.id
 
 

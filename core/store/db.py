@@ -55,8 +55,11 @@ def create_private(path: Path) -> None:
     -wal and -shm files the same mode. An existing store readable by others is only warned about."""
     if path.exists():
         if path.stat().st_mode & 0o077:
-            log.warning("%s is readable or writable by other users (mode %o): chmod 600 it and 700 its folder",
-                        path, path.stat().st_mode & 0o777)
+            log.warning(
+                "%s is readable or writable by other users (mode %o): chmod 600 it and 700 its folder",
+                path,
+                path.stat().st_mode & 0o777,
+            )
         return
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with suppress(FileExistsError):

@@ -36,8 +36,9 @@ def runner_gone(runner: str) -> bool:
 
 def mark_dead_scans_interrupted(session: Session) -> int:
     """Running scans whose process on this host is gone become interrupted, with the reason."""
-    running = session.exec(select(ScanRun).where(col(ScanRun.status) == ScanStatus.RUNNING.value,
-                                                 col(ScanRun.runner).is_not(None))).all()
+    running = session.exec(
+        select(ScanRun).where(col(ScanRun.status) == ScanStatus.RUNNING.value, col(ScanRun.runner).is_not(None))
+    ).all()
     dead = [scan for scan in running if runner_gone(scan.runner or "")]
     for scan in dead:
         scan.status, scan.finished_at = ScanStatus.INTERRUPTED.value, utcnow()

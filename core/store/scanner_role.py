@@ -11,12 +11,20 @@ says. The schema itself is migrated by the owner (`muniscan db upgrade`), never 
 import re
 
 # What a scan writes; everything else the role may only read.
-INSERT_UPDATE = ("scanrun", "asset", "service", "observation", "evaluation", "assetevent", "dataflow", "agentrun",
-                 "agent")
+INSERT_UPDATE = (
+    "scanrun",
+    "asset",
+    "service",
+    "observation",
+    "evaluation",
+    "assetevent",
+    "dataflow",
+    "agentrun",
+    "agent",
+)
 APPEND_ONLY = ("findingevent",)
 REPLACED = ("evaluation",)  # judging a scan again replaces that scan's verdicts under the same policy
-FINDING_COLUMNS = ("status", "title", "severity", "confidence", "evidence", "last_seen", "last_scan_id",
-                   "policy_hash")
+FINDING_COLUMNS = ("status", "title", "severity", "confidence", "evidence", "last_seen", "last_scan_id", "policy_hash")
 ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 

@@ -28,8 +28,7 @@ def encode(values: Sequence[str | None]) -> tuple[np.ndarray, list[str | None]]:
     """Integer codes in first-seen order, and the value behind each code (None = missing)."""
     lookup: dict[str | None, int] = {}
     setdefault = lookup.setdefault
-    codes = np.fromiter((setdefault(v, len(lookup)) for v in values), dtype=np.int64,
-                        count=len(values))
+    codes = np.fromiter((setdefault(v, len(lookup)) for v in values), dtype=np.int64, count=len(values))
     return codes, list(lookup)
 
 
@@ -211,13 +210,16 @@ class AnonymityResult:
 def check_missing_policy(missing: str) -> None:
     """Refuse an unknown policy before any work, naming the ones there are."""
     if missing not in MISSING_POLICIES:
-        raise ValueError(f"missing-value policy {missing!r} is not one of {', '.join(MISSING_POLICIES)} "
-                         "(sdcMicro's wildcard matching gives no equivalence classes; it is used for the "
-                         "individual risk with sampling weights)")
+        raise ValueError(
+            f"missing-value policy {missing!r} is not one of {', '.join(MISSING_POLICIES)} "
+            "(sdcMicro's wildcard matching gives no equivalence classes; it is used for the "
+            "individual risk with sampling weights)"
+        )
 
 
-def quasi_identifier_classes(columns: dict[str, list[str | None]], quasi_identifiers: list[str],
-                             missing: str = "category") -> tuple[Classes, np.ndarray]:
+def quasi_identifier_classes(
+    columns: dict[str, list[str | None]], quasi_identifiers: list[str], missing: str = "category"
+) -> tuple[Classes, np.ndarray]:
     """Classes over the QIs and the boolean mask of records that took part."""
     check_missing_policy(missing)
     encoded = [encode(columns[name]) for name in quasi_identifiers]
@@ -232,8 +234,12 @@ def quasi_identifier_classes(columns: dict[str, list[str | None]], quasi_identif
     return Classes.from_key(key), keep
 
 
-def evaluate(columns: dict[str, list[str | None]], quasi_identifiers: list[str],
-             sensitive: list[str] | None = None, missing: str = "category") -> AnonymityResult:
+def evaluate(
+    columns: dict[str, list[str | None]],
+    quasi_identifiers: list[str],
+    sensitive: list[str] | None = None,
+    missing: str = "category",
+) -> AnonymityResult:
     """k, uniques, and per sensitive attribute ℓ/t/α/β/δ (each the worst class)."""
     classes, keep = quasi_identifier_classes(columns, quasi_identifiers, missing)
     kept_index = np.flatnonzero(keep)
@@ -246,8 +252,14 @@ def evaluate(columns: dict[str, list[str | None]], quasi_identifiers: list[str],
     uniques = int((sizes == 1).sum())
     evaluated = int(keep.sum())
     return AnonymityResult(
-        quasi_identifiers=list(quasi_identifiers), missing_policy=missing,
-        records=len(keep), records_evaluated=evaluated, classes=len(sizes),
-        k=int(sizes.min()) if len(sizes) else 0, sample_uniques=uniques,
+        quasi_identifiers=list(quasi_identifiers),
+        missing_policy=missing,
+        records=len(keep),
+        records_evaluated=evaluated,
+        classes=len(sizes),
+        k=int(sizes.min()) if len(sizes) else 0,
+        sample_uniques=uniques,
         sample_unique_share=uniques / evaluated if evaluated else 0.0,
-        largest_class=int(sizes.max()) if len(sizes) else 0, sensitive=stats)
+        largest_class=int(sizes.max()) if len(sizes) else 0,
+        sensitive=stats,
+    )

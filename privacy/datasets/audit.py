@@ -59,20 +59,88 @@ PRECISION_SAMPLE = 5000  # values per column read for timestamp and coordinate p
 DIRECT_IDENTIFIER_SHARE = 0.5
 DEFAULT_K = 5
 DEFAULT_T = 0.2
-QUASI_IDENTIFIER_HINTS = {"age", "ålder", "sex", "gender", "kön", "zip", "postcode", "postnummer",
-                          "birth", "born", "födelseår", "födelsedatum", "kommun", "municipality",
-                          "district", "stadsdel", "race", "ethnic", "marital", "education",
-                          "occupation", "yrke", "country", "nationality", "relationship"}
+QUASI_IDENTIFIER_HINTS = {
+    "age",
+    "ålder",
+    "sex",
+    "gender",
+    "kön",
+    "zip",
+    "postcode",
+    "postnummer",
+    "birth",
+    "born",
+    "födelseår",
+    "födelsedatum",
+    "kommun",
+    "municipality",
+    "district",
+    "stadsdel",
+    "race",
+    "ethnic",
+    "marital",
+    "education",
+    "occupation",
+    "yrke",
+    "country",
+    "nationality",
+    "relationship",
+}
 # time-window columns of a visit (squashed key words: first_seen -> firstseen)
-TIME_WINDOW_HINTS = {"firstseen", "lastseen", "arrival", "arrived", "departure", "departed", "checkin",
-                     "checkout", "entered", "exited", "entrytime", "exittime", "visitstart", "visitend"}
+TIME_WINDOW_HINTS = {
+    "firstseen",
+    "lastseen",
+    "arrival",
+    "arrived",
+    "departure",
+    "departed",
+    "checkin",
+    "checkout",
+    "entered",
+    "exited",
+    "entrytime",
+    "exittime",
+    "visitstart",
+    "visitend",
+}
 # measurements of the device or its surroundings: never quasi-identifiers by themselves
-MEASUREMENT_HINTS = {"rssi", "snr", "signal", "strength", "dbm", "reading", "readings", "measurement",
-                     "measured", "temperature", "temp", "humidity", "co2", "battery", "voltage", "lux", "noise",
-                     "pressure", "pm25", "pm10", "kwh", "value"}
-_HASH_KIND_HINTS = {"mac": "mac", "bssid": "mac", "device": "mac", "pnr": "personnummer",
-                    "personnummer": "personnummer", "ssn": "personnummer", "phone": "mobile",
-                    "mobile": "mobile", "msisdn": "mobile", "plate": "plate", "regnr": "plate"}
+MEASUREMENT_HINTS = {
+    "rssi",
+    "snr",
+    "signal",
+    "strength",
+    "dbm",
+    "reading",
+    "readings",
+    "measurement",
+    "measured",
+    "temperature",
+    "temp",
+    "humidity",
+    "co2",
+    "battery",
+    "voltage",
+    "lux",
+    "noise",
+    "pressure",
+    "pm25",
+    "pm10",
+    "kwh",
+    "value",
+}
+_HASH_KIND_HINTS = {
+    "mac": "mac",
+    "bssid": "mac",
+    "device": "mac",
+    "pnr": "personnummer",
+    "personnummer": "personnummer",
+    "ssn": "personnummer",
+    "phone": "mobile",
+    "mobile": "mobile",
+    "msisdn": "mobile",
+    "plate": "plate",
+    "regnr": "plate",
+}
 
 
 @dataclass(frozen=True)
@@ -136,8 +204,7 @@ def classify_columns(
             if monotonic() > deadline:
                 detector.limits.fields_skipped += 1
                 continue
-            kinds = {r.entity_type: value[r.start:r.end]
-                     for r in detector.analyze_field(value, context)}
+            kinds = {r.entity_type: value[r.start : r.end] for r in detector.analyze_field(value, context)}
             for kind, matched in kinds.items():
                 counts[kind] = counts.get(kind, 0) + 1
                 examples.setdefault(kind, []).append(mask_value(kind, matched))
@@ -161,13 +228,17 @@ def suggest_quasi_identifiers(table: Table, excluded: set[str], about_people: bo
     if named or not about_people:
         return [c for c in candidates if c in named or c in windows]
     n = table.n_rows
-    return [c for c in candidates
-            if c in windows or (not set(key_words(c)) & MEASUREMENT_HINTS
-                                and 2 <= len(set(table.columns[c])) <= max(2, n // 2))]
+    return [
+        c
+        for c in candidates
+        if c in windows
+        or (not set(key_words(c)) & MEASUREMENT_HINTS and 2 <= len(set(table.columns[c])) <= max(2, n // 2))
+    ]
 
 
-def _suggested_with_hierarchies(table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy],
-                                about_people: bool) -> list[str]:
+def _suggested_with_hierarchies(
+    table: Table, excluded: set[str], hierarchies: Mapping[str, Hierarchy], about_people: bool
+) -> list[str]:
     """Suggested quasi-identifiers plus the columns the DPO wrote a hierarchy for, in table order."""
     chosen = set(suggest_quasi_identifiers(table, excluded, about_people)) | (set(hierarchies) - excluded)
     return [c for c in table.names if c in chosen]
@@ -178,8 +249,14 @@ def _hash_kinds(column: str) -> tuple[str, ...]:
     return tuple(sorted(hinted)) or ("mac", "personnummer", "mobile", "plate")
 
 
-def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str | None, time: str | None,
-                   place: list[str] | None, exclude: set[str]) -> TraceColumns | None:
+def _trace_columns(
+    table: Table,
+    findings: list[ColumnFinding],
+    pseudonym: str | None,
+    time: str | None,
+    place: list[str] | None,
+    exclude: set[str],
+) -> TraceColumns | None:
     """Named trace columns checked, the others detected among identifier, time and place columns."""
     for name in [pseudonym, time, *(place or [])]:
         if name and name not in table.columns:
@@ -191,8 +268,13 @@ def _trace_columns(table: Table, findings: list[ColumnFinding], pseudonym: str |
     return find_trace_columns(table, identifiers, pseudonym, time, place, exclude)
 
 
-def _person_column(table: Table, findings: list[ColumnFinding], pseudonym: str | None,
-                   trace_columns: TraceColumns | None, exclude: set[str]) -> str | None:
+def _person_column(
+    table: Table,
+    findings: list[ColumnFinding],
+    pseudonym: str | None,
+    trace_columns: TraceColumns | None,
+    exclude: set[str],
+) -> str | None:
     """The column naming whose event each row is: given, the traces' pseudonym, or a recurring identifier."""
     if pseudonym or trace_columns:
         return pseudonym or trace_columns.pseudonym  # type: ignore[union-attr]
@@ -201,14 +283,25 @@ def _person_column(table: Table, findings: list[ColumnFinding], pseudonym: str |
     return find_pseudonym_column(table, identifiers, exclude)
 
 
-def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
-                  sensitive: list[str] | None = None, population: float | None = None,
-                  budget_seconds: float = 20.0, missing: str = "category", k_threshold: int =
-                  DEFAULT_K, t_threshold: float = DEFAULT_T,
-                  detector: PersonalDataDetector | None = None, *, pseudonym: str | None = None,
-                  time: str | None = None, place: list[str] | None = None, unicity_threshold: float = 0.0,
-                  weight: str | None = None, risk_threshold: float = DEFAULT_RISK_THRESHOLD,
-                  hierarchies: Path | str | Mapping[str, Hierarchy] | None = None) -> DatasetAuditReport:
+def audit_dataset(
+    path: Path | str,
+    quasi_identifiers: list[str] | None = None,
+    sensitive: list[str] | None = None,
+    population: float | None = None,
+    budget_seconds: float = 20.0,
+    missing: str = "category",
+    k_threshold: int = DEFAULT_K,
+    t_threshold: float = DEFAULT_T,
+    detector: PersonalDataDetector | None = None,
+    *,
+    pseudonym: str | None = None,
+    time: str | None = None,
+    place: list[str] | None = None,
+    unicity_threshold: float = 0.0,
+    weight: str | None = None,
+    risk_threshold: float = DEFAULT_RISK_THRESHOLD,
+    hierarchies: Path | str | Mapping[str, Hierarchy] | None = None,
+) -> DatasetAuditReport:
     """Audit one CSV/JSON/Parquet file; `population` is N for population-uniqueness estimates.
 
     `missing` is "category" or "drop"; `pseudonym`, `time` and `place` name the trace columns (else
@@ -229,19 +322,25 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
     sensitive = list(sensitive or [])
     trace_columns = _trace_columns(table, findings, pseudonym, time, place, {weight} if weight else set())
     suggested = quasi_identifiers is None
-    person_column = _person_column(table, findings, pseudonym, trace_columns,
-                                   set(sensitive) | ({weight} if weight else set()))
+    person_column = _person_column(
+        table, findings, pseudonym, trace_columns, set(sensitive) | ({weight} if weight else set())
+    )
     identifying = {f.column for f in findings} | ({person_column} if person_column else set())
     excluded = identifying | set(sensitive) | ({weight} if weight else set())
     about_people = bool(findings or person_column or sensitive or weight)
-    qis = (list(quasi_identifiers) if quasi_identifiers
-           else _suggested_with_hierarchies(table, excluded, hierarchy_map, about_people))
+    qis = (
+        list(quasi_identifiers)
+        if quasi_identifiers
+        else _suggested_with_hierarchies(table, excluded, hierarchy_map, about_people)
+    )
     notes.insert(0, f"missing values: policy '{missing}'")
     if unread.any:
         notes.append(f"personal-data detection did not read every value in full: {unread.describe()}")
     if not qis and not about_people:
-        notes.append("no identifiers, pseudonyms or columns naming a person's attributes were found: the records "
-                     "do not look like records about people; if they are, name the quasi-identifiers with --qi")
+        notes.append(
+            "no identifiers, pseudonyms or columns naming a person's attributes were found: the records "
+            "do not look like records about people; if they are, name the quasi-identifiers with --qi"
+        )
 
     anonymity = risk = uniqueness = weighted = generalisation = persons = None
     if qis:
@@ -259,20 +358,31 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         if population:
             uniqueness = population_uniqueness(classes.sizes, population)
         if anonymity.records_evaluated < anonymity.records:
-            notes.append(f"{anonymity.records - anonymity.records_evaluated} {'persons' if persons else 'records'} "
-                         "with missing quasi-identifiers were excluded (policy 'drop')")
+            notes.append(
+                f"{anonymity.records - anonymity.records_evaluated} {'persons' if persons else 'records'} "
+                "with missing quasi-identifiers were excluded (policy 'drop')"
+            )
         if weights is not None and weight is not None:
             weighted = weighted_risk(table, qis, weights, weight, risk_threshold)
-            notes.append("individual risk as sdcMicro computes it: missing key values match any value"
-                         + ("; per row, as sampling weights belong to rows" if persons else ""))
+            notes.append(
+                "individual risk as sdcMicro computes it: missing key values match any value"
+                + ("; per row, as sampling weights belong to rows" if persons else "")
+            )
         if hierarchy_map:
             if persons:  # hierarchies generalise the values as written, row by row
                 notes.append("the generalisation is searched on rows: hierarchies cover single values")
                 row_anonymity = evaluate(table.columns, qis, [], missing=missing)
                 kept = quasi_identifier_classes(table.columns, qis, missing)[1]
-            generalisation = suggestion_for_audit(table, qis, kept, hierarchy_map,
-                                                  row_anonymity if persons else anonymity, k_threshold,
-                                                  identifying, notes)
+            generalisation = suggestion_for_audit(
+                table,
+                qis,
+                kept,
+                hierarchy_map,
+                row_anonymity if persons else anonymity,
+                k_threshold,
+                identifying,
+                notes,
+            )
 
     if weight and not qis:
         notes.append(f"weight column '{weight}' given, but no quasi-identifiers: no individual risk")
@@ -283,28 +393,60 @@ def audit_dataset(path: Path | str, quasi_identifiers: list[str] | None = None,
         digests = sorted({v.lower() for v in table.columns[column] if v})[:10_000]
         lengths = {len(d) for d in digests}
         if len(lengths) == 1 and per_column_budget > 0:
-            report, _recovered = reverse_hashes(digests, kinds=_hash_kinds(column),
-                                                budget_seconds=per_column_budget)
+            report, _recovered = reverse_hashes(digests, kinds=_hash_kinds(column), budget_seconds=per_column_budget)
             reversal[column] = report
 
     timestamps = _timestamp_resolutions(table, notes)
     randomised = {f.column: _randomised_macs(table.columns[f.column]) for f in direct if f.category == "MAC_ADDRESS"}
-    coordinates = {c: m for c in table.names
-                   if set(key_words(c)) & (LATITUDE_NAMES | LONGITUDE_NAMES)
-                   and (m := coordinate_precision_metres(table.columns[c][:PRECISION_SAMPLE])) is not None}
+    coordinates = {
+        c: m
+        for c in table.names
+        if set(key_words(c)) & (LATITUDE_NAMES | LONGITUDE_NAMES)
+        and (m := coordinate_precision_metres(table.columns[c][:PRECISION_SAMPLE])) is not None
+    }
     trajectory = table_unicity(table, trace_columns, threshold=unicity_threshold) if trace_columns else None
-    verdicts = risk_verdicts(direct, hashed, reversal, anonymity, uniqueness, timestamps, coordinates,
-                         k_threshold, t_threshold, trajectory=trajectory, weighted=weighted,
-                         generalisation=generalisation, persons=persons, randomised_macs=randomised)
+    verdicts = risk_verdicts(
+        direct,
+        hashed,
+        reversal,
+        anonymity,
+        uniqueness,
+        timestamps,
+        coordinates,
+        k_threshold,
+        t_threshold,
+        trajectory=trajectory,
+        weighted=weighted,
+        generalisation=generalisation,
+        persons=persons,
+        randomised_macs=randomised,
+    )
     return DatasetAuditReport(
-        path=str(path), records=table.n_rows, columns=table.names, missing_policy=missing,
-        direct_identifiers=direct, hashed_columns=hashed, quasi_identifiers=qis,
-        quasi_identifiers_suggested=suggested, sensitive=sensitive, anonymity=anonymity,
-        reidentification=risk, population=uniqueness, hash_reversal=reversal,
-        timestamp_resolution=timestamps, coordinate_precision_m=coordinates, verdicts=verdicts,
-        anonymous=not any(v.present for v in verdicts), notes=notes, trajectory=trajectory,
-        individual_risk=weighted, generalisation=generalisation, unit="persons" if persons else "records",
-        persons=persons, randomised_macs=randomised)
+        path=str(path),
+        records=table.n_rows,
+        columns=table.names,
+        missing_policy=missing,
+        direct_identifiers=direct,
+        hashed_columns=hashed,
+        quasi_identifiers=qis,
+        quasi_identifiers_suggested=suggested,
+        sensitive=sensitive,
+        anonymity=anonymity,
+        reidentification=risk,
+        population=uniqueness,
+        hash_reversal=reversal,
+        timestamp_resolution=timestamps,
+        coordinate_precision_m=coordinates,
+        verdicts=verdicts,
+        anonymous=not any(v.present for v in verdicts),
+        notes=notes,
+        trajectory=trajectory,
+        individual_risk=weighted,
+        generalisation=generalisation,
+        unit="persons" if persons else "records",
+        persons=persons,
+        randomised_macs=randomised,
+    )
 
 
 def _randomised_macs(values: list[str | None]) -> tuple[int, int]:
@@ -323,6 +465,8 @@ def _timestamp_resolutions(table: Table, notes: list[str]) -> dict[str, str]:
         found[column] = resolution.unit
         if resolution.unparsed:
             sampled = resolution.parsed + resolution.unparsed
-            notes.append(f"'{column}': {resolution.unparsed} of {sampled} sampled values are not ISO-8601 timestamps; "
-                         f"its resolution ({resolution.unit}) is judged on the {resolution.parsed} that are")
+            notes.append(
+                f"'{column}': {resolution.unparsed} of {sampled} sampled values are not ISO-8601 timestamps; "
+                f"its resolution ({resolution.unit}) is judged on the {resolution.parsed} that are"
+            )
     return found

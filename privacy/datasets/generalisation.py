@@ -97,8 +97,11 @@ class Hierarchy:
         codes, distinct = encode(values)
         lookup = self._leaf_index
         absent = -1 if self.missing_row is None else self.missing_row
-        rows = np.fromiter((absent if value is None else lookup.get(value, -1) for value in distinct),
-                           dtype=np.int64, count=len(distinct))
+        rows = np.fromiter(
+            (absent if value is None else lookup.get(value, -1) for value in distinct),
+            dtype=np.int64,
+            count=len(distinct),
+        )
         if (rows < 0).any():
             self._raise_uncovered(codes, distinct, rows, column)
         return rows[codes]
@@ -111,7 +114,8 @@ class Hierarchy:
         shown += " ..." if len(missing) > 5 else ""
         raise HierarchyError(
             f"{self.source}: column {column!r} has {len(missing)} value(s) not in the hierarchy ({shown}); "
-            f"{int(affected.sum())} record(s), the first is record {first + 1}")
+            f"{int(affected.sum())} record(s), the first is record {first + 1}"
+        )
 
 
 def hierarchy_from_rows(rows: Iterable[Sequence[str]], source: str = "<rows>") -> Hierarchy:
@@ -136,8 +140,9 @@ def _check_widths(rows: list[tuple[int, tuple[str, ...]]], source: str) -> None:
     first_line, first = rows[0]
     for line, row in rows:
         if len(row) != len(first):
-            raise HierarchyError(f"{source} line {line}: {len(row)} level(s), expected {len(first)} "
-                                 f"as on line {first_line}")
+            raise HierarchyError(
+                f"{source} line {line}: {len(row)} level(s), expected {len(first)} as on line {first_line}"
+            )
 
 
 def _check_leaves(rows: list[tuple[int, tuple[str, ...]]], source: str) -> None:
@@ -158,15 +163,17 @@ def _check_parents(rows: list[tuple[int, tuple[str, ...]]], source: str) -> None
             if known[0] != row[level + 1]:
                 raise HierarchyError(
                     f"{source} line {line}: {row[level]!r} (level {level}) generalises to {row[level + 1]!r}, "
-                    f"but line {known[1]} generalises it to {known[0]!r}")
+                    f"but line {known[1]} generalises it to {known[0]!r}"
+                )
 
 
 def _missing_row(rows: list[tuple[int, tuple[str, ...]]], source: str) -> int | None:
     """The row that covers missing cells; two such rows would make a missing cell ambiguous."""
     found = [(index, line) for index, (line, row) in enumerate(rows) if row[0] in MISSING_TOKENS]
     if len(found) > 1:
-        raise HierarchyError(f"{source} line {found[1][1]}: a second missing-value row "
-                             f"(line {found[0][1]} already covers missing cells)")
+        raise HierarchyError(
+            f"{source} line {found[1][1]}: a second missing-value row (line {found[0][1]} already covers missing cells)"
+        )
     return found[0][0] if found else None
 
 
@@ -236,8 +243,10 @@ class _ClassCounter:
         key = combine(leaf_rows, [h.domain_size for h in hierarchies])
         _, first, counts = np.unique(key, return_index=True, return_counts=True)
         self.weights = counts.astype(np.int64)
-        self.codes = [[h.label_codes(level)[rows[first]] for level in range(h.height)]
-                      for h, rows in zip(hierarchies, leaf_rows, strict=True)]
+        self.codes = [
+            [h.label_codes(level)[rows[first]] for level in range(h.height)]
+            for h, rows in zip(hierarchies, leaf_rows, strict=True)
+        ]
         self.cardinalities = [[len(h.labels(level)) for level in range(h.height)] for h in hierarchies]
 
     def sizes(self, levels: Sequence[int]) -> np.ndarray:
@@ -269,11 +278,12 @@ class _Lattice:
     def build(cls, heights: list[int], losses: list[list[int]], limit: int) -> _Lattice:
         count = math.prod(heights)
         if count > limit:
-            raise ValueError(f"{count} transformations exceed the limit of {limit}; "
-                             "use fewer quasi-identifiers or shorter hierarchies")
+            raise ValueError(
+                f"{count} transformations exceed the limit of {limit}; "
+                "use fewer quasi-identifiers or shorter hierarchies"
+            )
         levels = np.indices(heights).reshape(len(heights), -1).T.astype(np.int16)
-        per_column = np.stack([np.asarray(loss, dtype=np.int64)[levels[:, j]] for j, loss in enumerate(losses)],
-                              axis=1)
+        per_column = np.stack([np.asarray(loss, dtype=np.int64)[levels[:, j]] for j, loss in enumerate(losses)], axis=1)
         ranked = -np.sort(-per_column, axis=1)
         keys = [levels[:, j] for j in reversed(range(len(heights)))] + [levels.sum(axis=1)]
         keys += [ranked[:, j] for j in reversed(range(len(heights)))]
@@ -318,7 +328,7 @@ class _Search:
             low, high = levels[column], height - 1
             while low < high:
                 middle = (low + high + 1) // 2
-                trial = [*levels[:column], middle, *levels[column + 1:]]
+                trial = [*levels[:column], middle, *levels[column + 1 :]]
                 if self.anonymous(self.lattice.index_of(trial)):
                     high = middle - 1
                 else:
@@ -339,7 +349,7 @@ class _Search:
         """Other k-anonymous transformations with exactly the optimum's ranked loss."""
         order, ranked = self.lattice.order, self.lattice.ranked
         found = []
-        for index in order[self.position + 1:]:
+        for index in order[self.position + 1 :]:
             if not np.array_equal(ranked[index], ranked[best]):
                 break
             if self.lattice.status[index] != _FAILS and self.anonymous(int(index)):
@@ -377,14 +387,21 @@ class Generalisation:
 
     def to_dict(self) -> dict:
         """Summary for reports (the generalised columns are left out: they are the size of the data)."""
-        return {"k": self.k, "levels": dict(self.levels), "loss": dict(self.loss),
-                "ranked_loss": list(self.ranked_loss), "records": self.records, "classes": self.classes,
-                "smallest_class": int(self.class_sizes.min()), "ties": [dict(t) for t in self.ties],
-                "transformations": self.transformations, "checked": self.checked}
+        return {
+            "k": self.k,
+            "levels": dict(self.levels),
+            "loss": dict(self.loss),
+            "ranked_loss": list(self.ranked_loss),
+            "records": self.records,
+            "classes": self.classes,
+            "smallest_class": int(self.class_sizes.min()),
+            "ties": [dict(t) for t in self.ties],
+            "transformations": self.transformations,
+            "checked": self.checked,
+        }
 
 
-def _quasi_identifiers(columns: Mapping[str, Sequence[str | None]],
-                       hierarchies: Mapping[str, Hierarchy]) -> list[str]:
+def _quasi_identifiers(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy]) -> list[str]:
     """Columns with a hierarchy, in table order (the order also breaks exact ties)."""
     unknown = [name for name in hierarchies if name not in columns]
     if unknown:
@@ -392,8 +409,9 @@ def _quasi_identifiers(columns: Mapping[str, Sequence[str | None]],
     return [name for name in columns if name in hierarchies]
 
 
-def apply_levels(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy],
-                 levels: Mapping[str, int]) -> dict[str, list[str | None]]:
+def apply_levels(
+    columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy], levels: Mapping[str, int]
+) -> dict[str, list[str | None]]:
     """The generalised columns of one transformation (level 0 keeps the original cells)."""
     result: dict[str, list[str | None]] = {}
     for name, level in levels.items():
@@ -407,8 +425,12 @@ def apply_levels(columns: Mapping[str, Sequence[str | None]], hierarchies: Mappi
     return result
 
 
-def optimal_generalisation(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy],
-                           k: int = 2, max_transformations: int = 1_000_000) -> Generalisation | None:
+def optimal_generalisation(
+    columns: Mapping[str, Sequence[str | None]],
+    hierarchies: Mapping[str, Hierarchy],
+    k: int = 2,
+    max_transformations: int = 1_000_000,
+) -> Generalisation | None:
     """The optimum ARX's search finds for k-anonymity with no suppression and Loss/RANK (among
     exact ties see `Generalisation.ties`); None when even the top of every hierarchy leaves a
     class smaller than k. Raises HierarchyError for data a hierarchy does not cover."""
@@ -431,15 +453,26 @@ def optimal_generalisation(columns: Mapping[str, Sequence[str | None]], hierarch
     return _result(columns, hierarchies, names, losses, search, best, ties)
 
 
-def _result(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy], names: list[str],
-            losses: list[list[int]], search: _Search, best: int, ties: list[int]) -> Generalisation:
+def _result(
+    columns: Mapping[str, Sequence[str | None]],
+    hierarchies: Mapping[str, Hierarchy],
+    names: list[str],
+    losses: list[list[int]],
+    search: _Search,
+    best: int,
+    ties: list[int],
+) -> Generalisation:
     levels_of = search.lattice.levels
     levels = {name: int(level) for name, level in zip(names, levels_of[best], strict=True)}
     return Generalisation(
-        k=search.k, attributes=tuple(names), levels=levels,
+        k=search.k,
+        attributes=tuple(names),
+        levels=levels,
         loss={name: losses[j][levels[name]] / _SCALE for j, name in enumerate(names)},
         ranked_loss=tuple(int(u) / _SCALE for u in search.lattice.ranked[best]),
         class_sizes=search.counter.sizes(levels_of[best]),
         columns=apply_levels(columns, hierarchies, levels),
         ties=tuple({name: int(v) for name, v in zip(names, levels_of[i], strict=True)} for i in ties),
-        transformations=len(levels_of), checked=search.checked)
+        transformations=len(levels_of),
+        checked=search.checked,
+    )

@@ -57,8 +57,9 @@ class GeneralisationSuggestion:
     seconds: float
 
 
-def load_hierarchies(source: Path | str | Mapping[str, Hierarchy], table: Table) -> tuple[dict[str, Hierarchy],
-                                                                                        list[str]]:
+def load_hierarchies(
+    source: Path | str | Mapping[str, Hierarchy], table: Table
+) -> tuple[dict[str, Hierarchy], list[str]]:
     """Hierarchies of the table's columns from a folder (or a mapping), and notes on those for absent columns,
     which are not read: a stray file must not stop the audit, but the DPO should see it was not used."""
     if isinstance(source, Mapping):
@@ -67,10 +68,16 @@ def load_hierarchies(source: Path | str | Mapping[str, Hierarchy], table: Table)
         given = hierarchy_files(source)
         if not given:
             raise HierarchyError(f"{source}: no hierarchy files (<column>.csv or <name>_hierarchy_<column>.csv)")
-    notes = [f"hierarchy {_source(h)} not used: the table has no column {column!r}"
-             for column, h in given.items() if column not in table.columns]
-    hierarchies = {column: h if isinstance(h, Hierarchy) else read_hierarchy(h)
-                   for column, h in given.items() if column in table.columns}
+    notes = [
+        f"hierarchy {_source(h)} not used: the table has no column {column!r}"
+        for column, h in given.items()
+        if column not in table.columns
+    ]
+    hierarchies = {
+        column: h if isinstance(h, Hierarchy) else read_hierarchy(h)
+        for column, h in given.items()
+        if column in table.columns
+    }
     return hierarchies, notes
 
 
@@ -90,8 +97,12 @@ def _example(values: Sequence[str | None], hierarchy: Hierarchy, level: int, k: 
     return value, apply_levels({"v": [value]}, {"v": hierarchy}, {"v": level})["v"][0]
 
 
-def suggest_generalisation(columns: Mapping[str, Sequence[str | None]], hierarchies: Mapping[str, Hierarchy],
-                           k: int, identifying: Collection[str] = ()) -> GeneralisationSuggestion:
+def suggest_generalisation(
+    columns: Mapping[str, Sequence[str | None]],
+    hierarchies: Mapping[str, Hierarchy],
+    k: int,
+    identifying: Collection[str] = (),
+) -> GeneralisationSuggestion:
     """The least-lossy generalisation of the quasi-identifiers `columns` (the records as audited) to k-anonymity;
     columns without a hierarchy are kept as they are, and no example is shown for `identifying` columns."""
     chosen = {name: hierarchies.get(name) or kept_as_is(values, name) for name, values in columns.items()}
@@ -111,19 +122,36 @@ def suggest_generalisation(columns: Mapping[str, Sequence[str | None]], hierarch
     for name in with_hierarchy:
         hierarchy = hierarchies[name]
         example, becomes = (None, None) if name in identifying else _example(columns[name], hierarchy, levels[name], k)
-        steps.append(ColumnGeneralisation(name, hierarchy.source, levels[name], hierarchy.height - 1, loss.get(name),
-                                          example, becomes))
+        steps.append(
+            ColumnGeneralisation(
+                name, hierarchy.source, levels[name], hierarchy.height - 1, loss.get(name), example, becomes
+            )
+        )
     risk = reidentification_risk(sizes)
     return GeneralisationSuggestion(
-        k_target=k, reachable=found is not None, columns=steps,
-        kept=[name for name in columns if name not in hierarchies], k=int(sizes.min()), classes=len(sizes),
-        prosecutor_average=risk.prosecutor_average, prosecutor_highest=risk.prosecutor_highest, ties=ties,
-        seconds=seconds)
+        k_target=k,
+        reachable=found is not None,
+        columns=steps,
+        kept=[name for name in columns if name not in hierarchies],
+        k=int(sizes.min()),
+        classes=len(sizes),
+        prosecutor_average=risk.prosecutor_average,
+        prosecutor_highest=risk.prosecutor_highest,
+        ties=ties,
+        seconds=seconds,
+    )
 
 
-def suggestion_for_audit(table: Table, qis: list[str], kept: np.ndarray, hierarchies: dict[str, Hierarchy],
-                    anonymity: AnonymityResult, k: int, identifying: set[str],
-                    notes: list[str]) -> GeneralisationSuggestion | None:
+def suggestion_for_audit(
+    table: Table,
+    qis: list[str],
+    kept: np.ndarray,
+    hierarchies: dict[str, Hierarchy],
+    anonymity: AnonymityResult,
+    k: int,
+    identifying: set[str],
+    notes: list[str],
+) -> GeneralisationSuggestion | None:
     """Check that the hierarchies cover the audited records, then suggest a generalisation if k is not met."""
     rows = None if kept.all() else np.flatnonzero(kept)
     columns = {c: table.columns[c] if rows is None else [table.columns[c][i] for i in rows] for c in qis}
@@ -153,10 +181,14 @@ def generalisation_hint(suggestion: GeneralisationSuggestion | None) -> list[str
     """The singling-out hint: which hierarchy levels would reach k, or that none does."""
     if suggestion is None:
         return []
-    kept = (f"; without a hierarchy and kept as they are: {', '.join(suggestion.kept)}" if suggestion.kept else "")
+    kept = f"; without a hierarchy and kept as they are: {', '.join(suggestion.kept)}" if suggestion.kept else ""
     if not suggestion.reachable:
-        return [f"no generalisation with the given hierarchies makes the table {suggestion.k_target}-anonymous: "
-                f"at the top of every hierarchy the smallest class has {suggestion.k} record(s){kept}"]
+        return [
+            f"no generalisation with the given hierarchies makes the table {suggestion.k_target}-anonymous: "
+            f"at the top of every hierarchy the smallest class has {suggestion.k} record(s){kept}"
+        ]
     steps = [f"{c.column} to level {c.level}" for c in suggestion.columns if c.level]
-    return [f"generalising {_listed(steps)} would make the table {suggestion.k_target}-anonymous (smallest class "
-            f"{suggestion.k}, {suggestion.classes} classes){kept}"]
+    return [
+        f"generalising {_listed(steps)} would make the table {suggestion.k_target}-anonymous (smallest class "
+        f"{suggestion.k}, {suggestion.classes} classes){kept}"
+    ]

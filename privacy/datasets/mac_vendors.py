@@ -93,4 +93,3 @@ def _interleave(groups: list[list[VendorPrefix]]) -> list[VendorPrefix]:
         taken[best] += 1
         credit[best] -= total
     return out
-

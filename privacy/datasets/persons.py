@@ -32,19 +32,21 @@ class PersonUnits:
 
     def describe(self) -> str:
         """The sentence that tells the reader what k and the risks were counted over."""
-        text = (f"k, uniques and risks are counted over {self.persons} persons (distinct '{self.pseudonym}'), "
-                f"not over the {self.rows} rows")
+        text = (
+            f"k, uniques and risks are counted over {self.persons} persons (distinct '{self.pseudonym}'), "
+            f"not over the {self.rows} rows"
+        )
         varying = [f"'{c}' for {n}" for c, n in self.varying.items() if n]
         if varying:
-            text += (f"; values that vary between a person's rows are combined ({', '.join(varying)} "
-                     "persons)")
+            text += f"; values that vary between a person's rows are combined ({', '.join(varying)} persons)"
         if self.rows_without_pseudonym:
             text += f"; {self.rows_without_pseudonym} rows without a pseudonym are left out"
         return text
 
 
-def fold_persons(columns: dict[str, list[str | None]], pseudonym: str,
-                 names: Sequence[str]) -> tuple[PersonUnits, dict[str, list[str | None]]]:
+def fold_persons(
+    columns: dict[str, list[str | None]], pseudonym: str, names: Sequence[str]
+) -> tuple[PersonUnits, dict[str, list[str | None]]]:
     """`names` folded per distinct value of `pseudonym`, persons in first-seen order; the folded columns are
     returned beside the summary, never inside it, so no value reaches a stored report."""
     ids = columns[pseudonym]
@@ -62,13 +64,19 @@ def fold_persons(columns: dict[str, list[str | None]], pseudonym: str,
     varying: dict[str, int] = {}
     for name in dict.fromkeys(names):
         folded[name], varying[name] = _fold_column(columns[name], kept_rows, person, n_persons)
-    units = PersonUnits(pseudonym=pseudonym, rows=len(codes), persons=n_persons,
-                        rows_without_pseudonym=int(len(codes) - len(kept_rows)), varying=varying)
+    units = PersonUnits(
+        pseudonym=pseudonym,
+        rows=len(codes),
+        persons=n_persons,
+        rows_without_pseudonym=int(len(codes) - len(kept_rows)),
+        varying=varying,
+    )
     return units, folded
 
 
-def _fold_column(values: Sequence[str | None], rows: np.ndarray, person: np.ndarray,
-                 n_persons: int) -> tuple[list[str | None], int]:
+def _fold_column(
+    values: Sequence[str | None], rows: np.ndarray, person: np.ndarray, n_persons: int
+) -> tuple[list[str | None], int]:
     """Per person: the one value, the combination of several, or None; and how many persons had several."""
     codes, lookup = encode(values)
     codes = codes[rows]

@@ -51,8 +51,7 @@ def _log_hypergeometric_one(population: float, successes: int, draws: int) -> fl
     """log P(X = 1) for X ~ Hypergeometric(population, successes, draws)."""
     lg = math.lgamma
     log_choose = lambda a, b: lg(a + 1) - lg(b + 1) - lg(a - b + 1)  # noqa: E731
-    return (math.log(successes) + log_choose(population - successes, draws - 1)
-            - log_choose(population, draws))
+    return math.log(successes) + log_choose(population - successes, draws - 1) - log_choose(population, draws)
 
 
 def zayatz_uniques(histogram: dict[int, int], n: int, population: float) -> float:
@@ -61,8 +60,11 @@ def zayatz_uniques(histogram: dict[int, int], n: int, population: float) -> floa
     if not uniques:
         return 0.0
     classes = sum(histogram.values())
-    weights = {size: count / classes * math.exp(_log_hypergeometric_one(population, size, n))
-               for size, count in histogram.items() if population - size >= n - 1}
+    weights = {
+        size: count / classes * math.exp(_log_hypergeometric_one(population, size, n))
+        for size, count in histogram.items()
+        if population - size >= n - 1
+    }
     conditional = weights.get(1, 0.0) / sum(weights.values())
     return uniques * conditional / (n / population)
 
@@ -84,8 +86,9 @@ def _pitman_equations(theta: float, alpha: float, histogram: dict[int, int], n: 
     return np.array([f1, f2]), np.array([[d11, d12], [d12, d22]])
 
 
-def pitman_uniques(histogram: dict[int, int], n: int, population: float,
-                   iterations: int = 300, tolerance: float = 1e-12) -> float | None:
+def pitman_uniques(
+    histogram: dict[int, int], n: int, population: float, iterations: int = 300, tolerance: float = 1e-12
+) -> float | None:
     """Pitman sampling-formula fit by maximum likelihood (Hoshino 2001), then
     uniques = Γ(θ+1)/Γ(θ+α) · N^α. None when the fit does not converge to a valid estimate."""
     c1 = histogram.get(1, 0)
@@ -110,8 +113,7 @@ def pitman_uniques(histogram: dict[int, int], n: int, population: float,
             break
     if alpha == 0 or not 0 < alpha < 1 or theta <= -alpha:
         return None
-    uniques = math.exp(math.lgamma(theta + 1) - math.lgamma(theta + alpha) + alpha *
-                       math.log(population))
+    uniques = math.exp(math.lgamma(theta + 1) - math.lgamma(theta + alpha) + alpha * math.log(population))
     return uniques if 0 <= uniques <= population else None
 
 
@@ -128,8 +130,9 @@ def shlosser_classes(histogram: dict[int, int], fraction: float) -> float:
     return sum(histogram.values()) + histogram.get(1, 0) * numerator / denominator
 
 
-def _snb_equations(log_alpha: float, logit_beta: float, classes: float, fraction: float,
-                   c1: int, c2: int) -> tuple[tuple[float, float], tuple[tuple[float, float], tuple[float, float]]]:
+def _snb_equations(
+    log_alpha: float, logit_beta: float, classes: float, fraction: float, c1: int, c2: int
+) -> tuple[tuple[float, float], tuple[tuple[float, float], tuple[float, float]]]:
     """log(expected / observed) for sample classes of size 1 and 2, and the Jacobian in
     (log alpha, logit beta). Logs make both equations scale-free and keep alpha > 0, 0 < beta < 1.
 
@@ -146,9 +149,15 @@ def _snb_equations(log_alpha: float, logit_beta: float, classes: float, fraction
     log_kept = math.log(kept)
     p = 1 - (1 - alpha) * d
     q = 2 - (1 - alpha) * d
-    e1 = (math.log(classes * fraction / c1) + alpha * log_beta - (alpha + 1) * log_kept + math.log(p))
-    e2 = (math.log(classes * fraction**2 / (2 * c2)) + log_alpha + alpha * log_beta + log_not_beta
-          - (alpha + 2) * log_kept + math.log(q))
+    e1 = math.log(classes * fraction / c1) + alpha * log_beta - (alpha + 1) * log_kept + math.log(p)
+    e2 = (
+        math.log(classes * fraction**2 / (2 * c2))
+        + log_alpha
+        + alpha * log_beta
+        + log_not_beta
+        - (alpha + 2) * log_kept
+        + math.log(q)
+    )
     # d/d(log alpha) = alpha d/d alpha; d/d(logit beta) = beta (1-beta) d/d beta; dd/d beta = -(1-f)
     spread = beta * not_beta
     j11 = alpha * (log_beta - log_kept + d / p)
@@ -158,8 +167,15 @@ def _snb_equations(log_alpha: float, logit_beta: float, classes: float, fraction
     return (e1, e2), ((j11, j12), (j21, j22))
 
 
-def _snb_solve(start: tuple[float, float], classes: float, fraction: float, c1: int, c2: int,
-               iterations: int = 100, tolerance: float = 1e-12) -> tuple[float, float] | None:
+def _snb_solve(
+    start: tuple[float, float],
+    classes: float,
+    fraction: float,
+    c1: int,
+    c2: int,
+    iterations: int = 100,
+    tolerance: float = 1e-12,
+) -> tuple[float, float] | None:
     """Damped Newton-Raphson from one start; (alpha, beta) or None if it does not converge."""
     x, y = math.log(start[0]), math.log(start[1] / (1 - start[1]))
 
@@ -195,8 +211,9 @@ def _snb_solve(start: tuple[float, float], classes: float, fraction: float, c1: 
     return None
 
 
-def snb_fit(histogram: dict[int, int], fraction: float,
-            classes: float | None = None) -> tuple[float, float, float] | None:
+def snb_fit(
+    histogram: dict[int, int], fraction: float, classes: float | None = None
+) -> tuple[float, float, float] | None:
     """(K, alpha, beta) of the SNB model (Chen & Keller-McNulty 1998): population class sizes
     1 + NegBin(alpha, beta), fitted so the expected sample classes of size 1 and 2 match the
     observed ones. K is Shlosser's estimate unless given. None when there is no valid fit (no

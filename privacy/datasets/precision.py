@@ -83,8 +83,9 @@ def time_unit(ms: np.ndarray) -> str:
     return "subsecond"
 
 
-def timestamp_resolution(values: Sequence[str | None],
-                         majority: float = TIMESTAMP_MAJORITY) -> TimestampResolution | None:
+def timestamp_resolution(
+    values: Sequence[str | None], majority: float = TIMESTAMP_MAJORITY
+) -> TimestampResolution | None:
     """Finest unit present in ISO-8601 values, or None unless at least `majority` of the non-missing
     values parse: a few dirty cells must not hide a column's resolution, a text column must not get one."""
     ms = iso_milliseconds(values)

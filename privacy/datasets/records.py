@@ -98,8 +98,9 @@ def _header(path: Path) -> list[str]:
                         f"{path}:{reader.line_num}:{column}: {len(row)} fields, but the header names {len(header)}"
                     )
         except csv.Error as exc:
-            raise DatasetInputError(f"{path}:{reader.line_num}: {exc} (a cell may hold at most {MAX_CELL_CHARS} "
-                                    "characters)") from None
+            raise DatasetInputError(
+                f"{path}:{reader.line_num}: {exc} (a cell may hold at most {MAX_CELL_CHARS} characters)"
+            ) from None
     return header
 
 
@@ -109,8 +110,10 @@ def check_input(path: Path, columns: list[str]) -> None:
         raise DatasetInputError(f"{path}: no such file")
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise DatasetInputError(f"{path}: {size} bytes; a dataset may be at most {MAX_TABLE_BYTES} bytes "
-                                "(it is read into memory): split it or audit a sample")
+        raise DatasetInputError(
+            f"{path}: {size} bytes; a dataset may be at most {MAX_TABLE_BYTES} bytes "
+            "(it is read into memory): split it or audit a sample"
+        )
     try:
         header = _header(path)
     except TableFormatError as exc:
@@ -145,12 +148,18 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
         "records": report.records,
         "verdict": verdict(report),
         "personal_data": not report.anonymous,
-        "risks": {v.risk: {"present": v.present, "question": v.question, "reasons": v.reasons}
-                  for v in report.verdicts},
+        "risks": {
+            v.risk: {"present": v.present, "question": v.question, "reasons": v.reasons} for v in report.verdicts
+        },
         "unit": report.unit,
         "persons": (
-            {"pseudonym": report.persons.pseudonym, "persons": report.persons.persons, "rows": report.persons.rows,
-             "rows_without_pseudonym": report.persons.rows_without_pseudonym, "varying": report.persons.varying}
+            {
+                "pseudonym": report.persons.pseudonym,
+                "persons": report.persons.persons,
+                "rows": report.persons.rows,
+                "rows_without_pseudonym": report.persons.rows_without_pseudonym,
+                "varying": report.persons.varying,
+            }
             if report.persons
             else None
         ),
@@ -174,14 +183,24 @@ def summary(report: DatasetAuditReport) -> dict[str, Any]:
         "hashed_columns": report.hashed_columns,
         "randomised_macs": {c: {"randomised": r, "distinct": d} for c, (r, d) in report.randomised_macs.items()},
         "hashes_reversed": {
-            column: {"algorithm": r.algorithm, "reversed": r.reversed_hashes, "distinct": r.distinct_hashes,
-                     "judgement": IDENTIFIABLE if r.reversed_hashes else "pseudonymised unless reversed with more time",
-                     "reference": EDPB_PSEUDONYMISATION, "tried": r.limits(), "seconds": r.seconds,
-                     "budget_seconds": r.budget_seconds, "candidates_tried": r.candidates_tried,
-                     "candidates_planned": r.candidates_planned, "hashes_per_second": r.hashes_per_second,
-                     "seconds_to_exhaust": r.seconds_to_exhaust, "mac_prefixes_tried": r.mac_prefixes_tried,
-                     "mac_prefixes_planned": r.mac_prefixes_planned, "mac_vendors_tried": r.mac_vendors_tried,
-                     "mac_notation": r.mac_notation}
+            column: {
+                "algorithm": r.algorithm,
+                "reversed": r.reversed_hashes,
+                "distinct": r.distinct_hashes,
+                "judgement": IDENTIFIABLE if r.reversed_hashes else "pseudonymised unless reversed with more time",
+                "reference": EDPB_PSEUDONYMISATION,
+                "tried": r.limits(),
+                "seconds": r.seconds,
+                "budget_seconds": r.budget_seconds,
+                "candidates_tried": r.candidates_tried,
+                "candidates_planned": r.candidates_planned,
+                "hashes_per_second": r.hashes_per_second,
+                "seconds_to_exhaust": r.seconds_to_exhaust,
+                "mac_prefixes_tried": r.mac_prefixes_tried,
+                "mac_prefixes_planned": r.mac_prefixes_planned,
+                "mac_vendors_tried": r.mac_vendors_tried,
+                "mac_notation": r.mac_notation,
+            }
             for column, r in report.hash_reversal.items()
         },
         "individual_risk": asdict(report.individual_risk) if report.individual_risk else None,
@@ -218,9 +237,17 @@ def _trajectory(trajectory: TrajectoryReport) -> dict[str, Any]:
     }
 
 
-def audit_and_store(store: Store, path: Path, quasi: list[str] | None, sensitive: list[str] | None,
-                    place: list[str] | None, pseudonym: str | None, time: str | None, weight: str | None,
-                    **options: Any) -> dict[str, Any]:
+def audit_and_store(
+    store: Store,
+    path: Path,
+    quasi: list[str] | None,
+    sensitive: list[str] | None,
+    place: list[str] | None,
+    pseudonym: str | None,
+    time: str | None,
+    weight: str | None,
+    **options: Any,
+) -> dict[str, Any]:
     """`muniscan dataset audit` as one service: refuse bad input before reading, audit, store, summarise.
 
     Raises DatasetInputError or HierarchyError for input the caller should name back to the user;

@@ -25,8 +25,9 @@ class ReidentificationRisk:
         return asdict(self)
 
 
-def reidentification_risk(sizes: np.ndarray, population_sizes: np.ndarray | None = None,
-                          threshold: float = 0.2) -> ReidentificationRisk:
+def reidentification_risk(
+    sizes: np.ndarray, population_sizes: np.ndarray | None = None, threshold: float = 0.2
+) -> ReidentificationRisk:
     """`sizes` per class; `population_sizes` per class (e.g. summed sampling weights) if known.
 
     Prosecutor: the attacker knows the person is in the data, risk 1/f; average = classes/records.

@@ -22,8 +22,7 @@ from muniscan.privacy.detection.identifiers import PLATE_LETTERS, luhn_check_dig
 
 ALGORITHM_BY_HEX_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
 PREFIX_BLOCK = 16  # ranked prefixes tried in every notation before the next 16 are started
-MAC_FORMATS = ("colon_lower", "colon_upper", "bare_lower", "bare_upper", "dash_lower",
-               "dash_upper", "raw")
+MAC_FORMATS = ("colon_lower", "colon_upper", "bare_lower", "bare_upper", "dash_lower", "dash_upper", "raw")
 PNR_FORMATS = ("yyyymmdd-nnnc", "yyyymmddnnnc", "yymmdd-nnnc", "yymmddnnnc")
 MOBILE_PREFIXES = ("070", "072", "073", "076", "079")
 MOBILE_FORMATS = ("national", "e164", "e164_no_plus")
@@ -62,8 +61,10 @@ class ReversalReport:
         if self.mac_prefixes_planned:
             parts.append(f"{self.mac_prefixes_tried:,} of {self.mac_prefixes_planned:,} MAC vendor prefixes")
         if self.seconds_to_exhaust:
-            parts.append(f"est. {_duration(self.seconds_to_exhaust)} to exhaust at this machine's rate "
-                         f"(--budget {math.ceil(self.seconds_to_exhaust)})")
+            parts.append(
+                f"est. {_duration(self.seconds_to_exhaust)} to exhaust at this machine's rate "
+                f"(--budget {math.ceil(self.seconds_to_exhaust)})"
+            )
         if self.exhausted_budget and self.reversed_hashes < self.distinct_hashes:
             parts.append("digests not reversed within the budget are not shown to be safe")
         return "; ".join(parts)
@@ -87,8 +88,7 @@ def _mac_suffixes(fmt: str) -> tuple[bytes, ...]:
     upper = fmt.endswith("upper")
     sep = {"colon": ":", "dash": "-", "bare": ""}[fmt.split("_")[0]]
     pattern = "{:02X}" if upper else "{:02x}"
-    return tuple(f"{sep}{pattern.format(a)}{sep}{pattern.format(b)}".encode()
-                 for a in range(256) for b in range(256))
+    return tuple(f"{sep}{pattern.format(a)}{sep}{pattern.format(b)}".encode() for a in range(256) for b in range(256))
 
 
 def _mac_prefix(oui: str, fourth: int, fmt: str) -> bytes:
@@ -118,10 +118,8 @@ def _candidates(chunk: Chunk) -> Iterator[bytes]:
     if kind == "plate":
         _, letters, fmt = chunk
         space = " " if fmt == "spaced" else ""
-        tails = [f"{d:03d}" for d in range(1, 1000)] + [
-            f"{d:02d}{last}" for d in range(100) for last in PLATE_LETTERS]
-        return (f"{letters}{third}{space}{tail}".encode() for third in PLATE_LETTERS
-                for tail in tails)
+        tails = [f"{d:03d}" for d in range(1, 1000)] + [f"{d:02d}{last}" for d in range(100) for last in PLATE_LETTERS]
+        return (f"{letters}{third}{space}{tail}".encode() for third in PLATE_LETTERS for tail in tails)
     raise ValueError(f"unknown chunk kind {kind}")
 
 
@@ -155,14 +153,16 @@ def hash_chunk(chunk: Chunk) -> tuple[Chunk, int, list[tuple[str, str]]]:
     targets = _worker_targets
     candidates = list(_candidates(chunk))
     hits = [c for c in candidates if constructor(c).digest() in targets]
-    found = [(c.hex() if chunk[-1] == "raw" else c.decode(), constructor(c).hexdigest())
-             for c in hits]
+    found = [(c.hex() if chunk[-1] == "raw" else c.decode(), constructor(c).hexdigest()) for c in hits]
     return chunk, len(candidates), found
 
 
-def plan_chunks(kinds: Iterable[str], ouis: Iterable[str] | None = None,
-                birth_years: Iterable[int] = range(2010, 1929, -1),
-                mac_formats: Iterable[str] = MAC_FORMATS) -> Iterator[Chunk]:
+def plan_chunks(
+    kinds: Iterable[str],
+    ouis: Iterable[str] | None = None,
+    birth_years: Iterable[int] = range(2010, 1929, -1),
+    mac_formats: Iterable[str] = MAC_FORMATS,
+) -> Iterator[Chunk]:
     """Chunks in the order most likely to hit first: ranked vendor prefixes (the registry's, unless `ouis`
     names them) in blocks of 16, each block in every notation, common notations first; adults by birth year."""
     kinds = list(kinds)
@@ -171,7 +171,7 @@ def plan_chunks(kinds: Iterable[str], ouis: Iterable[str] | None = None,
         formats = list(mac_formats)
         for start in range(0, len(prefixes), PREFIX_BLOCK):
             for fmt in formats:
-                for oui in prefixes[start:start + PREFIX_BLOCK]:
+                for oui in prefixes[start : start + PREFIX_BLOCK]:
                     for fourth in range(256):
                         yield ("mac", oui, fourth, fmt)
     if "personnummer" in kinds:
@@ -246,9 +246,13 @@ class _Progress:
         return chunk[0] != "mac" or self.notation is None or chunk[3] == self.notation
 
 
-def reverse_hashes(digests: Iterable[str], kinds: Iterable[str] = ("mac", "personnummer",
-                   "mobile", "plate"), budget_seconds: float = 30.0, workers: int | None = None,
-                   chunks: Iterable[Chunk] | None = None) -> tuple[ReversalReport, dict[str, str]]:
+def reverse_hashes(
+    digests: Iterable[str],
+    kinds: Iterable[str] = ("mac", "personnummer", "mobile", "plate"),
+    budget_seconds: float = 30.0,
+    workers: int | None = None,
+    chunks: Iterable[Chunk] | None = None,
+) -> tuple[ReversalReport, dict[str, str]]:
     """Try enumerable identifiers against unsalted digests until all fall, the plan ends or the budget does.
 
     Work runs on every core (`workers`), a few chunks ahead of the results so the plan is read lazily.
@@ -306,13 +310,22 @@ def reverse_hashes(digests: Iterable[str], kinds: Iterable[str] = ("mac", "perso
     for prefix in done:
         vendor = vendor_of.get(prefix, "other")
         vendors[vendor] = vendors.get(vendor, 0) + 1
-    report = ReversalReport(algorithm=algorithm, distinct_hashes=len(targets),
-                            reversed_hashes=len(progress.recovered), reversed_by_kind=progress.by_kind,
-                            candidates_tried=progress.tried, seconds=seconds,
-                            budget_seconds=budget_seconds, exhausted_budget=exhausted,
-                            kinds_completed=[] if exhausted else kinds, candidates_planned=planned,
-                            hashes_per_second=rate, seconds_to_exhaust=planned / rate if rate else None,
-                            mac_prefixes_planned=len(prefixes), mac_prefixes_tried=len(done),
-                            mac_vendors_tried=dict(sorted(vendors.items(), key=lambda kv: -kv[1])),
-                            mac_notation=progress.notation)
+    report = ReversalReport(
+        algorithm=algorithm,
+        distinct_hashes=len(targets),
+        reversed_hashes=len(progress.recovered),
+        reversed_by_kind=progress.by_kind,
+        candidates_tried=progress.tried,
+        seconds=seconds,
+        budget_seconds=budget_seconds,
+        exhausted_budget=exhausted,
+        kinds_completed=[] if exhausted else kinds,
+        candidates_planned=planned,
+        hashes_per_second=rate,
+        seconds_to_exhaust=planned / rate if rate else None,
+        mac_prefixes_planned=len(prefixes),
+        mac_prefixes_tried=len(done),
+        mac_vendors_tried=dict(sorted(vendors.items(), key=lambda kv: -kv[1])),
+        mac_notation=progress.notation,
+    )
     return report, progress.recovered

@@ -10,8 +10,9 @@ import numpy as np
 from muniscan.privacy.datasets.anonymity import Classes, combine, encode
 
 
-def wildcard_frequencies(columns: Sequence[Sequence[str | None]],
-                         weights: Sequence[float] | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def wildcard_frequencies(
+    columns: Sequence[Sequence[str | None]], weights: Sequence[float] | np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(fk, Fk) per record; a missing value matches any value (sdcMicro freqCalc).
 
     Records are grouped by which keys are missing; for every pair of groups the records are
@@ -21,8 +22,7 @@ def wildcard_frequencies(columns: Sequence[Sequence[str | None]],
     n = len(encoded[0][0])
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     codes = np.stack([c for c, _ in encoded], axis=1)
-    missing = np.stack([np.isin(c, [i for i, v in enumerate(values) if v is None])
-                        for c, values in encoded], axis=1)
+    missing = np.stack([np.isin(c, [i for i, v in enumerate(values) if v is None]) for c, values in encoded], axis=1)
     patterns, pattern_of = np.unique(missing, axis=0, return_inverse=True)
     pattern_of = pattern_of.reshape(-1)
     fk = np.zeros(n)
@@ -58,8 +58,9 @@ def individual_risk(fk: np.ndarray, population_fk: np.ndarray, quality: float = 
     with np.errstate(divide="ignore", invalid="ignore"):
         p = fk / population_fk
         odds = p / (1 - p)
-        risk = np.where(fk == 1, odds * np.log(1 / p),
-                        np.where(fk == 2, odds - odds**2 * np.log(1 / p), p / (fk - (1 - p))))
+        risk = np.where(
+            fk == 1, odds * np.log(1 / p), np.where(fk == 2, odds - odds**2 * np.log(1 / p), p / (fk - (1 - p)))
+        )
     risk = np.where(population_fk <= fk, 1 / fk, risk)
     return risk * quality
 

@@ -83,8 +83,9 @@ def read_csv(path: Path, delimiter: str | None = None) -> Table:
             header = unique_header(path, next(reader, []))
             rows = list(reader)
         except csv.Error as exc:
-            raise TableFormatError(f"{path}:{reader.line_num}: {exc} (a cell may hold at most "
-                                   f"{MAX_CELL_CHARS} characters)") from None
+            raise TableFormatError(
+                f"{path}:{reader.line_num}: {exc} (a cell may hold at most {MAX_CELL_CHARS} characters)"
+            ) from None
     if not header:
         raise TableFormatError(f"{path}:1: no header row")
     columns: dict[str, list[str | None]] = {}
@@ -112,8 +113,7 @@ def read_parquet(path: Path) -> Table:
     import pyarrow.parquet as pq
 
     arrow = pq.read_table(path)
-    return Table({name: [_cell(v) for v in arrow.column(name).to_pylist()]
-                  for name in arrow.column_names})
+    return Table({name: [_cell(v) for v in arrow.column(name).to_pylist()] for name in arrow.column_names})
 
 
 def read_table(path: Path | str) -> Table:

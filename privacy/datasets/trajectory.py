@@ -44,17 +44,103 @@ _UNIT_MS = dict(TIME_UNITS_MS)
 _DENSE_MEMBERSHIP_CELLS = 1 << 26  # users x points below this: a bool table beats binary search
 _ROUND_BUDGET = 4_000_000  # candidate checks per vectorised round (bounds memory)
 _EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
-PSEUDONYM_HINTS = {"id", "uid", "uuid", "device", "deviceid", "card", "cardid", "kort", "kortnummer",
-                   "token", "pseudonym", "pseudo", "user", "userid", "visitor", "client", "mac", "hash",
-                   "vehicle", "fordon", "person", "subject", "tag", "imei", "imsi", "msisdn", "plate",
-                   "regnr", "traveller", "passenger", "resenar", "resenär", "member", "customer", "kund"}
-PLACE_HINTS = {"zone", "zon", "sensor", "sensorid", "station", "stationid", "antenna", "cell", "cellid",
-               "location", "loc", "place", "plats", "site", "area", "omrade", "område", "gate", "stop",
-               "hallplats", "hållplats", "reader", "ap", "bssid", "camera", "kamera", "room", "rum",
-               "street", "gata", "lane", "entrance", "node", "beacon", "grid", "geohash", "h3", "tile",
-               "counter", "raknare", "räknare"}
-TIME_HINTS = {"ts", "time", "timestamp", "datetime", "tid", "tidpunkt", "tidsstampel", "tidsstämpel", "date",
-              "datum", "seen", "observed", "start", "epoch", "at"}
+PSEUDONYM_HINTS = {
+    "id",
+    "uid",
+    "uuid",
+    "device",
+    "deviceid",
+    "card",
+    "cardid",
+    "kort",
+    "kortnummer",
+    "token",
+    "pseudonym",
+    "pseudo",
+    "user",
+    "userid",
+    "visitor",
+    "client",
+    "mac",
+    "hash",
+    "vehicle",
+    "fordon",
+    "person",
+    "subject",
+    "tag",
+    "imei",
+    "imsi",
+    "msisdn",
+    "plate",
+    "regnr",
+    "traveller",
+    "passenger",
+    "resenar",
+    "resenär",
+    "member",
+    "customer",
+    "kund",
+}
+PLACE_HINTS = {
+    "zone",
+    "zon",
+    "sensor",
+    "sensorid",
+    "station",
+    "stationid",
+    "antenna",
+    "cell",
+    "cellid",
+    "location",
+    "loc",
+    "place",
+    "plats",
+    "site",
+    "area",
+    "omrade",
+    "område",
+    "gate",
+    "stop",
+    "hallplats",
+    "hållplats",
+    "reader",
+    "ap",
+    "bssid",
+    "camera",
+    "kamera",
+    "room",
+    "rum",
+    "street",
+    "gata",
+    "lane",
+    "entrance",
+    "node",
+    "beacon",
+    "grid",
+    "geohash",
+    "h3",
+    "tile",
+    "counter",
+    "raknare",
+    "räknare",
+}
+TIME_HINTS = {
+    "ts",
+    "time",
+    "timestamp",
+    "datetime",
+    "tid",
+    "tidpunkt",
+    "tidsstampel",
+    "tidsstämpel",
+    "date",
+    "datum",
+    "seen",
+    "observed",
+    "start",
+    "epoch",
+    "at",
+}
 NOT_PSEUDONYM_CATEGORIES = {"GPS_COORDINATE", "URL"}
 
 
@@ -198,15 +284,24 @@ def find_pseudonym_column(table: Table, identifier_columns: Sequence[str], exclu
             return column
     for column in table.names:
         words = _words(column)
-        if (column not in exclude and words & PSEUDONYM_HINTS and not words & PLACE_HINTS
-                and _repeats(table.columns[column], 0.5)):
+        if (
+            column not in exclude
+            and words & PSEUDONYM_HINTS
+            and not words & PLACE_HINTS
+            and _repeats(table.columns[column], 0.5)
+        ):
             return column
     return None
 
 
-def find_trace_columns(table: Table, identifier_columns: Sequence[str] = (), pseudonym: str | None = None,
-                       time: str | None = None, place: Sequence[str] | None = None,
-                       exclude: Iterable[str] = ()) -> TraceColumns | None:
+def find_trace_columns(
+    table: Table,
+    identifier_columns: Sequence[str] = (),
+    pseudonym: str | None = None,
+    time: str | None = None,
+    place: Sequence[str] | None = None,
+    exclude: Iterable[str] = (),
+) -> TraceColumns | None:
     """Named columns win; the rest are detected. None when there is no pseudonym or neither time nor place."""
     taken = {c for c in [pseudonym, time, *(place or [])] if c} | set(exclude)
     place_columns = list(place) if place else find_place_columns(table, taken)
@@ -268,12 +363,18 @@ def _level_specs(events: _Events, place_kind: str, own_precision_m: float | None
     places: list[tuple[str, float | None]] = [("none", None)]
     if place_kind == "coordinates":
         places = [(f"as given (~{own_precision_m:.3g} m)" if own_precision_m else "as given", None)]
-        places += [(f"{g} m grid" if g < 1000 else f"{g // 1000} km grid", float(g)) for g in GRID_METRES
-                   if own_precision_m is None or g > own_precision_m]
+        places += [
+            (f"{g} m grid" if g < 1000 else f"{g // 1000} km grid", float(g))
+            for g in GRID_METRES
+            if own_precision_m is None or g > own_precision_m
+        ]
     elif place_kind == "zone":
         places = [("as given", None)]
-    ranked = [(t_rank + p_rank, (t, p, width, grid)) for t_rank, (t, width) in enumerate(times)
-              for p_rank, (p, grid) in enumerate(places)]
+    ranked = [
+        (t_rank + p_rank, (t, p, width, grid))
+        for t_rank, (t, width) in enumerate(times)
+        for p_rank, (p, grid) in enumerate(places)
+    ]
     return [spec for _, spec in sorted(ranked, key=lambda item: item[0])]
 
 
@@ -319,10 +420,12 @@ def _index(users: np.ndarray, points: np.ndarray, n_users: int) -> _Index:
         def contains(u: np.ndarray, p: np.ndarray) -> np.ndarray:
             return table[u * n_points + p]
     else:
+
         def contains(u: np.ndarray, p: np.ndarray) -> np.ndarray:
             keys = p * n_users + u
             position = np.minimum(np.searchsorted(by_point, keys), len(by_point) - 1)
             return by_point[position] == keys
+
     return _Index(by_point, n_users, n_points, start, frequency, contains)
 
 
@@ -364,8 +467,7 @@ def singled_out(index: _Index, users: np.ndarray, points: np.ndarray) -> np.ndar
         holds = candidate != users[query]
         for column in range(points.shape[1]):
             holds &= index.contains(candidate, points[query, column])
-        witnessed = np.bincount(np.repeat(np.arange(active.size), take), weights=holds,
-                                minlength=active.size) > 0
+        witnessed = np.bincount(np.repeat(np.arange(active.size), take), weights=holds, minlength=active.size) > 0
         checked[active] += take
         exhausted = checked[active] >= total[active]
         unique[active[~witnessed & exhausted]] = True
@@ -374,8 +476,14 @@ def singled_out(index: _Index, users: np.ndarray, points: np.ndarray) -> np.ndar
     return unique
 
 
-def _level(events: _Events, spec: tuple[str, str, int | None, float | None], sampled: int,
-           rng: np.random.Generator, max_points: int, coarsened: bool) -> TraceLevel:
+def _level(
+    events: _Events,
+    spec: tuple[str, str, int | None, float | None],
+    sampled: int,
+    rng: np.random.Generator,
+    max_points: int,
+    coarsened: bool,
+) -> TraceLevel:
     time_label, place_label, width, grid = spec
     index = _index(events.users, _point_codes(events, width, grid), events.n_users)
     drawn, lengths = _draw(index, sampled, rng, max_points)
@@ -394,8 +502,12 @@ def _level(events: _Events, spec: tuple[str, str, int | None, float | None], sam
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def _events(pseudonyms: Sequence[str | None], times_ms: np.ndarray | None, places: list[Sequence[str | None]],
-            rng: np.random.Generator) -> tuple[_Events, dict[str, int], str, np.ndarray]:
+def _events(
+    pseudonyms: Sequence[str | None],
+    times_ms: np.ndarray | None,
+    places: list[Sequence[str | None]],
+    rng: np.random.Generator,
+) -> tuple[_Events, dict[str, int], str, np.ndarray]:
     """Valid events, counts of rows left out per reason, the place kind, and the valid-row mask."""
     user_codes, user_values = encode(pseudonyms)
     missing_user = np.isin(user_codes, [i for i, v in enumerate(user_values) if v is None])
@@ -425,8 +537,9 @@ def _events(pseudonyms: Sequence[str | None], times_ms: np.ndarray | None, place
         place_codes = combine([rows, cols], [n_rows, n_cols])
     elif place_codes is not None:
         place_codes = place_codes[valid]
-    events = _Events(users, n_users, None if times_ms is None else times_ms[valid].astype(np.int64),
-                     place_codes, latitude, longitude)
+    events = _Events(
+        users, n_users, None if times_ms is None else times_ms[valid].astype(np.int64), place_codes, latitude, longitude
+    )
     return events, unusable, kind, valid
 
 
@@ -436,10 +549,18 @@ def _suggest(levels: list[TraceLevel], threshold: float) -> str | None:
     return fine_enough[0].label if fine_enough else None
 
 
-def trace_unicity(pseudonyms: Sequence[str | None], times: Sequence[str | None] | None = None,
-                  places: Sequence[Sequence[str | None]] = (), *, columns: TraceColumns | None = None,
-                  epoch: bool | None = None, max_points: int = MAX_POINTS, sample: int = DEFAULT_SAMPLE,
-                  threshold: float = 0.0, seed: int = DEFAULT_SEED) -> TrajectoryReport:
+def trace_unicity(
+    pseudonyms: Sequence[str | None],
+    times: Sequence[str | None] | None = None,
+    places: Sequence[Sequence[str | None]] = (),
+    *,
+    columns: TraceColumns | None = None,
+    epoch: bool | None = None,
+    max_points: int = MAX_POINTS,
+    sample: int = DEFAULT_SAMPLE,
+    threshold: float = 0.0,
+    seed: int = DEFAULT_SEED,
+) -> TrajectoryReport:
     """Unicity for p = 1..max_points at the own resolution and at coarser time bins and coordinate grids.
 
     `places` is [] (time only), [zone values] or [latitudes, longitudes]. Up to `sample` pseudonyms are
@@ -447,8 +568,11 @@ def trace_unicity(pseudonyms: Sequence[str | None], times: Sequence[str | None] 
     """
     if times is None and not places:
         raise ValueError("a trace needs a time column, a place column, or both")
-    columns = columns or TraceColumns("pseudonym", "time" if times is not None else None,
-                                      ["latitude", "longitude"] if len(places) == 2 else ["place"] * len(places))
+    columns = columns or TraceColumns(
+        "pseudonym",
+        "time" if times is not None else None,
+        ["latitude", "longitude"] if len(places) == 2 else ["place"] * len(places),
+    )
     rng = np.random.default_rng(seed)
     times_ms = parse_times(times, epoch=epoch) if times is not None else None
     events, unusable, kind, valid = _events(pseudonyms, times_ms, list(places), rng)
@@ -463,10 +587,19 @@ def trace_unicity(pseudonyms: Sequence[str | None], times: Sequence[str | None] 
             level_rng = np.random.default_rng([seed, number])
             levels.append(_level(events, spec, sampled, level_rng, max_points, coarsened=number > 0))
     return TrajectoryReport(
-        pseudonym=columns.pseudonym, time=columns.time, place=list(columns.place), events=len(pseudonyms),
-        events_used=int(valid.sum()), pseudonyms=events.n_users, pseudonyms_sampled=sampled,
-        unusable=unusable, levels=levels, threshold=threshold,
-        suggestion=_suggest(levels, threshold) if levels and levels[0].worst_share > threshold else None, seed=seed)
+        pseudonym=columns.pseudonym,
+        time=columns.time,
+        place=list(columns.place),
+        events=len(pseudonyms),
+        events_used=int(valid.sum()),
+        pseudonyms=events.n_users,
+        pseudonyms_sampled=sampled,
+        unusable=unusable,
+        levels=levels,
+        threshold=threshold,
+        suggestion=_suggest(levels, threshold) if levels and levels[0].worst_share > threshold else None,
+        seed=seed,
+    )
 
 
 def table_unicity(table: Table, columns: TraceColumns, **options: Any) -> TrajectoryReport:

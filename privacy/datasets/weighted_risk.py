@@ -48,26 +48,38 @@ def sampling_weights(table: Table, column: str, path: Path) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
     if len(bad):
         first = int(bad[0])
-        problem = ("is missing" if values[first] is None else "is negative" if weights[first] < 0
-                   else "is not a finite number")
-        raise WeightError(f"weight column {column!r}, {_row_name(path, first)}: the weight {problem} "
-                          f"({len(bad)} bad weights in all)")
+        problem = (
+            "is missing" if values[first] is None else "is negative" if weights[first] < 0 else "is not a finite number"
+        )
+        raise WeightError(
+            f"weight column {column!r}, {_row_name(path, first)}: the weight {problem} ({len(bad)} bad weights in all)"
+        )
     return weights
 
 
-def weighted_risk(table: Table, key_variables: list[str], weights: np.ndarray, weight_column: str,
-                  threshold: float = DEFAULT_RISK_THRESHOLD) -> IndividualRisk:
+def weighted_risk(
+    table: Table,
+    key_variables: list[str],
+    weights: np.ndarray,
+    weight_column: str,
+    threshold: float = DEFAULT_RISK_THRESHOLD,
+) -> IndividualRisk:
     """Per-record risk under sdcMicro's super-population model, missing key values as wildcards."""
     fk, population_fk = wildcard_frequencies([table.columns[c] for c in key_variables], weights)
     risk = individual_risk(fk, population_fk)
     median = float(np.median(risk))
     mad = 1.4826 * float(np.median(np.abs(risk - median)))  # R's mad()
     return IndividualRisk(
-        weight_column=weight_column, key_variables=key_variables, records=len(risk),
-        highest=_significant(risk.max()), mean=_significant(risk.mean()), threshold=threshold,
+        weight_column=weight_column,
+        key_variables=key_variables,
+        records=len(risk),
+        highest=_significant(risk.max()),
+        mean=_significant(risk.mean()),
+        threshold=threshold,
         records_above_threshold=int((risk > threshold).sum()),
         records_above_main_part=int(((risk > median + 2 * mad) & (risk > threshold)).sum()),
-        expected_reidentifications=_significant(risk.sum()))
+        expected_reidentifications=_significant(risk.sum()),
+    )
 
 
 def _significant(value: float, digits: int = 6) -> float:
@@ -79,6 +91,8 @@ def weighted_reasons(weighted: IndividualRisk | None) -> list[str]:
     """A singling-out reason when some record's individual risk exceeds the threshold."""
     if weighted is None or not weighted.records_above_threshold:
         return []
-    return [f"individual risk with sampling weights '{weighted.weight_column}' (sdcMicro): records above "
-            f"{weighted.threshold:g}: {weighted.records_above_threshold} of {weighted.records} (highest "
-            f"{weighted.highest:.3f}); expected re-identifications {weighted.expected_reidentifications:.2f}"]
+    return [
+        f"individual risk with sampling weights '{weighted.weight_column}' (sdcMicro): records above "
+        f"{weighted.threshold:g}: {weighted.records_above_threshold} of {weighted.records} (highest "
+        f"{weighted.highest:.3f}); expected re-identifications {weighted.expected_reidentifications:.2f}"
+    ]

@@ -37,21 +37,34 @@ _WHOLE_NUMBER = re.compile(r"\s*(\+?\d{7,})\s*")
 _LONGEST_NUMBER = 17  # E.164 allows 15 digits; with `00` in front 17. A longer digit run holds no number.
 _PNR_SHAPE = re.compile(r"(?:19|20)?\d{6}[-+]\d{4}")
 _TYPED_READING = re.compile(
-    r"\s*(?:[-+]?\d+\.\d+"                                          # reading / coordinate
-    r"|-?\d{1,3}\.\d+\s*[,;]\s*-?\d{1,3}\.\d+"                          # lat,lon pair
-    r"|[vV]\d{1,3}(?:\.\d{1,3}){1,3}"                                  # version
+    r"\s*(?:[-+]?\d+\.\d+"  # reading / coordinate
+    r"|-?\d{1,3}\.\d+\s*[,;]\s*-?\d{1,3}\.\d+"  # lat,lon pair
+    r"|[vV]\d{1,3}(?:\.\d{1,3}){1,3}"  # version
     r"|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"  # UUID
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # ISO
-    r"|\d{1,3}(?:\.\d{1,3}){3}"                                      # IPv4
-    r"|[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"                         # MAC
-    r"|[0-9A-Fa-f]{12}|[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\s*")
+    r"|\d{1,3}(?:\.\d{1,3}){3}"  # IPv4
+    r"|[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"  # MAC
+    r"|[0-9A-Fa-f]{12}|[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\s*"
+)
 _CHECKSUMMED = re.compile(r"\s*(?:(?:18|19|20)?\d{6}[-+]?\d{4}|\d{2}-?\d{6}-?\d{6}-?\d)\s*")
 # National-format numbers are read as Swedish; neighbours' numbers (+47, +45, +358, +49, ...)
 # are found in international format from any region, so one region is enough and 5x cheaper.
 PHONE_REGIONS = ("SE",)
 EMAIL_CONTEXT = ["email", "mail", "epost", "e-post", "emailaddress", "contact"]
-PHONE_CONTEXT = ["phone", "telephone", "tel", "telefon", "mobile", "mobil", "mobilnummer", "cell",
-                 "msisdn", "sms", "call", "telefonnummer"]
+PHONE_CONTEXT = [
+    "phone",
+    "telephone",
+    "tel",
+    "telefon",
+    "mobile",
+    "mobil",
+    "mobilnummer",
+    "cell",
+    "msisdn",
+    "sms",
+    "call",
+    "telefonnummer",
+]
 IP_CONTEXT = ["ip", "ipv4", "ipv6", "addr", "address", "src", "dst", "host", "remote", "client"]
 IBAN_CONTEXT = ["iban", "account", "konto", "bank"]
 CARD_CONTEXT = ["card", "credit", "kort", "kortnummer", "pan"]
@@ -78,9 +91,12 @@ class MunicipalPhoneRecognizer(PhoneRecognizer):
         if whole is not None:
             return self._whole_number(whole)
         results = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if not _DECIMAL.fullmatch(text[r.start:r.end])
-                and not (_PNR_SHAPE.fullmatch(text[r.start:r.end]) and is_personnummer(text[r.start:r.end]))]
-
+        return [
+            r
+            for r in results
+            if not _DECIMAL.fullmatch(text[r.start : r.end])
+            and not (_PNR_SHAPE.fullmatch(text[r.start : r.end]) and is_personnummer(text[r.start : r.end]))
+        ]
 
     def _whole_number(self, whole: re.Match) -> list[RecognizerResult]:
         """A field that is one unseparated number: parse it once instead of running the text matcher.
@@ -120,8 +136,7 @@ class PaymentCardRecognizer(CreditCardRecognizer):
 
 def offline_nlp_engine() -> NlpEngine:
     """Presidio's no_op engine: no spaCy model on disk, nothing downloaded."""
-    configuration = {"nlp_engine_name": "no_op",
-                     "models": [{"lang_code": rec.LANGUAGE, "model_name": "no_op"}]}
+    configuration = {"nlp_engine_name": "no_op", "models": [{"lang_code": rec.LANGUAGE, "model_name": "no_op"}]}
     return NlpEngineProvider(nlp_configuration=configuration).create_engine()
 
 
@@ -130,8 +145,7 @@ def builtin_recognizers() -> list[EntityRecognizer]:
     language = rec.LANGUAGE
     return [
         EmailRecognizer(supported_language=language, context=EMAIL_CONTEXT),
-        MunicipalPhoneRecognizer(supported_language=language, context=PHONE_CONTEXT,
-                        supported_regions=PHONE_REGIONS),
+        MunicipalPhoneRecognizer(supported_language=language, context=PHONE_CONTEXT, supported_regions=PHONE_REGIONS),
         IpRecognizer(supported_language=language, context=IP_CONTEXT),
         IbanRecognizer(supported_language=language, context=IBAN_CONTEXT),
         PaymentCardRecognizer(supported_language=language, context=CARD_CONTEXT),
@@ -165,14 +179,18 @@ def build_analyzer(extra: list[EntityRecognizer] | None = None) -> AnalyzerEngin
     with warnings.catch_warnings():
         # Expected: with no_op only explicitly passed context (the field's key) can boost scores.
         warnings.filterwarnings("ignore", message="LemmaContextAwareEnhancer cannot use")
-        return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
-                              supported_languages=[rec.LANGUAGE], context_aware_enhancer=enhancer)
+        return AnalyzerEngine(
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[rec.LANGUAGE],
+            context_aware_enhancer=enhancer,
+        )
 
 
 def build_default_offline_analyzer() -> AnalyzerEngine:
     """Presidio's default registry on the no_op engine: the yardstick the benchmark compares to."""
-    nlp_engine = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "no_op", "models": [{"lang_code": "en", "model_name": "no_op"}]},
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": "en", "model_name": "no_op"}]},
     ).create_engine()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)

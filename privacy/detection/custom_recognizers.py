@@ -23,8 +23,7 @@ recognizers:
     deny_list: [Storgatan 1]
     deny_list_score: 0.8
 """
-_ALLOWED_KEYS = {"name", "entity", "patterns", "context", "deny_list", "deny_list_score",
-                 "case_sensitive"}
+_ALLOWED_KEYS = {"name", "entity", "patterns", "context", "deny_list", "deny_list_score", "case_sensitive"}
 _ALLOWED_PATTERN_KEYS = {"name", "regex", "score"}
 
 
@@ -59,8 +58,7 @@ def _string(path: Path, item: _Located, field: str) -> str:
 
 
 def _score(path: Path, item: _Located, field: str) -> float:
-    if isinstance(item.value, bool) or not isinstance(item.value, int | float) or not (
-            0 < item.value <= 1):
+    if isinstance(item.value, bool) or not isinstance(item.value, int | float) or not (0 < item.value <= 1):
         raise _fail(path, item, field, "must be a number in (0, 1]")
     return float(item.value)
 
@@ -99,27 +97,36 @@ def _build(path: Path, item: _Located, index: int) -> PatternRecognizer:
         extra = set(raw.value) - _ALLOWED_PATTERN_KEYS
         missing = _ALLOWED_PATTERN_KEYS - set(raw.value)
         if extra or missing:
-            raise _fail(path, raw, field, f"needs exactly name, regex, score (extra {sorted(extra)}"
-                                          f", missing {sorted(missing)})")
+            raise _fail(
+                path, raw, field, f"needs exactly name, regex, score (extra {sorted(extra)}, missing {sorted(missing)})"
+            )
         expression = _string(path, raw.value["regex"], f"{field}.regex")
         try:
             regex.compile(expression, flags)
         except regex.error as error:
-            raise _fail(path, raw.value["regex"], f"{field}.regex", f"invalid regex: {error}") \
-                from error
-        patterns.append(Pattern(_string(path, raw.value["name"], f"{field}.name"), expression,
-                                _score(path, raw.value["score"], f"{field}.score")))
-    deny_list = (_string_list(path, spec["deny_list"], f"{where}.deny_list")
-                 if "deny_list" in spec else [])
+            raise _fail(path, raw.value["regex"], f"{field}.regex", f"invalid regex: {error}") from error
+        patterns.append(
+            Pattern(
+                _string(path, raw.value["name"], f"{field}.name"),
+                expression,
+                _score(path, raw.value["score"], f"{field}.score"),
+            )
+        )
+    deny_list = _string_list(path, spec["deny_list"], f"{where}.deny_list") if "deny_list" in spec else []
     if not patterns and not deny_list:
         raise _fail(path, item, where, "needs patterns or deny_list")
     context = _string_list(path, spec["context"], f"{where}.context") if "context" in spec else []
-    deny_score = (_score(path, spec["deny_list_score"], f"{where}.deny_list_score")
-                  if "deny_list_score" in spec else 1.0)
-    return PatternRecognizer(supported_entity=entity, name=name, supported_language=LANGUAGE,
-                             patterns=patterns or None, deny_list=deny_list or None,
-                             context=[c.lower() for c in context] or None,
-                             deny_list_score=deny_score, global_regex_flags=flags)
+    deny_score = _score(path, spec["deny_list_score"], f"{where}.deny_list_score") if "deny_list_score" in spec else 1.0
+    return PatternRecognizer(
+        supported_entity=entity,
+        name=name,
+        supported_language=LANGUAGE,
+        patterns=patterns or None,
+        deny_list=deny_list or None,
+        context=[c.lower() for c in context] or None,
+        deny_list_score=deny_score,
+        global_regex_flags=flags,
+    )
 
 
 def load_recognizer_file(path: Path) -> list[PatternRecognizer]:

@@ -46,14 +46,66 @@ _CACHE_LIMIT = 50_000
 # Categories a recognizer finds but that name no person (kept apart in reports, never counted as personal data).
 NON_PERSONAL_CATEGORIES = frozenset({"SE_ORGANISATIONSNUMMER"})
 # A dotted quad under these keys, or right after these words, is a four-part version number, not an address.
-VERSION_WORDS = frozenset({"fw", "firmware", "version", "ver", "vers", "sw", "software", "hw", "hardware", "release",
-                           "build", "rev", "revision", "bootloader", "fwversion", "firmwareversion", "swversion",
-                           "hwversion", "softwareversion", "hardwareversion", "appversion"})
+VERSION_WORDS = frozenset(
+    {
+        "fw",
+        "firmware",
+        "version",
+        "ver",
+        "vers",
+        "sw",
+        "software",
+        "hw",
+        "hardware",
+        "release",
+        "build",
+        "rev",
+        "revision",
+        "bootloader",
+        "fwversion",
+        "firmwareversion",
+        "swversion",
+        "hwversion",
+        "softwareversion",
+        "hardwareversion",
+        "appversion",
+    }
+)
 # Keys that name a place or a thing: a name-like value under them is not a person (unless a person key is there too).
-THING_KEYS = frozenset({"site", "location", "place", "plats", "device", "devicename", "gateway", "station", "sensor",
-                        "application", "applicationname", "profile", "door", "camera", "stop", "hallplats", "building",
-                        "depot", "route", "vendor", "model", "operator", "leverantor", "leverantör", "node", "unit",
-                        "asset", "room", "zone", "area"})
+THING_KEYS = frozenset(
+    {
+        "site",
+        "location",
+        "place",
+        "plats",
+        "device",
+        "devicename",
+        "gateway",
+        "station",
+        "sensor",
+        "application",
+        "applicationname",
+        "profile",
+        "door",
+        "camera",
+        "stop",
+        "hallplats",
+        "building",
+        "depot",
+        "route",
+        "vendor",
+        "model",
+        "operator",
+        "leverantor",
+        "leverantör",
+        "node",
+        "unit",
+        "asset",
+        "room",
+        "zone",
+        "area",
+    }
+)
 NAME_KEYS = frozenset(NAME_FIELD_CONTEXT) - {"name", "namn"}
 _VERSION_BEFORE = re.compile(r"(?:firmware|version|fw|sw|ver|build|release|rev)\W{0,3}$", re.IGNORECASE)
 
@@ -185,8 +237,10 @@ class PersonalDataDetector:
         plan = self._plans.get((context, bucket))
         if plan is None:
             plan = self._plans[(context, bucket)] = tuple(
-                (route.prefilter, route.run, has_context) for route, has_context in self._routes_for(context)
-                if MIN_DIGITS.get(route.name, 0) <= bucket)
+                (route.prefilter, route.run, has_context)
+                for route, has_context in self._routes_for(context)
+                if MIN_DIGITS.get(route.name, 0) <= bucket
+            )
         before = self._timeouts.count
         results = self._run_plan(shape, plan)
         if self._timeouts.count != before:
@@ -206,8 +260,9 @@ class PersonalDataDetector:
             results = [r for r in results if r.entity_type != "PERSON"]
         return results
 
-    def _run_plan(self, shape: FieldShape, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]
-                  ) -> list[RecognizerResult]:
+    def _run_plan(
+        self, shape: FieldShape, plan: tuple[tuple[Prefilter | None, Runner, bool], ...]
+    ) -> list[RecognizerResult]:
         """Runs a context's routes on a cache miss; a flat tuple loop, since this is the hot path."""
         value = shape.value
         threshold = self.score_threshold
@@ -297,12 +352,15 @@ class PersonalDataDetector:
         fields = payload_fields(payload, topic, self.network_metadata)
         return self.scan_fields(fields, budget if deadline is None else min(deadline, budget))
 
-    def findings_with_text(self, payload: bytes | str | dict | list,
-                           topic: str | None = None) -> list[tuple[str, str, str]]:
+    def findings_with_text(
+        self, payload: bytes | str | dict | list, topic: str | None = None
+    ) -> list[tuple[str, str, str]]:
         """(category, field path, matched text) for evaluation against labelled messages; never stored."""
-        return [(result.entity_type, item.path, item.value[result.start:result.end])
-                for item in payload_fields(payload, topic, self.network_metadata)
-                for result in self.field_results(item.value, item.context)]
+        return [
+            (result.entity_type, item.path, item.value[result.start : result.end])
+            for item in payload_fields(payload, topic, self.network_metadata)
+            for result in self.field_results(item.value, item.context)
+        ]
 
     def scan_messages(self, messages: Iterable[tuple[bytes | str, str | None]]) -> list[list[Detection]]:
         """Batch form of scan_message; the field cache pays off across a device's messages."""

@@ -14,10 +14,20 @@ import json
 from typing import Any
 
 # OCPP actions whose payload describes the charging station itself (vendor, firmware, modem, status).
-OCPP_DEVICE_ACTIONS = frozenset({"BootNotification", "Heartbeat", "StatusNotification", "FirmwareStatusNotification",
-                                 "DiagnosticsStatusNotification", "LogStatusNotification",
-                                 "SecurityEventNotification", "NotifyEvent", "NotifyMonitoringReport",
-                                 "NotifyReport"})
+OCPP_DEVICE_ACTIONS = frozenset(
+    {
+        "BootNotification",
+        "Heartbeat",
+        "StatusNotification",
+        "FirmwareStatusNotification",
+        "DiagnosticsStatusNotification",
+        "LogStatusNotification",
+        "SecurityEventNotification",
+        "NotifyEvent",
+        "NotifyMonitoringReport",
+        "NotifyReport",
+    }
+)
 _SENML_VALUES = ("v", "vs", "vb", "vd")
 _SENML_KEYS = frozenset({"bn", "bt", "bu", "bv", "bs", "bver", "n", "u", "v", "vs", "vb", "vd", "s", "t", "ut"})
 
@@ -42,12 +52,12 @@ def device_payload(document: Any) -> list[tuple[str, Any]] | None:
         if "rxInfo" in document and ("devEUI" in document or "applicationID" in document):  # ChirpStack v3
             return _chirpstack_v3(document)
         if ("gatewayId" in document or "gatewayID" in document) and (
-                "phyPayload" in document or "rxPacketsReceived" in document):
+            "phyPayload" in document or "rxPacketsReceived" in document
+        ):
             return []  # a gateway bridge's frame (encrypted) or statistics: the network's own data
         metrics = document.get("metrics")
         if isinstance(metrics, list) and metrics and all(isinstance(m, dict) and "name" in m for m in metrics):
-            return [(f"metrics[{i}]", {str(m["name"]): m.get("value")}) for i, m in enumerate(metrics)
-                    if "value" in m]
+            return [(f"metrics[{i}]", {str(m["name"]): m.get("value")}) for i, m in enumerate(metrics) if "value" in m]
         return None
     if isinstance(document, list) and document:
         if _is_ocpp(document):
@@ -79,8 +89,12 @@ def _tts(document: dict) -> list[tuple[str, Any]]:
 
 def _is_ocpp(frame: list) -> bool:
     kind = frame[0]
-    return (type(kind) is int and len(frame) >= 3 and isinstance(frame[1], str)
-            and ((kind == 2 and len(frame) == 4 and isinstance(frame[2], str)) or kind in (3, 4)))
+    return (
+        type(kind) is int
+        and len(frame) >= 3
+        and isinstance(frame[1], str)
+        and ((kind == 2 and len(frame) == 4 and isinstance(frame[2], str)) or kind in (3, 4))
+    )
 
 
 def _ocpp(frame: list) -> list[tuple[str, Any]]:

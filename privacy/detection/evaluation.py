@@ -14,8 +14,20 @@ from typing import Any
 
 from muniscan.privacy.detection.detector import PersonalDataDetector, is_personal_category
 
-CLAIMED = ("PERSON", "STREET_ADDRESS", "CUSTOMER_ID", "SE_PERSONNUMMER", "PHONE_NUMBER", "EMAIL_ADDRESS", "IMEI",
-           "SE_LICENCE_PLATE", "MAC_ADDRESS", "GPS_COORDINATE", "IP_ADDRESS", "IBAN_CODE")
+CLAIMED = (
+    "PERSON",
+    "STREET_ADDRESS",
+    "CUSTOMER_ID",
+    "SE_PERSONNUMMER",
+    "PHONE_NUMBER",
+    "EMAIL_ADDRESS",
+    "IMEI",
+    "SE_LICENCE_PLATE",
+    "MAC_ADDRESS",
+    "GPS_COORDINATE",
+    "IP_ADDRESS",
+    "IBAN_CODE",
+)
 
 
 @dataclass
@@ -50,12 +62,16 @@ def normalise(text: str) -> str:
 
 def personal_findings(detector: PersonalDataDetector, row: dict[str, Any]) -> list[tuple[str, str]]:
     """(category, matched text) of every personal-data finding in one message, as scan_message sees it."""
-    return [(category, text) for category, _path, text in detector.findings_with_text(row["payload"], row["topic"])
-            if is_personal_category(category)]
+    return [
+        (category, text)
+        for category, _path, text in detector.findings_with_text(row["payload"], row["topic"])
+        if is_personal_category(category)
+    ]
 
 
-def match(labels: list[tuple[str, str]], predicted: list[tuple[str, str]]
-          ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+def match(
+    labels: list[tuple[str, str]], predicted: list[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
     """(hits, misses, extra): one-to-one by entity and containment of the normalised texts."""
     wanted = sorted({(e, normalise(t)) for e, t in labels})
     found = sorted({(e, normalise(t)) for e, t in predicted})

@@ -101,8 +101,9 @@ def is_imei(text: str) -> bool:
 
 
 # GSMA reporting bodies that allocate TACs (first two digits of an IMEI) in use today.
-IMEI_REPORTING_BODIES = frozenset({"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86",
-                                   "91", "98", "99"})
+IMEI_REPORTING_BODIES = frozenset(
+    {"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91", "98", "99"}
+)
 
 
 def imei_tac_plausible(text: str) -> bool:

@@ -20,31 +20,173 @@ FULL_NAME_SCORE = 0.85
 LIKELY_NAME_SCORE = 0.5  # a known first name followed by an unknown capitalised word, or a name after a cue
 FIRST_NAME_SCORE = 0.3
 SURNAME_SCORE = 0.15
-NAME_FIELD_CONTEXT = ["owner", "contact", "resident", "patient", "firstname", "lastname",
-                      "fullname", "surname", "givenname", "förnamn", "efternamn", "namn", "ägare",
-                      "boende", "brukare", "driver", "förare", "customer", "kund", "username",
-                      "user", "person", "tenant", "hyresgäst", "caregiver", "vårdtagare", "name", "holder",
-                      "innehavare", "kortinnehavare", "anmälare", "reporter", "kontaktperson", "anhörig"]
+NAME_FIELD_CONTEXT = [
+    "owner",
+    "contact",
+    "resident",
+    "patient",
+    "firstname",
+    "lastname",
+    "fullname",
+    "surname",
+    "givenname",
+    "förnamn",
+    "efternamn",
+    "namn",
+    "ägare",
+    "boende",
+    "brukare",
+    "driver",
+    "förare",
+    "customer",
+    "kund",
+    "username",
+    "user",
+    "person",
+    "tenant",
+    "hyresgäst",
+    "caregiver",
+    "vårdtagare",
+    "name",
+    "holder",
+    "innehavare",
+    "kortinnehavare",
+    "anmälare",
+    "reporter",
+    "kontaktperson",
+    "anhörig",
+]
 # Words that make a name-like value a place or a thing: `Central Station north entrance`, `Carl Johans kyrka`.
-PLACE_WORDS = frozenset({
-    "torg", "torget", "gata", "gatan", "väg", "vägen", "kyrka", "kyrkan", "park", "parken", "plats", "platsen",
-    "station", "stationen", "centralstation", "entrance", "entré", "entrén", "ingång", "hall", "hallen", "hus",
-    "skola", "skolan", "förskola", "bibliotek", "brygga", "kaj", "hållplats", "centrum", "teater", "teatern",
-    "simhall", "bad", "badet", "gymnasium", "north", "south", "east", "west", "norra", "södra", "östra", "västra",
-    "plan", "p-hus", "square", "street", "road", "church", "school", "library", "stadium", "sjukhus", "vårdcentral",
-    "pumpstation", "motionscentrum", "gateway", "sensor", "counter", "meter", "device", "larm", "kommun", "stad",
-    "ab", "hb", "kb", "förråd", "kök", "serverrum", "omklädningsrum", "personalingång", "dörr", "door", "rum",
-    "room", "våning", "floor", "bro", "bron", "tunnel", "allé", "allén", "backe", "backen"})
+PLACE_WORDS = frozenset(
+    {
+        "torg",
+        "torget",
+        "gata",
+        "gatan",
+        "väg",
+        "vägen",
+        "kyrka",
+        "kyrkan",
+        "park",
+        "parken",
+        "plats",
+        "platsen",
+        "station",
+        "stationen",
+        "centralstation",
+        "entrance",
+        "entré",
+        "entrén",
+        "ingång",
+        "hall",
+        "hallen",
+        "hus",
+        "skola",
+        "skolan",
+        "förskola",
+        "bibliotek",
+        "brygga",
+        "kaj",
+        "hållplats",
+        "centrum",
+        "teater",
+        "teatern",
+        "simhall",
+        "bad",
+        "badet",
+        "gymnasium",
+        "north",
+        "south",
+        "east",
+        "west",
+        "norra",
+        "södra",
+        "östra",
+        "västra",
+        "plan",
+        "p-hus",
+        "square",
+        "street",
+        "road",
+        "church",
+        "school",
+        "library",
+        "stadium",
+        "sjukhus",
+        "vårdcentral",
+        "pumpstation",
+        "motionscentrum",
+        "gateway",
+        "sensor",
+        "counter",
+        "meter",
+        "device",
+        "larm",
+        "kommun",
+        "stad",
+        "ab",
+        "hb",
+        "kb",
+        "förråd",
+        "kök",
+        "serverrum",
+        "omklädningsrum",
+        "personalingång",
+        "dörr",
+        "door",
+        "rum",
+        "room",
+        "våning",
+        "floor",
+        "bro",
+        "bron",
+        "tunnel",
+        "allé",
+        "allén",
+        "backe",
+        "backen",
+    }
+)
 # First words that make a place of what follows: `Lilla Bommen`, `Stora Teatern`, `Norra Älvstranden`.
-PLACE_PREFIXES = frozenset({"lilla", "stora", "gamla", "nya", "norra", "södra", "östra", "västra", "övre", "nedre",
-                            "sankt", "st"})
-PLACE_SUFFIXES = ("gatan", "vägen", "platsen", "torget", "gata", "stigen", "backen", "allén", "parken", "kyrkan",
-                  "skolan", "hallen", "stationen", "gården")
-PARTICLES = frozenset({"von", "af", "de", "la", "van", "der", "den", "di", "da", "del", "al", "el", "bin", "ben", "du",
-                       "le", "ter", "zu"})
+PLACE_PREFIXES = frozenset(
+    {"lilla", "stora", "gamla", "nya", "norra", "södra", "östra", "västra", "övre", "nedre", "sankt", "st"}
+)
+PLACE_SUFFIXES = (
+    "gatan",
+    "vägen",
+    "platsen",
+    "torget",
+    "gata",
+    "stigen",
+    "backen",
+    "allén",
+    "parken",
+    "kyrkan",
+    "skolan",
+    "hallen",
+    "stationen",
+    "gården",
+)
+PARTICLES = frozenset(
+    {"von", "af", "de", "la", "van", "der", "den", "di", "da", "del", "al", "el", "bin", "ben", "du", "le", "ter", "zu"}
+)
 # Words after which the next capitalised words are someone's name: a signature, a self-introduction.
-NAME_CUES = frozenset({"mvh", "hälsningar", "hälsning", "anmälare", "heter", "från", "from", "kontakt", "contact",
-                       "regards", "sincerely", "/"})
+NAME_CUES = frozenset(
+    {
+        "mvh",
+        "hälsningar",
+        "hälsning",
+        "anmälare",
+        "heter",
+        "från",
+        "from",
+        "kontakt",
+        "contact",
+        "regards",
+        "sincerely",
+        "/",
+    }
+)
 
 _WORD = regex.compile(r"(?<![\w'])(?:/|[\p{L}][\p{L}']*(?:-[\p{L}][\p{L}']*)*)(?![\w'])")
 
@@ -64,8 +206,12 @@ def name_gazetteer() -> tuple[frozenset[str], frozenset[str]]:
             provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         except (ImportError, AttributeError):
             continue
-        for attribute, target in (("first_names", first), ("first_names_male", first),
-                                  ("first_names_female", first), ("last_names", last)):
+        for attribute, target in (
+            ("first_names", first),
+            ("first_names_male", first),
+            ("first_names_female", first),
+            ("last_names", last),
+        ):
             values = provider.__dict__.get(attribute) or getattr(provider, attribute, ())
             if isinstance(values, property):
                 continue
@@ -91,8 +237,12 @@ class NameGazetteerRecognizer(EntityRecognizer):
     """
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="NameGazetteerRecognizer",
-                         supported_language=LANGUAGE, context=NAME_FIELD_CONTEXT)
+        super().__init__(
+            supported_entities=["PERSON"],
+            name="NameGazetteerRecognizer",
+            supported_language=LANGUAGE,
+            context=NAME_FIELD_CONTEXT,
+        )
 
     def load(self) -> None:
         self.first_names, self.surnames = name_gazetteer()
@@ -120,7 +270,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
         """End (exclusive) of the run of name-like words from index: one space apart, or `, ` once."""
         end, commas = index + 1, 0
         while end < len(words):
-            gap = text[words[end - 1][1]:words[end][0]]
+            gap = text[words[end - 1][1] : words[end][0]]
             word = words[end][2]
             if gap == ", " and commas == 0 and end - index == 1:
                 commas += 1
@@ -150,7 +300,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
         run = [w[2] for w in words[index:end]]
         if self._is_place(words, index, end):
             return []
-        comma = text[words[index][1]:words[index + 1][0]] == ", " if end - index > 1 else False
+        comma = text[words[index][1] : words[index + 1][0]] == ", " if end - index > 1 else False
         cue = index > 0 and words[index - 1][2].lower().rstrip(":") in NAME_CUES
         names = [w for w in run if w not in PARTICLES]
         score = 0.0
@@ -178,12 +328,22 @@ class NameGazetteerRecognizer(EntityRecognizer):
         return found
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=score,
-                                          textual_explanation="name gazetteer (Faker person lists, all locales)")
-        return RecognizerResult("PERSON", start, end, score, analysis_explanation=explanation,
-                                recognition_metadata={
-                                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=score,
+            textual_explanation="name gazetteer (Faker person lists, all locales)",
+        )
+        return RecognizerResult(
+            "PERSON",
+            start,
+            end,
+            score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
 
 
 class NameFieldRecognizer(PatternRecognizer):
@@ -194,8 +354,7 @@ class NameFieldRecognizer(PatternRecognizer):
             supported_entity="PERSON",
             name="NameFieldRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("name_field", r"^\s*\p{L}[\p{L}'.-]*(?:(?:,? |_)\p{L}[\p{L}'.-]*){0,3}\s*$",
-                              0.05)],
+            patterns=[Pattern("name_field", r"^\s*\p{L}[\p{L}'.-]*(?:(?:,? |_)\p{L}[\p{L}'.-]*){0,3}\s*$", 0.05)],
             context=NAME_FIELD_CONTEXT,
         )
 

@@ -139,8 +139,9 @@ def _topic_context(previous: str) -> tuple[str, ...]:
     return ("topic", *key_words(previous))
 
 
-def payload_fields(payload: bytes | str | dict | list, topic: str | None = None,
-                   network_metadata: bool = False) -> list[PayloadField]:
+def payload_fields(
+    payload: bytes | str | dict | list, topic: str | None = None, network_metadata: bool = False
+) -> list[PayloadField]:
     """Every leaf of a message, plus its topic segments; unknown formats become one text field.
 
     In a known envelope (LoRaWAN network server, OCPP, Sparkplug B, SenML) only the device's own

@@ -27,8 +27,7 @@ class SwedishPersonnummerRecognizer(PatternRecognizer):
             name="SwedishPersonnummerRecognizer",
             supported_language=LANGUAGE,
             patterns=[Pattern("pnr", r"(?<!\d)(?:18|19|20)?\d{6}[-+]?\d{4}(?!\d)", 0.3)],
-            context=["personnummer", "pnr", "ssn", "personid", "samordningsnummer",
-                     "personal", "identity", "persnr"],
+            context=["personnummer", "pnr", "ssn", "personid", "samordningsnummer", "personal", "identity", "persnr"],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -70,13 +69,29 @@ class SwedishLicencePlateRecognizer(PatternRecognizer):
                 Pattern("plate_lower", rf"^[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d]$", 0.45),
                 # ... as an image file name (`/abc123_cam4.jpg`), or after a word that announces a plate.
                 Pattern("plate_file", rf"(?<=/)[{letters.lower()}]{{3}}\d{{2}}[{letters.lower()}\d](?=[_.])", 0.45),
-                Pattern("plate_after_cue",
-                        rf"(?<=(?i:regnr|regnummer|registreringsnummer|reg\.nr|plate|skylt)\W{{1,3}})"
-                        rf"[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d](?![\w-])", 0.45),
+                Pattern(
+                    "plate_after_cue",
+                    rf"(?<=(?i:regnr|regnummer|registreringsnummer|reg\.nr|plate|skylt)\W{{1,3}})"
+                    rf"[{letters.lower()}]{{3}} ?\d{{2}}[{letters.lower()}\d](?![\w-])",
+                    0.45,
+                ),
             ],
-            context=["regnr", "registreringsnummer", "reg", "plate", "licenseplate",
-                     "licenceplate", "license", "licence", "vehicle", "fordon", "skylt",
-                     "numberplate", "anpr", "lpr"],
+            context=[
+                "regnr",
+                "registreringsnummer",
+                "reg",
+                "plate",
+                "licenseplate",
+                "licenceplate",
+                "license",
+                "licence",
+                "vehicle",
+                "fordon",
+                "skylt",
+                "numberplate",
+                "anpr",
+                "lpr",
+            ],
             global_regex_flags=CASE_SENSITIVE,
         )
 
@@ -94,13 +109,20 @@ class MacNotationRecognizer(PatternRecognizer):
             name="MacNotationRecognizer",
             supported_language=LANGUAGE,
             patterns=[
-                Pattern("mac_sep", rf"(?<![0-9A-Fa-f:-]){hx}{{2}}([:-])(?:{hx}{{2}}\1){{4}}{hx}{{2}}"
-                                   rf"(?![0-9A-Fa-f:-])", 0.6),
-                Pattern("mac_dot", rf"(?<![0-9A-Fa-f.]){hx}{{4}}\.{hx}{{4}}\.{hx}{{4}}"
-                                   rf"(?![0-9A-Fa-f.])", 0.6),
+                Pattern(
+                    "mac_sep",
+                    rf"(?<![0-9A-Fa-f:-]){hx}{{2}}([:-])(?:{hx}{{2}}\1){{4}}{hx}{{2}}"
+                    rf"(?![0-9A-Fa-f:-])",
+                    0.6,
+                ),
+                Pattern(
+                    "mac_dot",
+                    rf"(?<![0-9A-Fa-f.]){hx}{{4}}\.{hx}{{4}}\.{hx}{{4}}"
+                    rf"(?![0-9A-Fa-f.])",
+                    0.6,
+                ),
             ],
-            context=["mac", "bssid", "hwaddr", "eui", "macaddress", "wifi", "ble", "bluetooth",
-                     "station", "client"],
+            context=["mac", "bssid", "hwaddr", "eui", "macaddress", "wifi", "ble", "bluetooth", "station", "client"],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -116,8 +138,7 @@ class BareMacAddressRecognizer(PatternRecognizer):
             name="BareMacAddressRecognizer",
             supported_language=LANGUAGE,
             patterns=[Pattern("mac_bare", r"(?<![0-9A-Za-z])[0-9A-Fa-f]{12}(?![0-9A-Za-z])", 0.05)],
-            context=["mac", "bssid", "hwaddr", "eui", "macaddress", "wifi", "ble", "bluetooth",
-                     "station", "client"],
+            context=["mac", "bssid", "hwaddr", "eui", "macaddress", "wifi", "ble", "bluetooth", "station", "client"],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -168,13 +189,35 @@ class CoordinatePairRecognizer(PatternRecognizer):
             name="CoordinatePairRecognizer",
             supported_language=LANGUAGE,
             patterns=[
-                Pattern("wgs84_pair", r"(?<![\d.])-?\d{1,2}\.\d{3,}\s*[,; ]\s*-?\d{1,3}\.\d{3,}"
-                                      r"(?![\d.])", 0.5),
-                Pattern("sweref_pair", r"(?<![\d.])[67]\d{6}(?:\.\d+)?\s*[,; ]\s*\d{6}(?:\.\d+)?"
-                                       r"(?![\d.])", 0.3),
+                Pattern(
+                    "wgs84_pair",
+                    r"(?<![\d.])-?\d{1,2}\.\d{3,}\s*[,; ]\s*-?\d{1,3}\.\d{3,}"
+                    r"(?![\d.])",
+                    0.5,
+                ),
+                Pattern(
+                    "sweref_pair",
+                    r"(?<![\d.])[67]\d{6}(?:\.\d+)?\s*[,; ]\s*\d{6}(?:\.\d+)?"
+                    r"(?![\d.])",
+                    0.3,
+                ),
             ],
-            context=["gps", "position", "location", "coordinates", "coords", "latlon", "latlng",
-                     "geo", "sweref", "sweref99", "koordinater", "plats", "northing", "easting"],
+            context=[
+                "gps",
+                "position",
+                "location",
+                "coordinates",
+                "coords",
+                "latlon",
+                "latlng",
+                "geo",
+                "sweref",
+                "sweref99",
+                "koordinater",
+                "plats",
+                "northing",
+                "easting",
+            ],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -195,10 +238,22 @@ class CoordinateFieldRecognizer(PatternRecognizer):
             supported_entity="GPS_COORDINATE",
             name="CoordinateFieldRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("degree", r"(?<![\d.])-?\d{1,3}\.\d{4,}(?![\d.])", 0.05),
-                      Pattern("sweref_m", r"(?<![\d.])[1-7]\d{5,6}(?:\.\d+)?(?![\d.])", 0.05)],
-            context=["lat", "lon", "lng", "latitude", "longitude", "northing", "easting",
-                     "sweref", "breddgrad", "längdgrad"],
+            patterns=[
+                Pattern("degree", r"(?<![\d.])-?\d{1,3}\.\d{4,}(?![\d.])", 0.05),
+                Pattern("sweref_m", r"(?<![\d.])[1-7]\d{5,6}(?:\.\d+)?(?![\d.])", 0.05),
+            ],
+            context=[
+                "lat",
+                "lon",
+                "lng",
+                "latitude",
+                "longitude",
+                "northing",
+                "easting",
+                "sweref",
+                "breddgrad",
+                "längdgrad",
+            ],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -209,16 +264,14 @@ class CoordinateFieldRecognizer(PatternRecognizer):
 class EuVatRecognizer(PatternRecognizer):
     """EU VAT numbers; a Swedish sole trader's VAT number embeds the personnummer."""
 
-    COUNTRIES = ("AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI"
-                 "|SK|XI")
+    COUNTRIES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI"
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity="EU_VAT",
             name="EuVatRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("vat", rf"(?<![\w])(?:{self.COUNTRIES})[0-9A-Z+*]{{2,13}}(?![\w])",
-                              0.3)],
+            patterns=[Pattern("vat", rf"(?<![\w])(?:{self.COUNTRIES})[0-9A-Z+*]{{2,13}}(?![\w])", 0.3)],
             context=["vat", "moms", "momsnummer", "momsregistreringsnummer", "vatnumber", "ustid"],
             global_regex_flags=CASE_SENSITIVE,
         )
@@ -230,20 +283,58 @@ class EuVatRecognizer(PatternRecognizer):
 class HashedIdentifierRecognizer(PatternRecognizer):
     """MD5/SHA-1/SHA-256 hex digests in identifier fields: a pseudonym, still personal data."""
 
-    CONTEXT: ClassVar[list[str]] = ["id", "uid", "hash", "hashed", "mac", "device", "deviceid", "user", "userid",
-               "pnr", "personnummer", "person", "client", "clientid", "subscriber", "visitor",
-               "besökare", "sha256", "sha1", "md5", "token", "pseudonym", "pseudo", "anon",
-               "anonymous", "anonymised", "anonymized", "imei", "imsi", "phone", "email", "plate",
-               "regnr", "station", "bssid"]
+    CONTEXT: ClassVar[list[str]] = [
+        "id",
+        "uid",
+        "hash",
+        "hashed",
+        "mac",
+        "device",
+        "deviceid",
+        "user",
+        "userid",
+        "pnr",
+        "personnummer",
+        "person",
+        "client",
+        "clientid",
+        "subscriber",
+        "visitor",
+        "besökare",
+        "sha256",
+        "sha1",
+        "md5",
+        "token",
+        "pseudonym",
+        "pseudo",
+        "anon",
+        "anonymous",
+        "anonymised",
+        "anonymized",
+        "imei",
+        "imsi",
+        "phone",
+        "email",
+        "plate",
+        "regnr",
+        "station",
+        "bssid",
+    ]
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity="HASHED_IDENTIFIER",
             name="HashedIdentifierRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("hex_digest", r"(?<![0-9A-Za-z])(?:[0-9a-f]{32}|[0-9a-f]{40}|"
-                                             r"[0-9a-f]{64}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})"
-                                             r"(?![0-9A-Za-z])", 0.05)],
+            patterns=[
+                Pattern(
+                    "hex_digest",
+                    r"(?<![0-9A-Za-z])(?:[0-9a-f]{32}|[0-9a-f]{40}|"
+                    r"[0-9a-f]{64}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})"
+                    r"(?![0-9A-Za-z])",
+                    0.05,
+                )
+            ],
             context=self.CONTEXT,
             global_regex_flags=CASE_SENSITIVE,
         )
@@ -265,8 +356,10 @@ class SchemeUrlRecognizer(PatternRecognizer):
         )
 
 
-STREET_SUFFIXES = ("gatan|vägen|gata|väg|stigen|backen|backe|torget|torg|allén|allé|gränd|gränden|platsen|plan|leden|"
-                   "liden|stråket|esplanaden|kajen|parken|vägen|road|street")
+STREET_SUFFIXES = (
+    "gatan|vägen|gata|väg|stigen|backen|backe|torget|torg|allén|allé|gränd|gränden|platsen|plan|leden|"
+    "liden|stråket|esplanaden|kajen|parken|vägen|road|street"
+)
 _POSTAL_TOWN = r"(?:,? \d{3} ?\d{2} \p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)"
 
 
@@ -280,12 +373,25 @@ class StreetAddressRecognizer(PatternRecognizer):
             name="StreetAddressRecognizer",
             supported_language=LANGUAGE,
             patterns=[
-                Pattern("street", rf"(?:c/o [\p{{L}} .'-]+, )?{street} \d{{1,4}} ?[A-Za-z]?(?![\w])"
-                                  rf"(?: lgh \d{{4}})?{_POSTAL_TOWN}?", 0.6),
+                Pattern(
+                    "street",
+                    rf"(?:c/o [\p{{L}} .'-]+, )?{street} \d{{1,4}} ?[A-Za-z]?(?![\w])"
+                    rf"(?: lgh \d{{4}})?{_POSTAL_TOWN}?",
+                    0.6,
+                ),
                 Pattern("box", rf"\bBox \d{{1,5}}{_POSTAL_TOWN}", 0.6),
             ],
-            context=["adress", "address", "gatuadress", "postadress", "bostadsadress", "installationsadress",
-                     "hemadress", "street", "gata"],
+            context=[
+                "adress",
+                "address",
+                "gatuadress",
+                "postadress",
+                "bostadsadress",
+                "installationsadress",
+                "hemadress",
+                "street",
+                "gata",
+            ],
             global_regex_flags=CASE_SENSITIVE,
         )
 
@@ -293,8 +399,9 @@ class StreetAddressRecognizer(PatternRecognizer):
 class CustomerIdRecognizer(PatternRecognizer):
     """Customer, card, badge, RFID and meter-point ids: one value that points to one customer, under its key."""
 
-    TOKEN_TYPES = frozenset({"ISO14443", "ISO15693", "eMAID", "KeyCode", "Local", "MacAddress", "Central",
-                             "NoAuthorization", "EVCCID"})
+    TOKEN_TYPES = frozenset(
+        {"ISO14443", "ISO15693", "eMAID", "KeyCode", "Local", "MacAddress", "Central", "NoAuthorization", "EVCCID"}
+    )
 
     def __init__(self) -> None:
         super().__init__(
@@ -302,11 +409,46 @@ class CustomerIdRecognizer(PatternRecognizer):
             name="CustomerIdRecognizer",
             supported_language=LANGUAGE,
             patterns=[Pattern("id_value", r"^\s*[A-Za-z0-9-][A-Za-z0-9:_.-]{3,39}\s*$", 0.05)],
-            context=["kund", "kundnummer", "kundnr", "customer", "customerid", "customerno", "card", "cardid",
-                     "carduid", "kort", "kortnummer", "kortid", "badge", "badgeid", "rfid", "tag", "taguid", "idtag",
-                     "idtoken", "passerkort", "bricka", "anlaggningsid", "anläggningsid", "anlaggnings", "anläggnings",
-                     "meterpoint", "meteringpoint", "mätpunkt", "matpunkt", "driver", "driverid", "emaid",
-                     "contract", "avtalsnummer", "medlemsnummer", "member", "memberid", "lastbadge"],
+            context=[
+                "kund",
+                "kundnummer",
+                "kundnr",
+                "customer",
+                "customerid",
+                "customerno",
+                "card",
+                "cardid",
+                "carduid",
+                "kort",
+                "kortnummer",
+                "kortid",
+                "badge",
+                "badgeid",
+                "rfid",
+                "tag",
+                "taguid",
+                "idtag",
+                "idtoken",
+                "passerkort",
+                "bricka",
+                "anlaggningsid",
+                "anläggningsid",
+                "anlaggnings",
+                "anläggnings",
+                "meterpoint",
+                "meteringpoint",
+                "mätpunkt",
+                "matpunkt",
+                "driver",
+                "driverid",
+                "emaid",
+                "contract",
+                "avtalsnummer",
+                "medlemsnummer",
+                "member",
+                "memberid",
+                "lastbadge",
+            ],
         )
 
     def validate_result(self, pattern_text: str) -> bool | None:

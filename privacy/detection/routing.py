@@ -42,8 +42,7 @@ def _needs(expression: str, min_digits: int = 0, flags: int = 0) -> Prefilter:
 def _ip(s: FieldShape, _: bool) -> bool:
     # IPv6 needs "::" or eight groups; Presidio's validator rejects anything else.
     value = s.value
-    return ((s.digits >= 4 and _IPV4.search(value) is not None) or "::" in value
-            or value.count(":") >= 7)
+    return (s.digits >= 4 and _IPV4.search(value) is not None) or "::" in value or value.count(":") >= 7
 
 
 def _name(s: FieldShape, has_context: bool) -> bool:
@@ -65,8 +64,7 @@ _DIGIT_BLOCKS = re.compile(r"\d[\d \u00a0\-./()\[\]~]*")
 
 _IPV4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _HEX = "[0-9A-Fa-f]"
-_VAT_PREFIXES = ("AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI"
-                 "|SK|XI")
+_VAT_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI"
 
 # Each prefilter is a necessary condition of the recognizer's own patterns (parity-tested).
 PREFILTERS: dict[str, Prefilter] = {
@@ -79,8 +77,10 @@ PREFILTERS: dict[str, Prefilter] = {
     "SwedishPersonnummerRecognizer": _needs(r"\d{6}[-+]?\d{4}", 10),
     "SwedishOrganisationsnummerRecognizer": _needs(r"\d{6}-?\d{4}", 10),
     "SwedishLicencePlateRecognizer": _needs(r"[A-HJ-PR-UW-Z]{3} ?\d{2}", 2, re.IGNORECASE),
-    "MacNotationRecognizer": _needs(rf"{_HEX}{{2}}([:-]){_HEX}{{2}}\1{_HEX}{{2}}\1|"
-                                   rf"{_HEX}{{4}}\.{_HEX}{{4}}\.{_HEX}{{4}}"),
+    "MacNotationRecognizer": _needs(
+        rf"{_HEX}{{2}}([:-]){_HEX}{{2}}\1{_HEX}{{2}}\1|"
+        rf"{_HEX}{{4}}\.{_HEX}{{4}}\.{_HEX}{{4}}"
+    ),
     "BareMacAddressRecognizer": _needs(rf"{_HEX}{{12}}"),
     "ImeiRecognizer": _needs(r"\d{6}[- ]?\d{6}", 15),
     "ImsiRecognizer": _needs(r"\d{14}", 14),
@@ -95,16 +95,31 @@ PREFILTERS: dict[str, Prefilter] = {
 }
 
 # Fewest digits a value needs for each recognizer's prefilter to pass: a plan per digit count skips the rest.
-MIN_DIGITS = {"MunicipalPhoneRecognizer": 7, "IbanRecognizer": 8, "PaymentCardRecognizer": 12,
-              "SwedishPersonnummerRecognizer": 10, "SwedishOrganisationsnummerRecognizer": 10,
-              "SwedishLicencePlateRecognizer": 2, "ImeiRecognizer": 15, "ImsiRecognizer": 14,
-              "CoordinatePairRecognizer": 7, "CoordinateFieldRecognizer": 5, "EuVatRecognizer": 2,
-              "StreetAddressRecognizer": 1, "CustomerIdRecognizer": 3}
+MIN_DIGITS = {
+    "MunicipalPhoneRecognizer": 7,
+    "IbanRecognizer": 8,
+    "PaymentCardRecognizer": 12,
+    "SwedishPersonnummerRecognizer": 10,
+    "SwedishOrganisationsnummerRecognizer": 10,
+    "SwedishLicencePlateRecognizer": 2,
+    "ImeiRecognizer": 15,
+    "ImsiRecognizer": 14,
+    "CoordinatePairRecognizer": 7,
+    "CoordinateFieldRecognizer": 5,
+    "EuVatRecognizer": 2,
+    "StreetAddressRecognizer": 1,
+    "CustomerIdRecognizer": 3,
+}
 DIGIT_BUCKETS = 16  # plans for 0..15 digits; more digits use the last
 
 # Validation never raises these above their pattern score, so below the threshold they need a key.
-CONTEXT_ONLY = {"BareMacAddressRecognizer", "CustomerIdRecognizer", "CoordinateFieldRecognizer",
-                "HashedIdentifierRecognizer", "NameFieldRecognizer"}
+CONTEXT_ONLY = {
+    "BareMacAddressRecognizer",
+    "CustomerIdRecognizer",
+    "CoordinateFieldRecognizer",
+    "HashedIdentifierRecognizer",
+    "NameFieldRecognizer",
+}
 
 
 # Every pattern run on a field value stops after this long: operators' regexes and Presidio's own can be
@@ -130,12 +145,10 @@ def _pattern_runner(
 ) -> Callable[[str], list[RecognizerResult]]:
     """Presidio's pattern loop (score, validate, invalidate, de-duplicate) without its logging, each pattern
     under REGEX_TIMEOUT_SECONDS."""
-    compiled = [(regex.compile(p.regex, flags=recognizer.global_regex_flags), p.score)
-                for p in recognizer.patterns]
+    compiled = [(regex.compile(p.regex, flags=recognizer.global_regex_flags), p.score) for p in recognizer.patterns]
     entity = recognizer.supported_entities[0]
     name: str = getattr(recognizer, "name", "")
-    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id}
+    metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id}
     validate, invalidate = recognizer.validate_result, recognizer.invalidate_result
 
     def run(text: str) -> list[RecognizerResult]:
@@ -159,8 +172,7 @@ def _pattern_runner(
                 if invalidate(matched):
                     score = 0.0
                 if score > 0:
-                    results.append(RecognizerResult(entity, start, end, score,
-                                                    recognition_metadata=dict(metadata)))
+                    results.append(RecognizerResult(entity, start, end, score, recognition_metadata=dict(metadata)))
         return EntityRecognizer.remove_duplicates(results) if len(results) > 1 else results
 
     return run
@@ -170,10 +182,11 @@ def _generic_runner(recognizer: EntityRecognizer) -> Callable[[str], list[Recogn
     def run(text: str) -> list[RecognizerResult]:
         results = recognizer.analyze(text, recognizer.supported_entities, None) or []
         for result in results:
-            result.recognition_metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
-                                           RecognizerResult.RECOGNIZER_IDENTIFIER_KEY:
-                                               recognizer.id,
-                                           **(result.recognition_metadata or {})}
+            result.recognition_metadata = {
+                RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+                **(result.recognition_metadata or {}),
+            }
         return results
 
     return run
@@ -209,12 +222,13 @@ def build_routes(
     """Routes for all recognizers; unknown (operator YAML) ones run on every field."""
     routes = []
     for recognizer in recognizers:
-        context_only = (recognizer.name in CONTEXT_ONLY
-                        and _max_pattern_score(recognizer) < threshold)
+        context_only = recognizer.name in CONTEXT_ONLY and _max_pattern_score(recognizer) < threshold
         words = frozenset(word.lower() for word in (recognizer.context or []))
-        is_plain_pattern = (isinstance(recognizer, PatternRecognizer) and recognizer.patterns
-                            and type(recognizer).analyze is PatternRecognizer.analyze)
+        is_plain_pattern = (
+            isinstance(recognizer, PatternRecognizer)
+            and recognizer.patterns
+            and type(recognizer).analyze is PatternRecognizer.analyze
+        )
         runner = _pattern_runner(recognizer, timeouts) if is_plain_pattern else _generic_runner(recognizer)
-        routes.append(Route(recognizer, recognizer.name, PREFILTERS.get(recognizer.name), context_only, words,
-                            runner))
+        routes.append(Route(recognizer, recognizer.name, PREFILTERS.get(recognizer.name), context_only, words, runner))
     return routes

@@ -39,8 +39,7 @@ def plate(rng: random.Random) -> str:
 
 
 def mobile(rng: random.Random) -> str:
-    return f"+46 7{rng.choice('02369')} {rng.randint(100, 999)} {rng.randint(10, 99)} " \
-           f"{rng.randint(10, 99)}"
+    return f"+46 7{rng.choice('02369')} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
 
 
 def message(rng: random.Random, index: int) -> tuple[str, str]:
@@ -53,28 +52,48 @@ def message(rng: random.Random, index: int) -> tuple[str, str]:
         body = {"sensor": device, "mac": mac(rng), "rssi": -rng.randint(30, 90), "ts": ts}
         topic = f"city/wifi-counter/{device}/probe"
     elif kind == 1:
-        body = {"bay": rng.randint(1, 300), "plate": plate(rng), "occupied": True,
-                "lat": round(59.3 + rng.random() / 10, 6), "lon": round(18.0 + rng.random() / 10, 6),
-                "ts": ts}
+        body = {
+            "bay": rng.randint(1, 300),
+            "plate": plate(rng),
+            "occupied": True,
+            "lat": round(59.3 + rng.random() / 10, 6),
+            "lon": round(18.0 + rng.random() / 10, 6),
+            "ts": ts,
+        }
         topic = f"city/parking/{device}/event"
     elif kind == 2:
-        body = {"alarm": device, "resident": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "pnr": personnummer(rng, rng.random() < 0.5), "phone": mobile(rng), "ts": ts,
-                "battery": rng.randint(1, 100)}
+        body = {
+            "alarm": device,
+            "resident": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "pnr": personnummer(rng, rng.random() < 0.5),
+            "phone": mobile(rng),
+            "ts": ts,
+            "battery": rng.randint(1, 100),
+        }
         topic = f"care/alarm/{device}"
     elif kind == 3:
-        body = {"lamp": device, "power_w": round(rng.uniform(10, 90), 1), "temp": 21.5,
-                "status": rng.choice(["ok", "dim", "fault"]), "fw": "2.4.1", "ts": ts}
+        body = {
+            "lamp": device,
+            "power_w": round(rng.uniform(10, 90), 1),
+            "temp": 21.5,
+            "status": rng.choice(["ok", "dim", "fault"]),
+            "fw": "2.4.1",
+            "ts": ts,
+        }
         topic = f"city/light/{device}/state"
     elif kind == 4:
         visitor = hashlib.sha256(mac(rng).encode()).hexdigest()
-        body = {"zone": f"z{rng.randint(1, 40)}", "visitor_id": visitor, "dwell_s": rng.randint(1, 900),
-                "ts": ts}
+        body = {"zone": f"z{rng.randint(1, 40)}", "visitor_id": visitor, "dwell_s": rng.randint(1, 900), "ts": ts}
         topic = "city/footfall/hashes"
     else:
-        body = {"modem": device, "imei": imei(rng), "ip": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}"
-                f".{rng.randint(1, 254)}", "contact": f"{rng.choice(FIRST).lower()}.{rng.choice(LAST).lower()}"
-                "@example.se", "iban": "SE4550000000058398257466", "ts": ts}
+        body = {
+            "modem": device,
+            "imei": imei(rng),
+            "ip": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+            "contact": f"{rng.choice(FIRST).lower()}.{rng.choice(LAST).lower()}@example.se",
+            "iban": "SE4550000000058398257466",
+            "ts": ts,
+        }
         topic = f"city/modem/{device}/status"
     return json.dumps(body, ensure_ascii=False), topic
 

@@ -36,8 +36,9 @@ def shared_detector(network_metadata: bool = False) -> PersonalDataDetector:
     """
     path = key_path()
     if (path, network_metadata) not in _detectors:
-        _detectors[(path, network_metadata)] = PersonalDataDetector(key=load_or_create_key(path),
-                                                                    network_metadata=network_metadata)
+        _detectors[(path, network_metadata)] = PersonalDataDetector(
+            key=load_or_create_key(path), network_metadata=network_metadata
+        )
     return _detectors[(path, network_metadata)]
 
 

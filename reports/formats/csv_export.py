@@ -26,8 +26,6 @@ ASSET_COLUMNS = [
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
-
-
 @dataclass(frozen=True)
 class CsvDialect:
     delimiter: str

@@ -56,16 +56,26 @@ def _by_check(report: dict[str, Any], by_check: dict[str, list[dict[str, Any]]])
             continue
         active = [f for f in found if f["status"] in ACTIVE]
         shown = sorted(active or found, key=lambda f: f["endpoint"])[:AFFECTED_SHOWN]
-        rows.append({**rule, "active": len(active), "total": len(found), "devices": len({f["address"] for f in active}),
-                     "shown": shown, "more": len(active or found) - len(shown)})
+        rows.append(
+            {
+                **rule,
+                "active": len(active),
+                "total": len(found),
+                "devices": len({f["address"] for f in active}),
+                "shown": shown,
+                "more": len(active or found) - len(shown),
+            }
+        )
     return sorted(rows, key=lambda r: (SEVERITIES.index(r["severity"]), -r["active"], r["id"]))
 
 
 def _annex(report: dict[str, Any], by_address: dict[str, list[dict[str, Any]]], compact: bool) -> list[dict[str, Any]]:
     if not compact:
         return report["assets"]
+
     def active(asset: dict[str, Any]) -> int:
         return sum(1 for f in by_address.get(asset["address"], []) if f["status"] in ACTIVE)
+
     ranked = sorted(report["assets"], key=lambda a: (-active(a), a["address"]))
     return [a for a in ranked[:ANNEX_DEVICES] if active(a)] or ranked[:ANNEX_DEVICES]
 
@@ -92,9 +102,12 @@ def _security(report: dict[str, Any], t: Messages, compact: bool = False) -> dic
         "chart_history": Markup(
             charts.severity_over_time(report["history"], severity_labels, t("chart.severity_over_time"))
         ),
-        "chart_classes": Markup(charts.horizontal_bars(
-            {t.term("device_class", k): v for k, v in report["devices_by_class"].items()}, t("chart.devices_by_class")
-        )),
+        "chart_classes": Markup(
+            charts.horizontal_bars(
+                {t.term("device_class", k): v for k, v in report["devices_by_class"].items()},
+                t("chart.devices_by_class"),
+            )
+        ),
         "coverage_sentence": coverage_sentence(t, report["coverage"]["technical_counts"]),
         "chart_coverage": Markup(
             charts.coverage_grid(report["coverage"]["measures"], state_labels, t("chart.coverage"))

@@ -74,8 +74,9 @@ def _location(f: dict[str, Any]) -> dict[str, Any]:
     logical = [{"name": f["address"], "fullyQualifiedName": device, "kind": "device"}]
     if f["port"] is not None:
         service = asset_uri(site, f["address"], f["transport"], f["port"])
-        logical.insert(0, {"name": f"{f['transport'] or 'tcp'}/{f['port']}", "fullyQualifiedName": service,
-                           "kind": "service"})
+        logical.insert(
+            0, {"name": f"{f['transport'] or 'tcp'}/{f['port']}", "fullyQualifiedName": service, "kind": "service"}
+        )
     return {
         "physicalLocation": {
             "artifactLocation": {"uri": logical[0]["fullyQualifiedName"], "uriBaseId": URI_BASE},
@@ -91,9 +92,7 @@ def _result(f: dict[str, Any], rule_index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f["check_id"],
         "level": LEVEL.get(f["severity"], "warning"),
-        "message": {
-            "text": f"{f['title']} on {where} (site {site})" + (f", {f['service']}" if f["service"] else "")
-        },
+        "message": {"text": f"{f['title']} on {where} (site {site})" + (f", {f['service']}" if f["service"] else "")},
         "locations": [_location(f)],
         "partialFingerprints": {"muniscanFinding/v1": f["fingerprint"]},
         "properties": {

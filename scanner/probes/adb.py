@@ -17,8 +17,6 @@ VERSION, MAX_DATA = 0x01000000, 4096
 BANNER_FIELDS = ("ro.product.name", "ro.product.model", "ro.product.device")
 
 
-
-
 def cnxn() -> bytes:
     payload = b"host::features=shell_v2,cmd\x00"
     header = (A_CNXN, VERSION, MAX_DATA, len(payload), sum(payload) & 0xFFFFFFFF, A_CNXN ^ 0xFFFFFFFF)

@@ -45,10 +45,6 @@ IDENTITY_PROPERTIES = (
 )
 
 
-
-
-
-
 def frame(apdu: bytes, expecting_reply: bool) -> bytes:
     """An Original-Unicast-NPDU for the local network: BVLC header, NPDU version 1, no routing."""
     npdu = bytes([0x01, 0x04 if expecting_reply else 0x00]) + apdu

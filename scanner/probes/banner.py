@@ -1,6 +1,5 @@
 """The greeting a service sent on connect, as discovery received it (no extra traffic)."""
 
-
 from muniscan.facts.banner import BannerFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Gate
@@ -8,8 +7,6 @@ from muniscan.scanner.probes.base import ProbeSpec, ServiceTarget
 from muniscan.text import printable_banner
 
 HEAD_BYTES = 64
-
-
 
 
 async def record_banner(gate: Gate, target: ServiceTarget, policy: Policy) -> BannerFacts:

@@ -22,8 +22,6 @@ ACCOUNT = "admin"
 SLOWER_BY = 1.0  # seconds an answer must grow by (and at least double) to count as a deliberate delay
 
 
-
-
 def slowed_down(first: float, latest: float) -> bool:
     return latest >= first + SLOWER_BY and latest >= 2 * first
 

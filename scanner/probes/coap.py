@@ -21,10 +21,6 @@ MAX_RESOURCES = 10
 MAX_LISTING_BLOCKS = 8
 
 
-
-
-
-
 def request(path: str, block: int | None = None) -> tuple[bytes, bytes]:
     """An encoded NON GET and its token."""
     token = secrets.token_bytes(4)

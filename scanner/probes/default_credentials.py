@@ -34,8 +34,6 @@ _INPUT = re.compile(rb"<input([^>]*)>", re.I)
 _ATTRIBUTE = re.compile(rb"(\w+)=[\"']?([^\"' >]*)", re.I)
 
 
-
-
 def web_login_from(path: str, response: HttpResponse) -> WebLogin | None:
     """The login a page offers: an HTTP Basic challenge, or a form with a password field."""
     challenge = (response.header("www-authenticate") or "").lower()

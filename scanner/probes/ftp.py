@@ -15,8 +15,6 @@ from muniscan.text import terminal_safe
 ANONYMOUS_PASSWORD = "muniscan@example.invalid"
 
 
-
-
 # A device decides how long its replies are; reading is bounded so a hostile or broken one (a FEAT reply over
 # 64 KB once made the probe fail and hid anonymous FTP) costs little and hides nothing.
 LINE_KEPT = 1024  # characters kept of one line; the rest of the line is read and dropped

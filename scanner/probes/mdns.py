@@ -35,10 +35,6 @@ _MAC_INSIDE = re.compile(
 )
 
 
-
-
-
-
 def mask_identifiers(text: str) -> str:
     """Free text from a device with MACs (also inside host names), e-mails, personnummer and long numbers masked."""
     text = _MAC_INSIDE.sub(lambda m: mask_mac(m.group()), terminal_safe(text, limit=200))

@@ -20,8 +20,6 @@ REGULAR_ACCESS = 0x02  # basic objects (vendor, product code, revision) and regu
 OBJECT_NAMES = {0: "vendor_name", 1: "product_code", 2: "revision", 3: "vendor_url", 4: "product_name", 5: "model_name"}
 
 
-
-
 def device_id_request(transaction: int) -> bytes:
     pdu = bytes([READ_DEVICE_ID, MEI_DEVICE_ID, REGULAR_ACCESS, 0x00])
     return struct.pack(">HHHB", transaction, 0, len(pdu) + 1, UNIT_ID) + pdu

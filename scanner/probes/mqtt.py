@@ -19,8 +19,6 @@ CONNACK_REASONS = {
 }
 
 
-
-
 def remaining_length(length: int) -> bytes:
     encoded = bytearray()
     while True:

@@ -21,10 +21,6 @@ MAX_BYTES = 1 << 20
 TOPICS_SHOWN = 50
 
 
-
-
-
-
 def subscribe_packet(packet_id: int, topic_filter: str) -> bytes:
     encoded = topic_filter.encode()
     body = packet_id.to_bytes(2, "big") + len(encoded).to_bytes(2, "big") + encoded + b"\x00"

@@ -4,7 +4,6 @@ OPTIONS once, then DESCRIBE on a short list of common stream paths, stopping at 
 No credentials are sent and no stream is set up.
 """
 
-
 from muniscan.facts.rtsp import RtspAnswer, RtspFacts
 from muniscan.policies.schema import Intrusiveness, Policy
 from muniscan.scanner.gate import Connection, Gate
@@ -14,10 +13,6 @@ from muniscan.text import terminal_safe
 RTSP_PORTS = frozenset({554, 8554})
 STREAM_PATHS = ("/", "/stream1", "/live", "/h264", "/Streaming/Channels/101")
 MAX_RESPONSE = 16384
-
-
-
-
 
 
 def parse_response(raw: bytes) -> tuple[int, dict[str, list[str]]]:

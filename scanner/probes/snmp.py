@@ -30,8 +30,6 @@ COMMUNITY_VERSIONS = {"v1": api.SNMP_VERSION_1, "v2c": api.SNMP_VERSION_2C}
 WELL_KNOWN_COMMUNITIES = frozenset({"public", "private", "community", "admin", "manager", "snmp", "default"})
 
 
-
-
 def shown_community(community: str) -> str:
     return community if community in WELL_KNOWN_COMMUNITIES else f"{community[:1]}***"
 

@@ -45,6 +45,7 @@ DH_GROUPS = {
 }
 ECDH_KEX = ("curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256")
 
+
 def _string(data: bytes, offset: int) -> tuple[bytes, int]:
     size = struct.unpack("!I", data[offset : offset + 4])[0]
     return data[offset + 4 : offset + 4 + size], offset + 4 + size

@@ -31,12 +31,6 @@ TLS_PORTS = frozenset({443, 636, 993, 995, 4433, 5061, 8443, 8883, 9443})
 PLAINTEXT_PORTS = frozenset({21, 23, 25, 80, 102, 502, 554, 1883, 1911, 2323, 8080, 20000})
 
 
-
-
-
-
-
-
 def client_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
     """A client that accepts any certificate (we observe, not trust), pinned to one version if given."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

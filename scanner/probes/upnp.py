@@ -21,8 +21,6 @@ NS = "{urn:schemas-upnp-org:device-1-0}"
 IGD_SERVICES = ("WANIPConnection", "WANPPPConnection")
 
 
-
-
 def m_search(address: str) -> bytes:
     return (
         f'M-SEARCH * HTTP/1.1\r\nHOST: {address}:{SSDP_PORT}\r\nMAN: "ssdp:discover"\r\nMX: 1\r\n'

@@ -68,8 +68,7 @@ def write_policy(
     path = folder / "agent-policy.yaml"
     path.write_text(
         f"name: agent-test\nscope:\n  include: [{include}]\n  never_touch_ports: ['2024']\n"
-        f"discovery:\n  tcp_ports: [{TELNET}]\n  udp_ports: []\n"
-        + rate,
+        f"discovery:\n  tcp_ports: [{TELNET}]\n  udp_ports: []\n" + rate,
         encoding="utf-8",
     )
     return path
@@ -81,8 +80,17 @@ def queue_recorded(
     """Register, record and queue a job as the central node does, minus its scope check, so that what a test
     sees is the agent's own checking. Returns the message id."""
     message = job_message(SITE)
-    record_queued(store, AgentRun(message_id=message.message_id, site=SITE, policy_name=policy.name,
-                                  policy_hash=register_policy(store, policy), targets=targets, time_limit=time_limit))
+    record_queued(
+        store,
+        AgentRun(
+            message_id=message.message_id,
+            site=SITE,
+            policy_name=policy.name,
+            policy_hash=register_policy(store, policy),
+            targets=targets,
+            time_limit=time_limit,
+        ),
+    )
     broker.enqueue(message)
     return message.message_id
 

@@ -39,8 +39,9 @@ def test_a_second_delivery_of_a_completed_job_is_recorded_and_not_scanned(
     worker = build_worker(broker, store, SITE, "edge-a", agent_ceiling([SCOPE], ["2024"]))
     worker.start()
     try:
-        message_id = dispatch(broker, store, job_for(load_policy(write_policy(tmp_path, include=DEVICE)), SITE,
-                                                     [DEVICE]))
+        message_id = dispatch(
+            broker, store, job_for(load_policy(write_policy(tmp_path, include=DEVICE)), SITE, [DEVICE])
+        )
         assert wait_finished(store, message_id).status == "completed"
         connections = own_device.connections
         broker.enqueue(job_message(SITE).copy(message_id=message_id))  # the queue hands the same job over again

@@ -20,17 +20,60 @@ START = "from muniscan.cli.main import run; run()"
 @pytest.mark.slow
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_agent_run_takes_a_job_and_stops_on_sigterm(
-    store: Store, database_url: str, namespace: str, broker: RedisBroker, device: TelnetLike, tmp_path: Path,
+    store: Store,
+    database_url: str,
+    namespace: str,
+    broker: RedisBroker,
+    device: TelnetLike,
+    tmp_path: Path,
     processes: str,
 ) -> None:
-    command = [sys.executable, "-c", START, "--db", database_url, "agent", "run", "--site", SITE, "--broker", REDIS,
-               "--scope", AGENT_SCOPE, "--never-touch", "2024", "--namespace", namespace, "--name", "edge-1",
-               "--processes", processes, "--stop-timeout", "10"]
+    command = [
+        sys.executable,
+        "-c",
+        START,
+        "--db",
+        database_url,
+        "agent",
+        "run",
+        "--site",
+        SITE,
+        "--broker",
+        REDIS,
+        "--scope",
+        AGENT_SCOPE,
+        "--never-touch",
+        "2024",
+        "--namespace",
+        namespace,
+        "--name",
+        "edge-1",
+        "--processes",
+        processes,
+        "--stop-timeout",
+        "10",
+    ]
     agent = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        dispatched = CliRunner().invoke(app, ["--db", database_url, "agent", "dispatch", "--site", SITE, "--policy",
-                                              str(write_policy(tmp_path)), "--target", DEVICE, "--broker", REDIS,
-                                              "--namespace", namespace])
+        dispatched = CliRunner().invoke(
+            app,
+            [
+                "--db",
+                database_url,
+                "agent",
+                "dispatch",
+                "--site",
+                SITE,
+                "--policy",
+                str(write_policy(tmp_path)),
+                "--target",
+                DEVICE,
+                "--broker",
+                REDIS,
+                "--namespace",
+                namespace,
+            ],
+        )
         assert dispatched.exit_code == 0, dispatched.output
         run = wait_finished(store, dispatched.stdout.strip().splitlines()[-1], timeout=60)
         assert run.status == "completed", run.error

@@ -40,10 +40,34 @@ def slow_policy(folder: Path) -> Path:
 
 def start_agent(database_url: str, namespace: str, name: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", START, "--db", database_url, "agent", "run", "--site", SITE, "--broker", REDIS,
-         "--namespace", namespace, "--scope", SCOPE, "--never-touch", "2024", "--name", name,
-         "--heartbeat", "0.5", "--lease", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            START,
+            "--db",
+            database_url,
+            "agent",
+            "run",
+            "--site",
+            SITE,
+            "--broker",
+            REDIS,
+            "--namespace",
+            namespace,
+            "--scope",
+            SCOPE,
+            "--never-touch",
+            "2024",
+            "--name",
+            name,
+            "--heartbeat",
+            "0.5",
+            "--lease",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -69,12 +93,30 @@ def test_sigkill_mid_scan_leaves_nothing_running_and_the_job_completes_elsewhere
     agents = [start_agent(database_url, namespace, "edge-a")]
     try:
         with serving(DEVICE) as device:
-            dispatched = cli.invoke(app, ["--db", database_url, "agent", "dispatch", "--site", SITE, "--policy",
-                                          str(slow_policy(tmp_path)), "--broker", REDIS, "--namespace", namespace])
+            dispatched = cli.invoke(
+                app,
+                [
+                    "--db",
+                    database_url,
+                    "agent",
+                    "dispatch",
+                    "--site",
+                    SITE,
+                    "--policy",
+                    str(slow_policy(tmp_path)),
+                    "--broker",
+                    REDIS,
+                    "--namespace",
+                    namespace,
+                ],
+            )
             assert dispatched.exit_code == 0, dispatched.output
             message_id = dispatched.stdout.strip().splitlines()[-1]
-            running = poll(lambda: (r := job(store, message_id)) and r.status == "running" and r.scan_id and r,
-                           30, "edge-a did not start the scan")
+            running = poll(
+                lambda: (r := job(store, message_id)) and r.status == "running" and r.scan_id and r,
+                30,
+                "edge-a did not start the scan",
+            )
             time.sleep(1.0)  # well inside the scan
             with store.session() as session:
                 assert session.get(ScanRun, running.scan_id).status == "running"  # type: ignore[union-attr]

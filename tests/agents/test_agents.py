@@ -36,13 +36,33 @@ def cli(database_url: str, namespace: str, *args: str) -> list[str]:
 
 
 def test_a_dispatched_job_is_scanned_by_the_site_agent_into_the_store(
-    store: Store, database_url: str, namespace: str, broker: RedisBroker, agent: None, device: TelnetLike,
+    store: Store,
+    database_url: str,
+    namespace: str,
+    broker: RedisBroker,
+    agent: None,
+    device: TelnetLike,
     tmp_path: Path,
 ) -> None:
     policy = write_policy(tmp_path)
     started = time.monotonic()
-    result = runner.invoke(app, cli(database_url, namespace, "dispatch", "--site", SITE, "--policy", str(policy),
-                                    "--target", DEVICE, "--time-limit", "60", "--json"))
+    result = runner.invoke(
+        app,
+        cli(
+            database_url,
+            namespace,
+            "dispatch",
+            "--site",
+            SITE,
+            "--policy",
+            str(policy),
+            "--target",
+            DEVICE,
+            "--time-limit",
+            "60",
+            "--json",
+        ),
+    )
     assert result.exit_code == 0, result.output
     queued = json.loads(result.stdout)
     assert (queued["site"], queued["policy"], queued["targets"]) == (SITE, "agent-test", [DEVICE])
@@ -51,7 +71,12 @@ def test_a_dispatched_job_is_scanned_by_the_site_agent_into_the_store(
     elapsed = time.monotonic() - started
     assert run.status == "completed", run.error
     assert (run.site, run.agent, run.policy_name, run.targets, run.time_limit) == (
-        SITE, "test-agent", "agent-test", [DEVICE], 60.0)
+        SITE,
+        "test-agent",
+        "agent-test",
+        [DEVICE],
+        60.0,
+    )
     with store.session() as session:
         scan = session.get(ScanRun, run.scan_id)
         asset = session.exec(select(Asset).where(Asset.address == DEVICE)).one()

@@ -53,8 +53,11 @@ def _policy(folder: Path, extra: str = "", never_touch: str = "['2024', '515', '
 
 FORGED = {
     "intrusive-on": ("probes:\n  allow: [passive, safe, intrusive]\n", None),
-    "rate-lifted": ("rate:\n  packets_per_second: 100000\n  per_host_concurrency: 64\n  global_concurrency: 4096\n"
-                    "  connect_timeout: 1.0\n  read_timeout: 1.0\n", None),
+    "rate-lifted": (
+        "rate:\n  packets_per_second: 100000\n  per_host_concurrency: 64\n  global_concurrency: 4096\n"
+        "  connect_timeout: 1.0\n  read_timeout: 1.0\n",
+        None,
+    ),
     "never-touch-dropped": ("", "['2024']"),
     "severity-rewritten": ("checks:\n  severity:\n    telnet_management_plaintext: info\n", None),
     "subscription-off": ("probes:\n  mqtt_subscribe_seconds: 0\n", None),
@@ -84,8 +87,12 @@ def _nothing_scanned(store: Store) -> None:
 
 @pytest.mark.parametrize("name", list(FORGED))
 def test_a_forged_message_carrying_a_policy_is_refused_with_zero_connections(
-    store: Store, broker: RedisBroker, careful_agent: None, listeners: tuple[TelnetLike, TelnetLike],
-    tmp_path: Path, name: str,
+    store: Store,
+    broker: RedisBroker,
+    careful_agent: None,
+    listeners: tuple[TelnetLike, TelnetLike],
+    tmp_path: Path,
+    name: str,
 ) -> None:
     policy = _forged_policy(tmp_path, name)
     # The message as the old format carried it (policy inside), and as the new one with an id never recorded.
@@ -101,8 +108,12 @@ def test_a_forged_message_carrying_a_policy_is_refused_with_zero_connections(
 
 
 def test_a_replayed_message_does_not_run_a_finished_job_again_nor_rewrite_how_it_ended(
-    store: Store, broker: RedisBroker, careful_agent: None, listeners: tuple[TelnetLike, TelnetLike],
-    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    store: Store,
+    broker: RedisBroker,
+    careful_agent: None,
+    listeners: tuple[TelnetLike, TelnetLike],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     message_id = dispatch(broker, store, job_for(_policy(tmp_path), SITE, [DEVICE]))
     first = wait_finished(store, message_id)
@@ -123,12 +134,19 @@ def test_a_replayed_message_does_not_run_a_finished_job_again_nor_rewrite_how_it
 
 @pytest.mark.parametrize(
     ("name", "reason"),
-    [("intrusive-on", "probes.allow intrusive above this agent's safe"),
-     ("rate-lifted", "rate.packets_per_second 100000 above this agent's 500")],
+    [
+        ("intrusive-on", "probes.allow intrusive above this agent's safe"),
+        ("rate-lifted", "rate.packets_per_second 100000 above this agent's 500"),
+    ],
 )
 def test_a_recorded_job_above_the_agents_ceiling_is_refused_with_zero_connections(
-    store: Store, broker: RedisBroker, careful_agent: None, listeners: tuple[TelnetLike, TelnetLike],
-    tmp_path: Path, name: str, reason: str,
+    store: Store,
+    broker: RedisBroker,
+    careful_agent: None,
+    listeners: tuple[TelnetLike, TelnetLike],
+    tmp_path: Path,
+    name: str,
+    reason: str,
 ) -> None:
     message_id = dispatch(broker, store, job_for(_forged_policy(tmp_path, name), SITE, [DEVICE]))
     run = wait_finished(store, message_id)
@@ -138,7 +156,10 @@ def test_a_recorded_job_above_the_agents_ceiling_is_refused_with_zero_connection
 
 
 def test_the_shipped_never_touch_ports_hold_even_when_the_central_policy_drops_them(
-    store: Store, broker: RedisBroker, careful_agent: None, listeners: tuple[TelnetLike, TelnetLike],
+    store: Store,
+    broker: RedisBroker,
+    careful_agent: None,
+    listeners: tuple[TelnetLike, TelnetLike],
     tmp_path: Path,
 ) -> None:
     message_id = dispatch(broker, store, job_for(_forged_policy(tmp_path, "never-touch-dropped"), SITE, [DEVICE]))

@@ -21,14 +21,27 @@ runner = CliRunner()
 
 
 def test_a_routed_job_is_dispatched_and_run_by_the_site_agent(
-    store: Store, database_url: str, namespace: str, broker: RedisBroker, agent: None, device: TelnetLike,
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    database_url: str,
+    namespace: str,
+    broker: RedisBroker,
+    agent: None,
+    device: TelnetLike,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MUNISCAN_BROKER_URL", "redis://127.0.0.1:1/0")  # the route's --broker wins over this
     monkeypatch.setenv("MUNISCAN_BROKER_NAMESPACE", namespace)
     with store.session() as session:
-        add_job(session, "north-nightly", str(write_policy(tmp_path)), every_seconds=3600, targets=[DEVICE],
-                site=SITE, max_runtime_seconds=120)
+        add_job(
+            session,
+            "north-nightly",
+            str(write_policy(tmp_path)),
+            every_seconds=3600,
+            targets=[DEVICE],
+            site=SITE,
+            max_runtime_seconds=120,
+        )
         session.commit()
     routed = runner.invoke(app, ["--db", database_url, "agent", "route", "north-nightly", "--broker", REDIS])
     assert routed.exit_code == 0 and f"dispatched to site {SITE}" in routed.output
@@ -72,15 +85,26 @@ def test_route_refuses_unknown_jobs_and_central_only_check_folders(
 
 
 def test_a_routed_job_does_not_overlap_its_unfinished_run_on_the_agents(
-    store: Store, namespace: str, broker: RedisBroker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    namespace: str,
+    broker: RedisBroker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No agent takes the queue here: the first run waits in it, so the next trigger is skipped, until the job's
     max runtime has passed and the waiting run counts as lost."""
     monkeypatch.setenv("MUNISCAN_BROKER_URL", REDIS)
     monkeypatch.setenv("MUNISCAN_BROKER_NAMESPACE", namespace)
     with store.session() as session:
-        add_job(session, "north-hourly", str(write_policy(tmp_path)), every_seconds=3600, targets=[DEVICE],
-                site=SITE, max_runtime_seconds=2)
+        add_job(
+            session,
+            "north-hourly",
+            str(write_policy(tmp_path)),
+            every_seconds=3600,
+            targets=[DEVICE],
+            site=SITE,
+            max_runtime_seconds=2,
+        )
         session.commit()
     set_route(store, "north-hourly", routed=True)
     first = run_job_now(store, "north-hourly")

@@ -48,10 +48,14 @@ def test_a_bad_checks_folder_is_refused_before_any_packet(
     folder.chmod(0o755)
     chosen = make(folder)
     policy = tmp_path / "policy.yaml"
-    policy.write_text(f"name: p\nscope:\n  include: [{DEVICE}]\n  never_touch_ports: ['2024']\n"
-                      f"discovery:\n  tcp_ports: [{TELNET}]\n  udp_ports: []\n")
-    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "scan", "--policy", str(policy),
-                                      "--checks-dir", str(chosen)])
+    policy.write_text(
+        f"name: p\nscope:\n  include: [{DEVICE}]\n  never_touch_ports: ['2024']\n"
+        f"discovery:\n  tcp_ports: [{TELNET}]\n  udp_ports: []\n"
+    )
+    result = CliRunner().invoke(
+        app,
+        ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "scan", "--policy", str(policy), "--checks-dir", str(chosen)],
+    )
     assert result.exit_code == 2, result.output
     assert expected in result.output and "Traceback" not in result.output
     assert device.connections == 0

@@ -22,8 +22,9 @@ def _policy(tmp_path: Path) -> Path:
 
 
 def test_localhost_as_a_target_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "scan", "--policy",
-                                 str(_policy(tmp_path)), "localhost"])
+    result = runner.invoke(
+        app, ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "scan", "--policy", str(_policy(tmp_path)), "localhost"]
+    )
     assert result.exit_code == 2, result.output
     assert "target 'localhost' is not an address" in result.output and "Traceback" not in result.output
 
@@ -42,8 +43,10 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs (root only) that the test fills."""
     mount = tmp_path / "small"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         yield mount

@@ -40,8 +40,14 @@ def test_piped_findings_are_tab_separated_lines_with_no_split_address(store: Sto
     findings_on_two_sites(store)
     muniscan = shutil.which("muniscan", path=str(Path(sys.executable).parent))
     assert muniscan is not None
-    piped = subprocess.run([muniscan, "--db", store.url, "findings", "list"], capture_output=True, text=True,
-                           env={**os.environ, "COLUMNS": "40"}, timeout=120, check=True)
+    piped = subprocess.run(
+        [muniscan, "--db", store.url, "findings", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "40"},
+        timeout=120,
+        check=True,
+    )
     lines = piped.stdout.splitlines()
     assert lines[0].split("\t")[:6] == ["id", "severity", "status", "check", "site", "address"]
     assert len(lines) == 1 + len(ADDRESSES)

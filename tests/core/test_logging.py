@@ -14,8 +14,10 @@ def test_log_file_gets_muniscan_records_and_no_third_party_info(tmp_path: Path) 
     log = tmp_path / "logs" / "muniscan.log"
     store = str(tmp_path / "new.sqlite")  # a new store: Alembic migrates it, and logs that at INFO
     policy = tmp_path / "p.yaml"
-    policy.write_text("name: p\nscope:\n  include: [127.106.3.1]\n  never_touch_ports: ['2024']\n"
-                      "discovery:\n  tcp_ports: [2025]\n  udp_ports: []\n")
+    policy.write_text(
+        "name: p\nscope:\n  include: [127.106.3.1]\n  never_touch_ports: ['2024']\n"
+        "discovery:\n  tcp_ports: [2025]\n  udp_ports: []\n"
+    )
     base = ["--db", store, "--log-level", "info", "--log-file", str(log)]
     added = runner.invoke(app, [*base, "schedule", "add", "j", "--every", "3600", "--policy", str(policy)])
     assert added.exit_code == 0, added.output

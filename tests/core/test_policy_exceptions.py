@@ -30,8 +30,14 @@ def _scan(store: Store, exceptions: list[dict]) -> tuple[Finding, list[RiskAccep
 
 
 def _exception(**changes: object) -> dict:
-    return {"check": TELNET.id, "address": "127.77.0.10", "reason": "replaced in Q3", "approver": "CISO",
-            "expires": str(date.today() + timedelta(days=30)), **changes}
+    return {
+        "check": TELNET.id,
+        "address": "127.77.0.10",
+        "reason": "replaced in Q3",
+        "approver": "CISO",
+        "expires": str(date.today() + timedelta(days=30)),
+        **changes,
+    }
 
 
 def test_a_matching_exception_accepts_the_finding_until_it_expires(store: Store) -> None:

@@ -73,7 +73,8 @@ def test_dpo_report_shows_topics_distinct_values_roles_and_dpia_triggers(tmp_pat
     assert triggers["national_id_cleartext"]["flows"] == [{**alarm_topic, "device": ""}, alarm_topic]
     assert triggers["national_id_cleartext"]["devices"] == [ALARM]  # the broker is no device
     assert triggers["location_cleartext"]["flows"] == [
-        {"device": COUNTER, "destination": BROKER, "port": 1883, "topic": "city/counter/torget"}]
+        {"device": COUNTER, "destination": BROKER, "port": 1883, "topic": "city/counter/torget"}
+    ]
     assert triggers["mac_cleartext"]["devices"] == [COUNTER]
     assert alarm_topic in triggers["special_category_cleartext"]["flows"]
 

@@ -64,7 +64,8 @@ CASES = [
 def test_mqtt5_publish_properties_are_skipped_and_payload_kept_exactly() -> None:
     stream = connect_v5() + b"".join(
         publish_v5(topic, payload.encode(), properties, qos, index + 1)
-        for index, (topic, properties, qos, payload, _category) in enumerate(CASES))
+        for index, (topic, properties, qos, payload, _category) in enumerate(CASES)
+    )
     level = cleartext.mqtt_protocol_level(stream)
     reading = cleartext.mqtt_stream(stream, level)
     assert level == 5
@@ -89,8 +90,11 @@ def test_mqtt311_streams_are_read_as_before() -> None:
 def test_every_mqtt5_flow_in_a_capture_keeps_its_categories(tmp_path: Path, detector) -> None:
     packets = []
     for index, (topic, properties, qos, payload, _category) in enumerate(CASES):
-        exchanges = [(True, connect_v5(f"dev-{index}")), (False, b"\x20\x03\x00\x00\x00"),
-                     (True, publish_v5(topic, payload.encode(), properties, qos, 1))]
+        exchanges = [
+            (True, connect_v5(f"dev-{index}")),
+            (False, b"\x20\x03\x00\x00\x00"),
+            (True, publish_v5(topic, payload.encode(), properties, qos, 1)),
+        ]
         packets += tcp_session(f"10.30.0.{10 + index}", "10.30.0.2", 40000 + index, 1883, exchanges)
     path = tmp_path / "mqtt5.pcap"
     wrpcap(str(path), packets)
@@ -105,8 +109,7 @@ def test_tcp_stream_is_rebuilt_across_the_sequence_number_wrap(tmp_path: Path, d
     before = _publish_311("a/b", f'{{"pnr": "{PNR}", "x": "{"y" * 12}"}}')
     after = _publish_311("c/d", f'{{"plate": "{PLATE}"}}')
     connect = b"\x10\x0c" + _string("MQTT") + b"\x04\x02\x00\x1e\x00\x00"
-    exchanges = [(True, connect), (False, b"\x20\x02\x00\x00"), (True, before[:20]), (True, before[20:]),
-                 (True, after)]
+    exchanges = [(True, connect), (False, b"\x20\x02\x00\x00"), (True, before[:20]), (True, before[20:]), (True, after)]
     # The client's numbers pass 2^32 inside the first PUBLISH: CONNECT ends 6 bytes before the wrap.
     packets = tcp_session("10.30.1.5", "10.30.1.2", 41000, 1883, exchanges, client_isn=2**32 - 1 - len(connect) - 6)
     seqs = [int(p["TCP"].seq) for p in packets if p["IP"].src == "10.30.1.5"]
@@ -148,8 +151,11 @@ def test_a_real_mosquitto_mqtt5_capture_is_read(tmp_path: Path, detector) -> Non
     if shutil.which("tcpdump") is None or os.geteuid() != 0:
         pytest.skip("needs tcpdump and root (scripts/install-system-packages.sh installs tcpdump)")
     path = tmp_path / "mosquitto-v5.pcap"
-    capture = subprocess.Popen(["tcpdump", "-i", "lo", "-n", "-U", "-w", str(path), "tcp port 1883 and host "
-                                f"{CLIENT_ADDRESS}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    capture = subprocess.Popen(
+        ["tcpdump", "-i", "lo", "-n", "-U", "-w", str(path), f"tcp port 1883 and host {CLIENT_ADDRESS}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1.0)
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="h-care-7", protocol=mqtt.MQTTv5)
@@ -162,8 +168,10 @@ def test_a_real_mosquitto_mqtt5_capture_is_read(tmp_path: Path, detector) -> Non
         properties.MessageExpiryInterval = 120
         properties.ContentType = "application/json"
         properties.UserProperty = [("site", "Lindholmen"), ("fw", "4.2.0.17")]
-        for topic, payload in (("muniscan-test/care/1", f'{{"pnr": "{PNR}"}}'),
-                               ("muniscan-test/anpr/4", f'{{"plate": "{PLATE}"}}')):
+        for topic, payload in (
+            ("muniscan-test/care/1", f'{{"pnr": "{PNR}"}}'),
+            ("muniscan-test/anpr/4", f'{{"plate": "{PLATE}"}}'),
+        ):
             client.publish(topic, payload, qos=1, properties=properties).wait_for_publish(5)
         client.disconnect()
         client.loop_stop()
@@ -181,7 +189,8 @@ def test_a_real_mosquitto_mqtt5_capture_is_read(tmp_path: Path, detector) -> Non
     messages = cleartext.mqtt_stream(client_stream, cleartext.mqtt_protocol_level(client_stream)).messages
     assert [(m.topic, m.payload) for m in messages] == [
         ("muniscan-test/care/1", f'{{"pnr": "{PNR}"}}'.encode()),
-        ("muniscan-test/anpr/4", f'{{"plate": "{PLATE}"}}'.encode())]  # properties are not payload
+        ("muniscan-test/anpr/4", f'{{"plate": "{PLATE}"}}'.encode()),
+    ]  # properties are not payload
 
 
 def test_the_policy_decides_whether_lorawan_network_metadata_is_read(tmp_path: Path, database_url: str) -> None:
@@ -189,9 +198,11 @@ def test_the_policy_decides_whether_lorawan_network_metadata_is_read(tmp_path: P
 
     from muniscan.cli.main import app
 
-    uplink = ('{"end_device_ids": {"device_id": "pc-3", "dev_eui": "70B3D57ED005A1B2"}, "uplink_message": '
-              '{"decoded_payload": {"in": 4}, "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-villa-17"}, '
-              '"location": {"latitude": 57.706712, "longitude": 11.936773}}]}}')
+    uplink = (
+        '{"end_device_ids": {"device_id": "pc-3", "dev_eui": "70B3D57ED005A1B2"}, "uplink_message": '
+        '{"decoded_payload": {"in": 4}, "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-villa-17"}, '
+        '"location": {"latitude": 57.706712, "longitude": 11.936773}}]}}'
+    )
     exchanges = [(True, connect_v5()), (True, publish_v5("v3/counters@gbg/devices/pc-3/up", uplink.encode()))]
     pcap = tmp_path / "uplink.pcap"
     wrpcap(str(pcap), tcp_session("10.30.3.5", "10.30.3.2", 43000, 1883, exchanges))
@@ -199,7 +210,8 @@ def test_the_policy_decides_whether_lorawan_network_metadata_is_read(tmp_path: P
     policy.write_text("name: metadata\nprivacy:\n  scan_network_metadata: true\n", encoding="utf-8")
     runner = CliRunner()
     device_only = runner.invoke(app, ["--db", database_url, "flows", "pcap", str(pcap), "--json"])
-    everything = runner.invoke(app, ["--db", database_url, "flows", "pcap", str(pcap), "--policy", str(policy),
-                                     "--json"])
+    everything = runner.invoke(
+        app, ["--db", database_url, "flows", "pcap", str(pcap), "--policy", str(policy), "--json"]
+    )
     assert device_only.exit_code == 0 and everything.exit_code == 0, device_only.output + everything.output
     assert "GPS_COORDINATE" not in device_only.stdout and "GPS_COORDINATE" in everything.stdout

@@ -49,8 +49,11 @@ def test_audited_datasets_reach_the_report_with_traces_and_a_tracking_trigger(
     counter = tmp_path / "counter.csv"
     people_counter_export(counter)
     survey, hierarchies = _survey_with_hierarchies(tmp_path)
-    for export, extra in ((taps, ["--budget", "0"]), (counter, ["--budget", "20"]),
-                          (survey, ["--qi", "age,zip", "--k", "2", "--hierarchies", str(hierarchies)])):
+    for export, extra in (
+        (taps, ["--budget", "0"]),
+        (counter, ["--budget", "20"]),
+        (survey, ["--qi", "age,zip", "--k", "2", "--hierarchies", str(hierarchies)]),
+    ):
         result = runner.invoke(app, ["--db", database_url, "dataset", "audit", str(export), *extra])
         assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", "json"])
@@ -60,15 +63,24 @@ def test_audited_datasets_reach_the_report_with_traces_and_a_tracking_trigger(
     jsonschema.Draft202012Validator(schema).validate(report)
     by_file = {d["file"]: d for d in report["datasets"]}
     traces = by_file["taps.csv"]["traces"]
-    assert traces == {"pseudonym": "card_id", "pseudonyms": traces["pseudonyms"], "singled_out": 0.5, "unique": True,
-                      "suggestion": "time hour, place as given"}
+    assert traces == {
+        "pseudonym": "card_id",
+        "pseudonyms": traces["pseudonyms"],
+        "singled_out": 0.5,
+        "unique": True,
+        "suggestion": "time hour, place as given",
+    }
     assert by_file["counter.csv"]["hashes_reversed"]["visitor_mac_sha256"].split("/")[0] != "0"
     assert by_file["survey.csv"]["generalisation"] == {"k_target": 2, "reachable": True, "levels": {"age": 1}, "k": 2}
     assert by_file["taps.csv"]["generalisation"] is None
     tracking = next(t for t in report["dpia"] if t["trigger"] == "tracking")
     assert {"dataset:taps.csv", "dataset:counter.csv"} <= set(tracking["devices"])
-    for lang, words in (("en", "are singled out by at most four"), ("sv", "pekas ut av högst fyra"),
-                        ("en", "generalise (column → hierarchy level): age → 1"), ("sv", "age → 1; k blir då 2")):
+    for lang, words in (
+        ("en", "are singled out by at most four"),
+        ("sv", "pekas ut av högst fyra"),
+        ("en", "generalise (column → hierarchy level): age → 1"),
+        ("sv", "age → 1; k blir då 2"),
+    ):
         for fmt in ("md", "html"):
             out = runner.invoke(app, ["--db", database_url, "report", "privacy", "--format", fmt, "--lang", lang])
             assert out.exit_code == 0 and words in out.stdout, out.output

@@ -23,8 +23,15 @@ TELNET_PASSWORD = "tel-Secret-88"
 PLANTED = (PERSONNUMMER, EMAIL, MAC, PLATE, MQTT_PASSWORD, HTTP_PASSWORD, FTP_PASSWORD, TELNET_PASSWORD)
 
 
-def tcp_session(client: str, server: str, sport: int, dport: int, exchanges: list[tuple[bool, bytes]],
-                client_isn: int = 999, server_isn: int = 4999) -> list[Packet]:
+def tcp_session(
+    client: str,
+    server: str,
+    sport: int,
+    dport: int,
+    exchanges: list[tuple[bool, bytes]],
+    client_isn: int = 999,
+    server_isn: int = 4999,
+) -> list[Packet]:
     """A handshake, then each (from_client, data) as one segment with correct (32-bit, wrapping) sequence numbers."""
     seq_c, seq_s = (client_isn + 1) % 2**32, (server_isn + 1) % 2**32
     packets = [

@@ -22,8 +22,12 @@ from muniscan.scanner.probes.mqtt_subscribe import PacketReader, parse_publish
 
 # CI's fixed budget; MUNISCAN_FUZZ_EXAMPLES=5000 (random, not derandomised) for a deeper run by hand.
 FUZZ = int(os.environ.get("MUNISCAN_FUZZ_EXAMPLES", "150"))
-fuzz = settings(max_examples=FUZZ, deadline=None, derandomize="MUNISCAN_FUZZ_EXAMPLES" not in os.environ,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+fuzz = settings(
+    max_examples=FUZZ,
+    deadline=None,
+    derandomize="MUNISCAN_FUZZ_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @fuzz
@@ -52,8 +56,12 @@ ethernet_ip_tcp = st.binary(min_size=54, max_size=400).map(
 
 
 @fuzz
-@given(st.one_of(st.binary(max_size=600),
-                 st.lists(ethernet_ip_tcp, max_size=6).map(lambda ps: PCAP_HEADER + b"".join(map(_record, ps)))))
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.lists(ethernet_ip_tcp, max_size=6).map(lambda ps: PCAP_HEADER + b"".join(map(_record, ps))),
+    )
+)
 def test_pcap_reader(tmp_path_factory: pytest.TempPathFactory, detector: PersonalDataDetector, data: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "f.pcap"
     path.write_bytes(data)
@@ -61,15 +69,17 @@ def test_pcap_reader(tmp_path_factory: pytest.TempPathFactory, detector: Persona
         read_pcap(path, detector)
 
 
-xml_text = st.text(alphabet=st.sampled_from(list('<>/="\' ahostdrpnmu:.0123456789-!&;')), max_size=300)
+xml_text = st.text(alphabet=st.sampled_from(list("<>/=\"' ahostdrpnmu:.0123456789-!&;")), max_size=300)
 host_xml = st.builds(
     lambda addr, mac, port, proto, name: (
         f'<host><status state="up"/><address addr="{addr}" addrtype="ipv4"/>'
         f'<address addr="{mac}" addrtype="mac"/><ports><port protocol="{proto}" portid="{port}">'
-        f'<state state="open"/><service name="{name}"/></port></ports></host>'),
+        f'<state state="open"/><service name="{name}"/></port></ports></host>'
+    ),
     st.text(max_size=20).map(lambda t: t.replace('"', "").replace("<", "").replace("&", "")),
     st.text(max_size=40).map(lambda t: t.replace('"', "").replace("<", "").replace("&", "")),
-    st.integers(-100_000, 100_000), st.sampled_from(["tcp", "udp", "icmp", ""]),
+    st.integers(-100_000, 100_000),
+    st.sampled_from(["tcp", "udp", "icmp", ""]),
     st.text(max_size=30).map(lambda t: t.replace('"', "").replace("<", "").replace("&", "")),
 )
 
@@ -100,10 +110,16 @@ def test_csv_reader(tmp_path_factory: pytest.TempPathFactory, text: str) -> None
 
 yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.sampled_from(["name", "scope", "include", "probes", "rate",
-                                                                "never_touch_ports", "extends", "checks", "x"]),
-                                               children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                ["name", "scope", "include", "probes", "rate", "never_touch_ports", "extends", "checks", "x"]
+            ),
+            children,
+            max_size=4,
+        ),
+    ),
     max_leaves=20,
 )
 
@@ -121,7 +137,8 @@ def test_policy_loader(tmp_path_factory: pytest.TempPathFactory, text: str) -> N
 @given(st.binary(max_size=300), st.integers(0, 2**31 - 1))
 def test_snmp_codec(data: bytes, request_id: int) -> None:
     assert snmp.parse_response("v2c", data, request_id) in (None,) or isinstance(
-        snmp.parse_response("v2c", data, request_id), dict)
+        snmp.parse_response("v2c", data, request_id), dict
+    )
     snmp.parse_v3_report(data, request_id)
 
 
@@ -134,8 +151,11 @@ def test_coap_codec(data: bytes) -> None:
 
 
 @fuzz
-@given(st.one_of(st.binary(max_size=300),
-                 st.binary(max_size=200).map(lambda apdu: bacnet.frame(apdu, expecting_reply=True))))
+@given(
+    st.one_of(
+        st.binary(max_size=300), st.binary(max_size=200).map(lambda apdu: bacnet.frame(apdu, expecting_reply=True))
+    )
+)
 def test_bacnet_codec(data: bytes) -> None:
     with contextlib.suppress(ProtocolError):
         bacnet.decode(bacnet.unframe(data))

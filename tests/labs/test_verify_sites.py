@@ -32,8 +32,16 @@ def test_every_sites_latest_scan_is_scored(store: Store, tmp_path: Path) -> None
             for check in device.expected_findings:
                 if n == 0 and site == "site-1":
                     continue  # one miss, in the first site
-                session.add(Finding(fingerprint=f"{check}:{device.address}", check_id=check, asset_id=asset.id,  # type: ignore[arg-type]
-                                    title=check, severity="high", last_scan_id=scans[site].id))
+                session.add(
+                    Finding(
+                        fingerprint=f"{check}:{device.address}",
+                        check_id=check,
+                        asset_id=asset.id,  # type: ignore[arg-type]
+                        title=check,
+                        severity="high",
+                        last_scan_id=scans[site].id,
+                    )
+                )
         session.commit()
     score = score_lab(store, str(topology))
     expected = sum(len(d.expected_findings) for d in devices)

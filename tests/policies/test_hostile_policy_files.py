@@ -17,9 +17,11 @@ REPEATED_SCOPE = (
     "probes:\n  mqtt_subscribe_seconds: 1\n"
     "scope:\n  include: [127.107.0.0/24]\n"
 )
-LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(6)
-) + "name: laughs\n"
+LAUGHS = (
+    "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(6))
+    + "name: laughs\n"
+)
 
 
 def _write(tmp_path: Path, content: str | bytes, name: str = "policy.yaml") -> Path:

@@ -22,17 +22,34 @@ STUDENTS_QI = ["Teacher", "Gender", "Ethnic", "Freeredu", "wesson"]
 # pyCANON get_report_values order: k, (alpha, k), l, entropy l, (c, l), basic beta,
 # enhanced beta, delta, t  (tests/test_reports.py)
 PYCANON_EXPECTED = {
-    "pycanon-StudentsMath_Score.csv": (1, (1, 1), 1, 1, (None, 1), 71.0, 5.375278407684164,
-                                       4.276666119016055, 0.4165919952210274),
-    "pycanon-StudentsMath_Score_k5.csv": (5, (0.5, 5), 4, 3, (4, 4), 29.8, 5.036952602413629,
-                                          3.4275146899795286, 0.31023287057769827),
+    "pycanon-StudentsMath_Score.csv": (
+        1,
+        (1, 1),
+        1,
+        1,
+        (None, 1),
+        71.0,
+        5.375278407684164,
+        4.276666119016055,
+        0.4165919952210274,
+    ),
+    "pycanon-StudentsMath_Score_k5.csv": (
+        5,
+        (0.5, 5),
+        4,
+        3,
+        (4, 4),
+        29.8,
+        5.036952602413629,
+        3.4275146899795286,
+        0.31023287057769827,
+    ),
 }
 
 
 @pytest.mark.parametrize("file_name", sorted(PYCANON_EXPECTED))
 def test_pycanon_report_values(datasets, file_name):
-    k, (alpha, alpha_k), l_div, entropy_l, (c, c_l), beta, enhanced, delta, t = \
-        PYCANON_EXPECTED[file_name]
+    k, (alpha, alpha_k), l_div, entropy_l, (c, c_l), beta, enhanced, delta, t = PYCANON_EXPECTED[file_name]
     table = read_table(datasets / file_name)
     result = evaluate(table.columns, STUDENTS_QI, ["Score"], missing="drop")
     score = result.sensitive[0]
@@ -62,8 +79,7 @@ def test_pycanon_adult_readme_qis(datasets):
     qi = ["age", "education", "occupation", "relationship", "sex", "native-country"]
     result = evaluate(table.columns, qi, ["salary-class"])
     score = result.sensitive[0]
-    assert (result.records, result.classes, result.k, result.sample_uniques) == (
-        32561, 15093, 1, 10154)
+    assert (result.records, result.classes, result.k, result.sample_uniques) == (32561, 15093, 1, 10154)
     assert score.t_distance == "equal"
     assert score.t_closeness == pytest.approx(0.7591904425539756)
     assert score.basic_beta == pytest.approx(3.152659099604642)
@@ -83,16 +99,19 @@ def test_arx_average_and_highest_risk_adult(arx_adult_classes):
     risk = reidentification_risk(classes.sizes)
     assert table.n_rows == 30162
     assert risk.prosecutor_average == 0.6465751607983555  # testAverageRisk2, exact
-    assert risk.prosecutor_highest == 1.0                 # testHighestIndividualRisk2
+    assert risk.prosecutor_highest == 1.0  # testHighestIndividualRisk2
     assert risk.sample_uniqueness == pytest.approx(0.5142895033485844)
 
 
-@pytest.mark.parametrize("sampling_fraction, expected, model", [
-    (0.1, 0.2768499388373113, "pitman"),
-    (0.2, 0.3577099234829125, "zayatz"),
-    (0.01, 0.14460835311692927, "pitman"),
-    (1.0, 0.5142895033485844, "zayatz"),
-])
+@pytest.mark.parametrize(
+    "sampling_fraction, expected, model",
+    [
+        (0.1, 0.2768499388373113, "pitman"),
+        (0.2, 0.3577099234829125, "zayatz"),
+        (0.01, 0.14460835311692927, "pitman"),
+        (1.0, 0.5142895033485844, "zayatz"),
+    ],
+)
 def test_arx_dankar_decision_rule_adult(arx_adult_classes, sampling_fraction, expected, model):
     """TestRiskMetrics.testDecisionRule2. ARX solves Pitman by Newton-Raphson to its own accuracy
     and uses commons-math's hypergeometric pmf, so agreement is to ~1e-10, not bit-exact."""
@@ -103,29 +122,41 @@ def test_arx_dankar_decision_rule_adult(arx_adult_classes, sampling_fraction, ex
     assert estimate.dankar <= classes.sizes[classes.sizes == 1].sum() / table.n_rows + 1e-12
 
 
-ARX_PROVIDER = [("34", "male", "81667"), ("45", "female", "81675"), ("66", "male", "81925"),
-                ("70", "female", "81931"), ("34", "female", "81931"), ("70", "male", "81931"),
-                ("45", "male", "81931")]
+ARX_PROVIDER = [
+    ("34", "male", "81667"),
+    ("45", "female", "81675"),
+    ("66", "male", "81925"),
+    ("70", "female", "81931"),
+    ("34", "female", "81931"),
+    ("70", "male", "81931"),
+    ("45", "male", "81931"),
+]
 
 
 def test_arx_data_provider_risks_before_anonymisation():
     """TestRiskMetrics.testAverageRisk / testHighestIndividualRisk / testDecisionRule."""
-    columns = {name: [row[i] for row in ARX_PROVIDER]
-               for i, name in enumerate(["age", "gender", "zipcode"])}
+    columns = {name: [row[i] for row in ARX_PROVIDER] for i, name in enumerate(["age", "gender", "zipcode"])}
     classes, _ = quasi_identifier_classes(columns, ["age", "gender", "zipcode"])
     risk = reidentification_risk(classes.sizes)
     assert risk.prosecutor_average == 1.0 and risk.prosecutor_highest == 1.0
     assert population_uniqueness(classes.sizes, 70).dankar == 1.0
 
 
-@pytest.mark.parametrize("columns, distinction, separation", [
-    ([1], 0.4, 0.6), ([2], 0.6, 0.7), ([0], 0.6, 0.8), ([1, 2], 0.8, 0.9),
-    ([0, 1], 1.0, 1.0), ([0, 2], 1.0, 1.0), ([0, 1, 2], 1.0, 1.0),
-])
+@pytest.mark.parametrize(
+    "columns, distinction, separation",
+    [
+        ([1], 0.4, 0.6),
+        ([2], 0.6, 0.7),
+        ([0], 0.6, 0.8),
+        ([1, 2], 0.8, 0.9),
+        ([0, 1], 1.0, 1.0),
+        ([0, 2], 1.0, 1.0),
+        ([0, 1, 2], 1.0, 1.0),
+    ],
+)
 def test_arx_alpha_distinction_separation(columns, distinction, separation):
     """TestRiskQuasiIdentifiers fixture (age, sex, state)."""
-    rows = [("20", "F", "CA"), ("30", "F", "CA"), ("40", "F", "TX"), ("20", "M", "NY"),
-            ("40", "M", "CA")]
+    rows = [("20", "F", "CA"), ("30", "F", "CA"), ("40", "F", "TX"), ("20", "M", "NY"), ("40", "M", "CA")]
     d, s = distinction_and_separation([tuple(row[c] for c in columns) for row in rows])
     assert (d, s) == pytest.approx((distinction, separation))
 
@@ -145,11 +176,11 @@ def test_sdcmicro_freqcalc_and_individual_risk():
     assert fk.tolist() == [3, 1, 3, 1, 2, 2, 1, 3]
     assert weighted.tolist() == [108, 45.5, 108, 17, 100, 100, 123.5, 108]
     assert individual_risk(fk, weighted) == pytest.approx(
-        [0.01369863, 0.08579129, 0.01369863, 0.17707583, 0.01877883, 0.01877883, 0.03931625,
-         0.01369863], abs=5e-9)
+        [0.01369863, 0.08579129, 0.01369863, 0.17707583, 0.01877883, 0.01877883, 0.03931625, 0.01369863], abs=5e-9
+    )
     assert individual_risk(fk, weighted, quality=2) == pytest.approx(
-        [0.02739726, 0.17158258, 0.02739726, 0.35415167, 0.03755767, 0.03755767, 0.07863251,
-         0.02739726], abs=5e-9)
+        [0.02739726, 0.17158258, 0.02739726, 0.35415167, 0.03755767, 0.03755767, 0.07863251, 0.02739726], abs=5e-9
+    )
 
 
 def test_sdcmicro_missing_values_are_wildcards():
@@ -159,8 +190,9 @@ def test_sdcmicro_missing_values_are_wildcards():
     fk, weighted = wildcard_frequencies([_text(a), _text(SDC_B), _text(c)], SDC_W)
     assert (1 / fk).round(5).tolist() == [0.33333, 1.0, 0.25, 0.5, 0.33333, 0.33333, 1.0, 0.2]
     assert individual_risk(fk, weighted) == pytest.approx(
-        [0.013698630, 0.085791288, 0.010554090, 0.032466112, 0.009836066, 0.009836066,
-         0.039316254, 0.005973716], abs=5e-9)
+        [0.013698630, 0.085791288, 0.010554090, 0.032466112, 0.009836066, 0.009836066, 0.039316254, 0.005973716],
+        abs=5e-9,
+    )
 
 
 def test_sdcmicro_ldiversity_with_missing_key_as_category():
@@ -169,8 +201,9 @@ def test_sdcmicro_ldiversity_with_missing_key_as_category():
     occupation = [None, None, None, "teacher", "teacher", "nurse", "nurse"]
     ethnicity = ["other"] * 5 + ["majority"] * 2
     sensitive = ["1", "0", "2", "1", "0", "0", "1"]
-    classes, _ = quasi_identifier_classes({"s": sex, "o": occupation, "e": ethnicity},
-                                          ["s", "o", "e"], missing="category")
+    classes, _ = quasi_identifier_classes(
+        {"s": sex, "o": occupation, "e": ethnicity}, ["s", "o", "e"], missing="category"
+    )
     assert distinct_l_per_record(classes, sensitive).tolist() == [3, 3, 3, 2, 2, 2, 2]
 
 

@@ -24,9 +24,15 @@ def _wifi_export(path, rows=60):
         writer.writerow(["device_hash", "zone", "ts", "lat", "lon"])
         for _ in range(rows):
             mac = f"{oui[:2]}:{oui[2:4]}:{oui[4:]}:00:{rng.randint(0, 3):02x}:{rng.randint(0, 255):02x}"
-            writer.writerow([hashlib.sha256(mac.encode()).hexdigest(), f"z{rng.randint(1, 3)}",
-                             f"2026-01-05T07:{rng.randint(0, 59):02d}:13Z",
-                             f"59.{rng.randint(3000, 3999)}", f"18.{rng.randint(600, 699)}1"])
+            writer.writerow(
+                [
+                    hashlib.sha256(mac.encode()).hexdigest(),
+                    f"z{rng.randint(1, 3)}",
+                    f"2026-01-05T07:{rng.randint(0, 59):02d}:13Z",
+                    f"59.{rng.randint(3000, 3999)}",
+                    f"18.{rng.randint(600, 699)}1",
+                ]
+            )
 
 
 def test_hashed_mac_counter_is_personal_data(tmp_path, detector):
@@ -50,18 +56,17 @@ def test_hashed_mac_counter_is_personal_data(tmp_path, detector):
 
 def test_direct_identifier_column_is_found(tmp_path, detector):
     path = tmp_path / "care.json"
-    path.write_text(json.dumps([{"pnr": "811228-9874", "ward": "A", "need": "x"},
-                                {"pnr": "121212-1212", "ward": "A", "need": "y"}]))
-    report = audit_dataset(path, quasi_identifiers=["ward"], sensitive=["need"], budget_seconds=0,
-                           detector=detector)
+    path.write_text(
+        json.dumps([{"pnr": "811228-9874", "ward": "A", "need": "x"}, {"pnr": "121212-1212", "ward": "A", "need": "y"}])
+    )
+    report = audit_dataset(path, quasi_identifiers=["ward"], sensitive=["need"], budget_seconds=0, detector=detector)
     assert [f.category for f in report.direct_identifiers] == ["SE_PERSONNUMMER"]
     assert report.direct_identifiers[0].masked_examples[0].endswith("74")
 
 
 def test_aggregate_table_passes(tmp_path, detector):
     path = tmp_path / "counts.csv"
-    rows = ["district,hour,visitors"] + [f"d{d},{h},{10 + d}" for d in range(3) for h in range(4)
-                                         for _ in range(5)]
+    rows = ["district,hour,visitors"] + [f"d{d},{h},{10 + d}" for d in range(3) for h in range(4) for _ in range(5)]
     path.write_text("\n".join(rows) + "\n")
     report = audit_dataset(path, quasi_identifiers=["district", "hour"], detector=detector)
     assert report.anonymity.k == 5
@@ -105,8 +110,10 @@ def test_dirty_timestamp_column_still_counts_for_linkability(tmp_path, detector)
     path.write_text("zone,seen\n" + "\n".join(rows) + "\n")
     report = audit_dataset(path, quasi_identifiers=["zone"], budget_seconds=0, detector=detector)
     assert report.timestamp_resolution == {"seen": "second"}
-    assert "'seen': 1 of 40 sampled values are not ISO-8601 timestamps; its resolution (second) is judged on " \
-           "the 39 that are" in report.notes
+    assert (
+        "'seen': 1 of 40 sampled values are not ISO-8601 timestamps; its resolution (second) is judged on "
+        "the 39 that are" in report.notes
+    )
     linking = next(v for v in report.verdicts if v.risk == "linkability")
     assert any(r.startswith("'seen' has second resolution: the same events") for r in linking.reasons)
 

@@ -44,15 +44,21 @@ def test_suggests_the_least_lossy_levels_and_keeps_columns_without_a_hierarchy(t
     assert suggestion.reachable and suggestion.kept == ["sex"]
     age, zip_ = suggestion.columns
     assert (age.column, age.level, age.top_level, age.loss) == ("age", 1, 2, 0.3333333333)
-    assert (zip_.column, zip_.level, zip_.loss, zip_.hierarchy) == ("zip", 1, 0.3333333333,
-                                                                     str(folder / "kommun_hierarchy_zip.csv"))
+    assert (zip_.column, zip_.level, zip_.loss, zip_.hierarchy) == (
+        "zip",
+        1,
+        0.3333333333,
+        str(folder / "kommun_hierarchy_zip.csv"),
+    )
     assert (age.example, age.becomes) == ("28", "20-29")  # the value shared by 3 records, not a rare one
     assert (zip_.example, zip_.becomes) == ("1301", "130*")
     assert (suggestion.k, suggestion.classes, suggestion.ties) == (3, 2, [])
     assert suggestion.prosecutor_average == 0.25 and suggestion.prosecutor_highest == pytest.approx(1 / 3)
     singling = next(v for v in report.verdicts if v.risk == "singling out").reasons
-    assert ("generalising age to level 1 and zip to level 1 would make the table 3-anonymous (smallest class 3, "
-            "2 classes); without a hierarchy and kept as they are: sex") in singling
+    assert (
+        "generalising age to level 1 and zip to level 1 would make the table 3-anonymous (smallest class 3, "
+        "2 classes); without a hierarchy and kept as they are: sex"
+    ) in singling
     assert f"hierarchy {folder / 'postort.csv'} not used: the table has no column 'postort'" in report.notes
     assert report.to_dict()["generalisation"]["columns"][0]["becomes"] == "20-29"
     assert list(folder.iterdir()) and sorted(p.name for p in tmp_path.iterdir()) == ["hierarchies", "residents.csv"]
@@ -68,8 +74,10 @@ def test_unreachable_k_is_said(tmp_path, detector):
     # no value is shared by 6 records, so the examples are the hierarchies' first values, not data
     assert [(c.example, c.becomes) for c in suggestion.columns] == [("21", "*"), ("1301", "13**")]
     singling = next(v for v in report.verdicts if v.risk == "singling out").reasons
-    assert ("no generalisation with the given hierarchies makes the table 6-anonymous: at the top of every "
-            "hierarchy the smallest class has 3 record(s); without a hierarchy and kept as they are: sex") in singling
+    assert (
+        "no generalisation with the given hierarchies makes the table 6-anonymous: at the top of every "
+        "hierarchy the smallest class has 3 record(s); without a hierarchy and kept as they are: sex"
+    ) in singling
 
 
 def test_no_suggestion_when_already_k_anonymous(tmp_path, detector):
@@ -112,8 +120,11 @@ def test_identifier_columns_get_no_example(tmp_path, detector):
 
 def test_hierarchy_errors_name_the_file(tmp_path, detector):
     data, folder = residents(tmp_path, rows=[*ROWS[:-1], ("45", "1301", "F")])
-    with pytest.raises(HierarchyError, match=r"age\.csv: column 'age' has 1 value\(s\) not in the hierarchy "
-                                             r"\('45'\); 1 record\(s\), the first is record 8"):
+    with pytest.raises(
+        HierarchyError,
+        match=r"age\.csv: column 'age' has 1 value\(s\) not in the hierarchy "
+        r"\('45'\); 1 record\(s\), the first is record 8",
+    ):
         audit_dataset(data, hierarchies=folder, detector=detector, budget_seconds=0)
     (folder / "age.csv").write_text(AGE + "45;40-49\n", encoding="utf-8")
     with pytest.raises(HierarchyError, match=r"age\.csv line 5: 2 level\(s\), expected 3 as on line 1"):

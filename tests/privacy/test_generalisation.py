@@ -31,23 +31,32 @@ from muniscan.privacy.datasets.table import read_table
 ARX_DATA = Path(__file__).parent / "data" / "arx"
 
 # ARX test/DataProvider.java: data and the hierarchies of createDataDefinition().
-PROVIDER_ROWS = [("34", "male", "81667"), ("45", "female", "81675"), ("66", "male", "81925"),
-                 ("70", "female", "81931"), ("34", "female", "81931"), ("70", "male", "81931"),
-                 ("45", "male", "81931")]
+PROVIDER_ROWS = [
+    ("34", "male", "81667"),
+    ("45", "female", "81675"),
+    ("66", "male", "81925"),
+    ("70", "female", "81931"),
+    ("34", "female", "81931"),
+    ("70", "male", "81931"),
+    ("45", "male", "81931"),
+]
 PROVIDER_HIERARCHIES = {
     "age": [("34", "<50", "*"), ("45", "<50", "*"), ("66", ">=50", "*"), ("70", ">=50", "*")],
     "gender": [("male", "*"), ("female", "*")],
-    "zipcode": [("81667", "8166*", "816**", "81***", "8****", "*****"),
-                ("81675", "8167*", "816**", "81***", "8****", "*****"),
-                ("81925", "8192*", "819**", "81***", "8****", "*****"),
-                ("81931", "8193*", "819**", "81***", "8****", "*****")],
+    "zipcode": [
+        ("81667", "8166*", "816**", "81***", "8****", "*****"),
+        ("81675", "8167*", "816**", "81***", "8****", "*****"),
+        ("81925", "8192*", "819**", "81***", "8****", "*****"),
+        ("81931", "8193*", "819**", "81***", "8****", "*****"),
+    ],
 }
 
 
 def _provider():
     columns = {name: [row[i] for row in PROVIDER_ROWS] for i, name in enumerate(["age", "gender", "zipcode"])}
-    hierarchies = {name: hierarchy_from_rows(rows, source=f"DataProvider {name}")
-                   for name, rows in PROVIDER_HIERARCHIES.items()}
+    hierarchies = {
+        name: hierarchy_from_rows(rows, source=f"DataProvider {name}") for name, rows in PROVIDER_HIERARCHIES.items()
+    }
     return columns, hierarchies
 
 
@@ -73,8 +82,7 @@ def _exhaustive(columns, hierarchies, k):
         chosen = dict(zip(names, levels, strict=True))
         classes, _ = quasi_identifier_classes(apply_levels(columns, hierarchies, chosen), names)
         if classes.sizes.min() >= k:
-            ranked = tuple(sorted((_textbook_loss(columns[n], hierarchies[n], chosen[n]) for n in names),
-                                  reverse=True))
+            ranked = tuple(sorted((_textbook_loss(columns[n], hierarchies[n], chosen[n]) for n in names), reverse=True))
             found.append((ranked, sum(levels), levels, sorted(classes.sizes.tolist())))
     return names, sorted(found)
 
@@ -106,15 +114,29 @@ def test_arx_adult_after_two_anonymity(datasets):
     assert result.records == 30162 and result.classes == 58
     assert risk.prosecutor_average == 0.001922949406538028  # exact, 58 / 30162
     assert risk.prosecutor_highest == 0.5
-    assert result.levels == {"sex": 0, "age": 4, "race": 1, "marital-status": 2, "education": 1,
-                             "native-country": 2, "workclass": 2, "occupation": 1, "salary-class": 0}
+    assert result.levels == {
+        "sex": 0,
+        "age": 4,
+        "race": 1,
+        "marital-status": 2,
+        "education": 1,
+        "native-country": 2,
+        "workclass": 2,
+        "occupation": 1,
+        "salary-class": 0,
+    }
     assert result.ranked_loss == (1.0, 1.0, 1.0, 1.0, 1.0, 0.2867336893, 0.1898437327, 0.0, 0.0)
     assert result.ties == ()  # the optimum is unique: ARX's traversal order cannot matter here
     assert result.transformations == 12960 and result.checked < 1000
     generalised, _ = quasi_identifier_classes(result.columns, list(result.attributes))
     assert sorted(generalised.sizes.tolist()) == sorted(result.class_sizes.tolist())
     assert set(result.columns["age"]) == {"*"} and set(result.columns["education"]) <= {
-        "Undergraduate", "High School", "Professional Education", "Graduate", "Primary School"}
+        "Undergraduate",
+        "High School",
+        "Professional Education",
+        "Graduate",
+        "Primary School",
+    }
 
 
 def test_arx_data_provider_after_two_anonymity():
@@ -155,15 +177,16 @@ def test_hand_checked_lattice():
     """Six records, 3 x 3 transformations. Level 1 of either column: each label covers 2 of 4
     leaves, loss (2-1)/(4-1) = 1/3; level 2: 1. Only (1,1), (1,2), (2,1), (2,2) are 2-anonymous;
     (1,1) ranks best with (1/3, 1/3): classes (130*, 20-29) x3 and (131*, 30-39) x3."""
-    columns = {"zip": ["1301", "1302", "1311", "1312", "1301", "1311"],
-               "age": ["21", "28", "34", "37", "28", "37"]}
+    columns = {"zip": ["1301", "1302", "1311", "1312", "1301", "1311"], "age": ["21", "28", "34", "37", "28", "37"]}
     hierarchies = {"zip": hierarchy_from_rows(ZIP), "age": hierarchy_from_rows(AGE)}
     result = optimal_generalisation(columns, hierarchies, k=2)
     assert result.levels == {"zip": 1, "age": 1}
     assert result.loss == {"zip": 0.3333333333, "age": 0.3333333333}
     assert sorted(result.class_sizes.tolist()) == [3, 3]
-    assert result.columns == {"zip": ["130*", "130*", "131*", "131*", "130*", "131*"],
-                              "age": ["20-29", "20-29", "30-39", "30-39", "20-29", "30-39"]}
+    assert result.columns == {
+        "zip": ["130*", "130*", "131*", "131*", "130*", "131*"],
+        "age": ["20-29", "20-29", "30-39", "30-39", "20-29", "30-39"],
+    }
     assert optimal_generalisation(columns, hierarchies, k=3).levels == {"zip": 1, "age": 1}
     assert optimal_generalisation(columns, hierarchies, k=4).levels == {"zip": 2, "age": 2}  # one class
     assert optimal_generalisation(columns, hierarchies, k=7) is None  # only six records
@@ -256,8 +279,11 @@ def test_reader_rejects_a_value_listed_twice(tmp_path):
 
 def test_reader_rejects_a_label_with_two_parents(tmp_path):
     path = _write(tmp_path, "a;g1;*\nb;g1;top\nc;g2;top\n")
-    with pytest.raises(HierarchyError, match=r"h\.csv line 2: 'g1' \(level 1\) generalises to 'top', "
-                                             r"but line 1 generalises it to '\*'"):
+    with pytest.raises(
+        HierarchyError,
+        match=r"h\.csv line 2: 'g1' \(level 1\) generalises to 'top', "
+        r"but line 1 generalises it to '\*'",
+    ):
         read_hierarchy(path)
 
 
@@ -269,9 +295,12 @@ def test_reader_rejects_an_empty_file(tmp_path):
 def test_data_value_missing_from_hierarchy_names_file_value_and_record(tmp_path):
     hierarchy = read_hierarchy(_write(tmp_path, "a;*\nb;*\n", name="adult_hierarchy_x.csv"))
     columns = {"x": ["a", "b", "c", "a", "c", None]}
-    with pytest.raises(HierarchyError, match=r"adult_hierarchy_x\.csv: column 'x' has 2 value\(s\) not in the "
-                                             r"hierarchy \('c', a missing cell\); 3 record\(s\), the first is "
-                                             r"record 3"):
+    with pytest.raises(
+        HierarchyError,
+        match=r"adult_hierarchy_x\.csv: column 'x' has 2 value\(s\) not in the "
+        r"hierarchy \('c', a missing cell\); 3 record\(s\), the first is "
+        r"record 3",
+    ):
         optimal_generalisation(columns, {"x": hierarchy})
 
 
@@ -285,13 +314,18 @@ def test_hierarchy_files_by_column_in_either_naming(tmp_path):
     _write(tmp_path, "a;*\n", name="adult_hierarchy_marital-status.csv")
     _write(tmp_path, "a;*\n", name="other_hierarchy_zip.csv")
     _write(tmp_path, "not a hierarchy", name="notes.txt")
-    assert hierarchy_files(tmp_path) == {"age": tmp_path / "age.csv",
-                                         "marital-status": tmp_path / "adult_hierarchy_marital-status.csv",
-                                         "zip": tmp_path / "other_hierarchy_zip.csv"}
+    assert hierarchy_files(tmp_path) == {
+        "age": tmp_path / "age.csv",
+        "marital-status": tmp_path / "adult_hierarchy_marital-status.csv",
+        "zip": tmp_path / "other_hierarchy_zip.csv",
+    }
     assert list(read_hierarchies(tmp_path, "adult")) == ["marital-status"]  # ARX's naming for one dataset only
     _write(tmp_path, "a;*\n", name="adult_hierarchy_age.csv")
-    with pytest.raises(HierarchyError, match=r"age\.csv: a second hierarchy for column 'age' \(the first is .*"
-                                             r"adult_hierarchy_age\.csv\)"):
+    with pytest.raises(
+        HierarchyError,
+        match=r"age\.csv: a second hierarchy for column 'age' \(the first is .*"
+        r"adult_hierarchy_age\.csv\)",
+    ):
         hierarchy_files(tmp_path)
 
 

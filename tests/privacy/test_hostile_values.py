@@ -73,8 +73,10 @@ def test_a_capture_carrying_the_hostile_value_is_read_in_seconds(tmp_path: Path)
     packets = [
         Ether() / IP(src="10.20.0.11", dst="10.20.0.2") / TCP(sport=40000, dport=1883, flags="S", seq=999),
         Ether() / IP(src="10.20.0.2", dst="10.20.0.11") / TCP(sport=1883, dport=40000, flags="SA", seq=4999, ack=1000),
-        Ether() / IP(src="10.20.0.11", dst="10.20.0.2") / TCP(sport=40000, dport=1883, flags="PA", seq=1000,
-                                                             ack=5000) / Raw(publish),
+        Ether()
+        / IP(src="10.20.0.11", dst="10.20.0.2")
+        / TCP(sport=40000, dport=1883, flags="PA", seq=1000, ack=5000)
+        / Raw(publish),
     ]
     capture = tmp_path / "hostile.pcap"
     wrpcap(str(capture), packets)

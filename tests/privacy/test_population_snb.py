@@ -100,10 +100,13 @@ def test_snb_is_not_fitted_at_or_below_a_tenth():
     assert estimate.snb is None and estimate.dankar_model == "pitman"
 
 
-@pytest.mark.parametrize("histogram", [
-    {1: 50},                 # no classes of size 2: the c2 equation has no solution
-    {1: 3, 2: 40, 3: 40},    # pairs outnumber uniques tenfold: no alpha > 0, 0 < beta < 1 fits
-])
+@pytest.mark.parametrize(
+    "histogram",
+    [
+        {1: 50},  # no classes of size 2: the c2 equation has no solution
+        {1: 3, 2: 40, 3: 40},  # pairs outnumber uniques tenfold: no alpha > 0, 0 < beta < 1 fits
+    ],
+)
 @pytest.mark.parametrize("fraction", [0.25, 0.5])
 def test_degenerate_histograms_have_no_snb_and_fall_back_to_zayatz(histogram, fraction):
     sizes = np.repeat(list(histogram), list(histogram.values()))
@@ -120,11 +123,14 @@ def test_no_sample_uniques_reports_zero_for_every_model():
     assert list(estimate.to_dict())[:5] == ["population", "sampling_fraction", "zayatz", "pitman", "snb"]
 
 
-@pytest.mark.parametrize("sampling_fraction, snb, model", [
-    (0.2, 0.3644884595676673, "zayatz"),
-    (0.5, 0.4283263639205936, "snb"),
-    (1.0, 0.5142895033485844, "zayatz"),
-])
+@pytest.mark.parametrize(
+    "sampling_fraction, snb, model",
+    [
+        (0.2, 0.3644884595676673, "zayatz"),
+        (0.5, 0.4283263639205936, "snb"),
+        (1.0, 0.5142895033485844, "zayatz"),
+    ],
+)
 def test_snb_on_arx_adult(datasets, sampling_fraction, snb, model):
     """This implementation's values (ARX has no SNB assertion for Adult). At f = 0.2 SNB is above
     Zayatz, so ARX's asserted Zayatz value stands; at f = 1 both equal the sample uniques."""

@@ -70,9 +70,24 @@ def bench(tmp_path_factory: pytest.TempPathFactory, muniscan_home: Path) -> Iter
 
 
 def procure(bench: dict[str, str], device: str, *extra: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--db", bench["db"], "procure", "test", "--device", device, "--lab", bench["lab"],
-                                 "--requirements", str(TEMPLATES / "requirements-template.yaml"),
-                                 "--declaration", str(TEMPLATES / "declaration-template.yaml"), *extra])
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            bench["db"],
+            "procure",
+            "test",
+            "--device",
+            device,
+            "--lab",
+            bench["lab"],
+            "--requirements",
+            str(TEMPLATES / "requirements-template.yaml"),
+            "--declaration",
+            str(TEMPLATES / "declaration-template.yaml"),
+            *extra,
+        ],
+    )
     return result.exit_code, result.stdout
 
 
@@ -82,17 +97,30 @@ def test_a_hardened_sample_passes_the_no_plaintext_and_no_unauthenticated_requir
     verdicts = {r["id"]: r for r in report["requirements"]}
     assert verdicts["SEC-04"]["verdict"] == "pass", verdicts["SEC-04"]["evidence"]
     assert verdicts["SEC-03"]["verdict"] == "pass", verdicts["SEC-03"]["evidence"]
-    assert "[pass] telnet_management_plaintext: not applicable: no TELNET service (tcp 23/2323 closed in scan" \
+    assert (
+        "[pass] telnet_management_plaintext: not applicable: no TELNET service (tcp 23/2323 closed in scan"
         in " | ".join(verdicts["SEC-04"]["evidence"])
+    )
     assert any("not applicable: no MQTT or MQTTS service" in line for line in verdicts["SEC-03"]["evidence"])
     for r in report["requirements"]:
         assert "did not run" not in " ".join(r["evidence"])
         assert (r["verdict"] == "conditional") == bool(r["condition"]), r
     assert report["device"]["site"] == "procurement"
     assert code == (1 if report["overall"] == "fail" else 0)
-    args = ["--db", bench["db"], "report", "procurement", "--device", "127.106.14.10", "--format", "json",
-            "--requirements", str(TEMPLATES / "requirements-template.yaml"),
-            "--declaration", str(TEMPLATES / "declaration-template.yaml")]
+    args = [
+        "--db",
+        bench["db"],
+        "report",
+        "procurement",
+        "--device",
+        "127.106.14.10",
+        "--format",
+        "json",
+        "--requirements",
+        str(TEMPLATES / "requirements-template.yaml"),
+        "--declaration",
+        str(TEMPLATES / "declaration-template.yaml"),
+    ]
     again = json.loads(runner.invoke(app, [*args, "--lab", bench["lab"]]).stdout)
     assert {r["id"]: r["verdict"] for r in again["requirements"]} == {r: v["verdict"] for r, v in verdicts.items()}
     recorded = json.loads(runner.invoke(app, args).stdout)  # without the policy: the ports the scan recorded
@@ -125,17 +153,29 @@ def pdf_words(pdf: Path) -> list[tuple[float, list[tuple[float, float, float, st
 def test_the_pdf_shows_every_evidence_line_whole(bench: dict[str, str]) -> None:
     procure(bench, "127.106.14.11")
     pdf = Path(bench["folder"]) / "plain.pdf"
-    args = ["--db", bench["db"], "report", "procurement", "--device", "127.106.14.11", "--lab", bench["lab"],
-            "--requirements", str(TEMPLATES / "requirements-template.yaml"),
-            "--declaration", str(TEMPLATES / "declaration-template.yaml")]
+    args = [
+        "--db",
+        bench["db"],
+        "report",
+        "procurement",
+        "--device",
+        "127.106.14.11",
+        "--lab",
+        bench["lab"],
+        "--requirements",
+        str(TEMPLATES / "requirements-template.yaml"),
+        "--declaration",
+        str(TEMPLATES / "declaration-template.yaml"),
+    ]
     assert runner.invoke(app, [*args, "--format", "pdf", "-o", str(pdf)]).exit_code == 0
     report = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
     pages = pdf_words(pdf)
     outside = [w for width, words in pages for w in words if w[2] > width]
     assert not outside, outside  # nothing runs off the page edge
     header = next(w for w in pages[0][1] if w[3] == "Evidence")
-    column = "".join(w[3] for _, words in pages for w in sorted(words, key=lambda w: (w[1], w[0]))
-                     if w[0] >= header[0] - 1)
+    column = "".join(
+        w[3] for _, words in pages for w in sorted(words, key=lambda w: (w[1], w[0])) if w[0] >= header[0] - 1
+    )
     lines = [line for r in report["requirements"] for line in [*r["evidence"], r["condition"]] if line]
     assert any("default_credentials_accepted on port 1883" in line for line in lines)
     missing = [line for line in lines if re.sub(r"\s+", "", line) not in column]

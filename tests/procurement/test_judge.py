@@ -85,8 +85,10 @@ def test_a_partly_assessed_requirement_is_conditional_on_the_missing_sub_test() 
     verdicts = {"mqtt_plaintext_transport": [{"verdict": "pass"}], "snmp_v1_v2c_enabled": [{"verdict": "pass"}]}
     result = judge(requirement(**PLAINTEXT), DECLARATION, verdicts, Coverage(7, {"tcp": frozenset({23})}, frozenset()))
     assert result["verdict"] == "conditional"
-    assert result["condition"] == "telnet_management_plaintext is assessed on the device: discovery did not probe " \
-                                  "tcp 2323 (TELNET)"
+    assert (
+        result["condition"] == "telnet_management_plaintext is assessed on the device: discovery did not probe "
+        "tcp 2323 (TELNET)"
+    )
 
 
 def test_the_failing_sub_test_is_marked() -> None:
@@ -111,8 +113,11 @@ def test_a_missing_mandatory_declaration_field_fails_and_a_recommended_one_is_ow
 
 
 def test_a_contract_condition_is_stated_with_what_else_is_owed() -> None:
-    fields = {"level": "recommended", "condition": "Support is in the contract.",
-              "declaration": [{"field": "support.end_date", "present": True}]}
+    fields = {
+        "level": "recommended",
+        "condition": "Support is in the contract.",
+        "declaration": [{"field": "support.end_date", "present": True}],
+    }
     result = judge(requirement(**fields), DECLARATION, {})
     assert result["condition"] == "Support is in the contract; the vendor declares support.end_date"
 
@@ -189,7 +194,8 @@ def test_a_check_whose_probe_completed_but_found_nothing_to_judge_is_not_applica
     cookies = requirement(checks=["http_insecure_cookies"])
     ran = judge(cookies, DECLARATION, {}, Coverage(7, ALL_PORTS, frozenset({"https"}), frozenset({"http"})))
     assert ran["verdict"] == "pass"
-    assert ran["evidence"] == ["[pass] http_insecure_cookies: not applicable: the http probe completed and gave it "
-                               "nothing to judge"]
+    assert ran["evidence"] == [
+        "[pass] http_insecure_cookies: not applicable: the http probe completed and gave it nothing to judge"
+    ]
     silent = judge(cookies, DECLARATION, {}, Coverage(7, ALL_PORTS, frozenset({"https"}), frozenset({"tls"})))
     assert silent["verdict"] == "not_assessed"

@@ -78,8 +78,9 @@ def test_procure_test_judges_the_sample_and_writes_reports(bench: dict) -> None:
     verdicts = {r["id"]: r for r in report["requirements"]}
     assert report["overall"] == "fail"
     assert verdicts["SEC-04"]["verdict"] == "fail"
-    assert any(line.startswith("[FAIL] telnet_management_plaintext on port 2323")
-               for line in verdicts["SEC-04"]["evidence"])
+    assert any(
+        line.startswith("[FAIL] telnet_management_plaintext on port 2323") for line in verdicts["SEC-04"]["evidence"]
+    )
     assert verdicts["SEC-05"]["verdict"] == "fail"
     assert verdicts["PRIV-01"]["verdict"] == "fail" and "US" in verdicts["PRIV-01"]["evidence"][0]
     assert verdicts["LIFE-01"]["verdict"] == "conditional" and verdicts["LIFE-01"]["condition"]

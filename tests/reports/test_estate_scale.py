@@ -23,8 +23,14 @@ def estate(db: str) -> dict[str, Any]:
         for asset in report["assets"]:
             grown["assets"].append({**asset, "address": f"{asset['address']}#{n}"})
         for finding in report["findings"]:
-            grown["findings"].append({**finding, "id": f"{finding['id']}-{n}", "address": f"{finding['address']}#{n}",
-                                      "endpoint": f"{finding['endpoint']}#{n}"})
+            grown["findings"].append(
+                {
+                    **finding,
+                    "id": f"{finding['id']}-{n}",
+                    "address": f"{finding['address']}#{n}",
+                    "endpoint": f"{finding['endpoint']}#{n}",
+                }
+            )
     grown["summary"]["findings"], grown["summary"]["devices"] = len(grown["findings"]), len(grown["assets"])
     return grown
 
@@ -38,17 +44,17 @@ def test_a_large_estate_is_summarised_by_check_collapsed_in_html_and_bounded_in_
     t = Messages.of("en")
     browse, document = html.render(report, t), html.render(report, t, compact=True)
 
-    by_check = browse[browse.index('id="by-check"'):browse.index('id="findings"')]
+    by_check = browse[browse.index('id="by-check"') : browse.index('id="findings"')]
     assert "and " in by_check and " more" in by_check  # affected devices counted, not all listed
     assert by_check.count("<tr>") - 1 == len({f["check_id"] for f in report["findings"]})
 
-    findings_part = browse[browse.index('id="findings"'):browse.index('id="devices"')]
+    findings_part = browse[browse.index('id="findings"') : browse.index('id="devices"')]
     assert "<details>" in findings_part and "<details open>" not in findings_part  # long: collapsed, still there
     assert findings_part.count("<tr>") - 1 == findings
 
     assert 'id="findings"' in document and f"All {findings} findings" in document
     assert document.count('class="finding"') <= html.ANNEX_DEVICES * 10 + len(report["rules"])
-    devices_part = document[document.index('id="devices"'):document.index('id="annex"')]
+    devices_part = document[document.index('id="devices"') : document.index('id="annex"')]
     assert devices_part.count("<tr>") - 1 <= html.ANNEX_DEVICES
     assert f"of {devices}" in devices_part
     assert len(document) < len(browse) / 5

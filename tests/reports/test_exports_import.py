@@ -55,8 +55,11 @@ def test_every_sarif_uri_is_relative_and_every_result_has_a_location(store: Stor
         assert (parts.scheme, parts.netloc) == ("", "") and not artifact["uri"].startswith("/"), artifact["uri"]
         assert [loc["kind"] for loc in location["logicalLocations"]] == ["service", "device"]
         uris.append(artifact["uri"])
-    assert sorted(uris) == ["default/127.106.20.10/tcp-2323", "depot%20north%2F2/127.106.20.11/tcp-2323",
-                            "depot%20north%2F2/fd00:106::20/tcp-2323"]
+    assert sorted(uris) == [
+        "default/127.106.20.10/tcp-2323",
+        "depot%20north%2F2/127.106.20.11/tcp-2323",
+        "depot%20north%2F2/fd00:106::20/tcp-2323",
+    ]
     assert {r["properties"]["site"] for r in run["results"]} == {"default", "depot north/2"}
 
 

@@ -43,11 +43,13 @@ def test_interrupt_while_judging_leaves_an_interrupted_scan_that_evaluate_can_ju
     greeters: dict[tuple[str, int], bytes], interrupting_checks: Path, tmp_path: Path
 ) -> None:
     address, port = next((a, p) for a, p in greeters if p == 2323)  # a telnet login on a street light
-    policy = Policy.model_validate({
-        "name": "judging-interrupt-test",
-        "scope": {"include": [address], "never_touch_ports": ["2024"]},
-        "discovery": {"tcp_ports": [port], "udp_ports": []},
-    })
+    policy = Policy.model_validate(
+        {
+            "name": "judging-interrupt-test",
+            "scope": {"include": [address], "never_touch_ports": ["2024"]},
+            "discovery": {"tcp_ports": [port], "udp_ports": []},
+        }
+    )
     db = f"sqlite:///{tmp_path / 'judging.sqlite'}"
     store = Store(db)
     with pytest.raises(KeyboardInterrupt):
@@ -60,8 +62,9 @@ def test_interrupt_while_judging_leaves_an_interrupted_scan_that_evaluate_can_ju
 
     policy_file = tmp_path / "policy.yaml"
     policy_file.write_text(policy.model_dump_json())  # JSON is YAML
-    result = CliRunner().invoke(app, ["--db", db, "evaluate", "--scan", str(scan.id), "--policy", str(policy_file),
-                                      "--findings", "--json"])
+    result = CliRunner().invoke(
+        app, ["--db", db, "evaluate", "--scan", str(scan.id), "--policy", str(policy_file), "--findings", "--json"]
+    )
     assert result.exit_code in (0, 1), result.output
     with store.session() as session:
         checks = {f.check_id for f in session.exec(select(Finding)).all()}

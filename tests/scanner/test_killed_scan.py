@@ -22,11 +22,25 @@ TARPIT = "127.107.7.1"
 def test_a_killed_scan_is_marked_interrupted_by_the_next_command(tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite"
     policy = tmp_path / "policy.yaml"
-    policy.write_text(f"name: tarpit\nscope:\n  include: [{TARPIT}]\n  never_touch_ports: ['2024']\n"
-                      "discovery:\n  tcp_ports: [2323]\n  udp_ports: []\nrate:\n  read_timeout: 60\n")
+    policy.write_text(
+        f"name: tarpit\nscope:\n  include: [{TARPIT}]\n  never_touch_ports: ['2024']\n"
+        "discovery:\n  tcp_ports: [2323]\n  udp_ports: []\nrate:\n  read_timeout: 60\n"
+    )
     with socket.create_server((TARPIT, 2323)):  # accepts in the kernel, never says a word
-        scan = subprocess.Popen([sys.executable, "-c", "from muniscan.cli.main import run; run()", "--db", str(db),
-                                 "scan", "--policy", str(policy)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        scan = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from muniscan.cli.main import run; run()",
+                "--db",
+                str(db),
+                "scan",
+                "--policy",
+                str(policy),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:

@@ -19,14 +19,14 @@ runner = CliRunner()
 HOSTILE = f"""<?xml version="1.0"?>
 <nmaprun scanner="nmap">
   <host><status state="up"/><address addr="127.107.5.1" addrtype="ipv4"/>
-    <address addr="{'aa:' * 10_000}" addrtype="mac" vendor="{'V' * 5000}"/>
+    <address addr="{"aa:" * 10_000}" addrtype="mac" vendor="{"V" * 5000}"/>
     <ports>
       <port protocol="tcp" portid="-5"><state state="open"/><service name="x"/></port>
       <port protocol="tcp" portid="0"><state state="open"/><service name="x"/></port>
       <port protocol="tcp" portid="99999"><state state="open"/><service name="x"/></port>
       <port protocol="icmp" portid="7"><state state="open"/><service name="x"/></port>
       <port protocol="tcp" portid="23"><state state="open"/>
-        <service name="{'t' * 5000}" product="{'p' * 50_000}"/></port>
+        <service name="{"t" * 5000}" product="{"p" * 50_000}"/></port>
     </ports></host>
   <host><status state="up"/><address addr="not-an-address" addrtype="ipv4"/>
     <ports><port protocol="tcp" portid="22"><state state="open"/></port></ports></host>
@@ -39,16 +39,18 @@ HOSTILE = f"""<?xml version="1.0"?>
 
 def _policy(tmp_path: Path) -> Path:
     path = tmp_path / "policy.yaml"
-    path.write_text(yaml.safe_dump({"name": "import", "scope": {"include": ["127.107.5.0/24"],
-                                                                "never_touch_ports": ["2024"]}}))
+    path.write_text(
+        yaml.safe_dump({"name": "import", "scope": {"include": ["127.107.5.0/24"], "never_touch_ports": ["2024"]}})
+    )
     return path
 
 
 def test_invalid_ports_macs_addresses_and_oversized_texts_are_not_stored(tmp_path: Path, database_url: str) -> None:
     report = tmp_path / "hostile.xml"
     report.write_text(HOSTILE)
-    result = runner.invoke(app, ["--db", database_url, "import", "nmap", str(report), "--policy",
-                                 str(_policy(tmp_path)), "--json"])
+    result = runner.invoke(
+        app, ["--db", database_url, "import", "nmap", str(report), "--policy", str(_policy(tmp_path)), "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["hosts"] == 2
     with Store(database_url).session() as session:
@@ -69,11 +71,13 @@ def test_a_large_report_is_streamed_in_batches_with_progress(tmp_path: Path) -> 
     report = tmp_path / "large.xml"
     report.write_text(f'<?xml version="1.0"?>\n<nmaprun scanner="nmap">\n{rows}</nmaprun>\n')
     policy = tmp_path / "policy.yaml"
-    policy.write_text(yaml.safe_dump({"name": "import", "scope": {"include": ["127.107.0.0/16"],
-                                                                  "never_touch_ports": ["2024"]}}))
+    policy.write_text(
+        yaml.safe_dump({"name": "import", "scope": {"include": ["127.107.0.0/16"], "never_touch_ports": ["2024"]}})
+    )
     started = time.monotonic()
-    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "import", "nmap", str(report),
-                                 "--policy", str(policy)])
+    result = runner.invoke(
+        app, ["--db", f"sqlite:///{tmp_path / 's.sqlite'}", "import", "nmap", str(report), "--policy", str(policy)]
+    )
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     assert [f"stored {n} of {hosts} host(s) in scope" in result.output for n in (500, 1000, 1500, hosts)] == [True] * 4

@@ -19,16 +19,21 @@ DEVICE = "127.106.30.10"
 
 def policy(folder: Path) -> Path:
     path = folder / "bench.yaml"
-    path.write_text(f"name: bench\nscope:\n  include: [{DEVICE}]\n  never_touch_ports: ['2024']\n"
-                    "discovery:\n  tcp_ports: [2222, 2323]\n  udp_ports: []\n")
+    path.write_text(
+        f"name: bench\nscope:\n  include: [{DEVICE}]\n  never_touch_ports: ['2024']\n"
+        "discovery:\n  tcp_ports: [2222, 2323]\n  udp_ports: []\n"
+    )
     return path
 
 
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        (f"{DEVICE}:2323", "is an address with a port; a target is an address, CIDR or range: to probe only port "
-                           "2323, list it in the policy's discovery.tcp_ports"),
+        (
+            f"{DEVICE}:2323",
+            "is an address with a port; a target is an address, CIDR or range: to probe only port "
+            "2323, list it in the policy's discovery.tcp_ports",
+        ),
         ("[fd00::1]:443", "scan fd00::1"),
         ("gateway.city.internal", "names are never resolved"),
     ],
@@ -76,5 +81,6 @@ def test_the_summary_is_most_severe_first_with_finding_ids(store: Store, tmp_pat
     assert lines[0].split("\t") == ["finding", "severity", "check", "address", "port", "ENISA"]
     assert len(lines) == 1 + len(severities) and all(line.count("\t") == 5 for line in lines)
     assert "findings: " in piped.stderr
-    assert [f["finding_id"] for f in summary["findings"]] == [by_key[f["check_id"], f["port"]]
-                                                             for f in summary["findings"]]
+    assert [f["finding_id"] for f in summary["findings"]] == [
+        by_key[f["check_id"], f["port"]] for f in summary["findings"]
+    ]

@@ -90,8 +90,9 @@ def _network_in_either_family(network: ipaddress.IPv4Network, mapped: bool) -> s
 )
 def test_ipv4_mapped_ipv6_is_judged_as_the_ipv4_address_it_reaches(include, exclude, address, mapped) -> None:
     """Scope, exclude and target may each be written as IPv4 or IPv4-mapped IPv6: the verdict is the same."""
-    scope = make([_network_in_either_family(n, m) for n, m in include],
-                 [_network_in_either_family(n, m) for n, m in exclude])
+    scope = make(
+        [_network_in_either_family(n, m) for n, m in include], [_network_in_either_family(n, m) for n, m in exclude]
+    )
     expected = any(address in n for n, _ in include) and not any(address in n for n, _ in exclude)
     assert (scope.refusal(_either_family(address, mapped), 80) is None) == expected
     if expected:
@@ -126,8 +127,21 @@ def test_planning_lists_the_same_addresses_as_walking_every_target(include, excl
 def test_planning_the_whole_ipv4_space_minus_large_excludes_is_immediate() -> None:
     import time
 
-    scope = make(["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3", "224.0.0.0/4", "240.0.0.0/5",
-                                 "248.0.0.0/6", "252.0.0.0/7", "254.0.0.0/8", "255.0.0.0/9", "255.128.0.0/10"])
+    scope = make(
+        ["0.0.0.0/0"],
+        [
+            "0.0.0.0/1",
+            "128.0.0.0/2",
+            "192.0.0.0/3",
+            "224.0.0.0/4",
+            "240.0.0.0/5",
+            "248.0.0.0/6",
+            "252.0.0.0/7",
+            "254.0.0.0/8",
+            "255.0.0.0/9",
+            "255.128.0.0/10",
+        ],
+    )
     started = time.monotonic()
     with pytest.raises(OutOfScope, match=r"more than 65536 addresses \(about 4194303 in scope\)"):
         scope.expand([], 65536)

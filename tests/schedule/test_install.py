@@ -64,8 +64,9 @@ def test_systemd_analyze_verify_accepts_the_generated_units(tmp_path: Path, stor
     units, _ = write_units(tmp_path, store_folder)
     files = sorted(str(p) for p in units.glob("muniscan-*.*"))
     assert len(files) == 4
-    checked = subprocess.run(["systemd-analyze", "verify", "--man=no", *files], capture_output=True, text=True,
-                             cwd=units, timeout=60)
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *files], capture_output=True, text=True, cwd=units, timeout=60
+    )
     complaints = [line for line in checked.stderr.splitlines() if "muniscan-" in line]
     assert checked.returncode == 0 and not complaints, checked.stderr
 
@@ -92,14 +93,16 @@ def test_units_never_name_a_store_password() -> None:
     assert "pw@" not in units["muniscan-nightly.service"]
 
 
-
-
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (systemd)")
 def test_systemd_rates_the_units_exposure_at_most_4_of_10(tmp_path: Path) -> None:
     """An unhardened oneshot service rates 9.6 ("UNSAFE") in systemd 252; the generated one must stay at or
     below 4.0 ("OK"), the ARP one included although it keeps CAP_NET_RAW."""
     units, _ = write_units(tmp_path, "data")
     for name in ("muniscan-nightly.service", "muniscan-arp-sweep.service"):
-        rated = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--threshold=40", str(units / name)],
-                               capture_output=True, text=True, timeout=60)
+        rated = subprocess.run(
+            ["systemd-analyze", "security", "--offline=yes", "--threshold=40", str(units / name)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert rated.returncode == 0, rated.stdout[-400:] + rated.stderr[-400:]

@@ -180,8 +180,9 @@ def test_schedule_add_refuses_targets_outside_the_scope_with_exit_2(
 ) -> None:
     policy = str(scoped_policy(tmp_path, policy_scope))
     target_args = [arg for t in targets for arg in ("--target", t)]
-    out = runner.invoke(app, ["--db", store.url, "schedule", "add", "x", "--cron", "0 2 * * *",
-                              "--policy", policy, *target_args])
+    out = runner.invoke(
+        app, ["--db", store.url, "schedule", "add", "x", "--cron", "0 2 * * *", "--policy", policy, *target_args]
+    )
     assert out.exit_code == 2, out.output
     assert message in out.output
     assert runner.invoke(app, ["--db", store.url, "schedule", "list", "--json"]).output.strip() == "[]"

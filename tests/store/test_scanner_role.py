@@ -44,11 +44,14 @@ def scanner_url(store: Store) -> Iterator[str]:
 
 
 def policy() -> Policy:
-    return Policy.model_validate({
-        "name": "role-test", "scope": {"include": DEVICES, "never_touch_ports": ["2024"]},
-        "discovery": {"tcp_ports": [TELNET], "udp_ports": []},
-        "rate": {"connect_timeout": 1.0, "read_timeout": 1.0},
-    })
+    return Policy.model_validate(
+        {
+            "name": "role-test",
+            "scope": {"include": DEVICES, "never_touch_ports": ["2024"]},
+            "discovery": {"tcp_ports": [TELNET], "udp_ports": []},
+            "rate": {"connect_timeout": 1.0, "read_timeout": 1.0},
+        }
+    )
 
 
 def refused(scanner: Store, statement: str) -> str:
@@ -85,7 +88,8 @@ def test_the_scanner_role_records_scans_and_cannot_erase_or_overrule_decisions(s
         open_ids = [f.id for f in findings[2:]]
         if open_ids:
             assert "may not change the decision" in refused(
-                scanner, f"UPDATE finding SET status = 'accepted' WHERE id = {open_ids[0]}")
+                scanner, f"UPDATE finding SET status = 'accepted' WHERE id = {open_ids[0]}"
+            )
         with store.session() as session:  # the owner still can, as the findings commands do
             assert session.exec(select(RiskAcceptance)).all()
     finally:
