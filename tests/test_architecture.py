@@ -115,3 +115,12 @@ def test_every_probe_records_the_facts_type_the_table_names() -> None:
     from muniscan.scanner.probes import all_probes
 
     assert {p.name: p.facts_type for p in all_probes()} == {p.name: PROBE_FACTS.get(p.name) for p in all_probes()}
+
+
+def test_no_check_types_its_facts_as_any() -> None:
+    untyped = []
+    for path in sorted((ROOT / "checks" / "catalogue").glob("*.py")):
+        for item in ast.walk(ast.parse(path.read_text())):
+            if isinstance(item, ast.FunctionDef) and item.name == "evaluate":
+                untyped += [f"{path.name}: {a.arg}" for a in item.args.args if ast.unparse(a.annotation or a) == "Any"]
+    assert untyped == []

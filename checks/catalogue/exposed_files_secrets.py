@@ -1,9 +1,8 @@
 """Files anyone can download that hold passwords, keys or tokens hand over the device, and often more."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, not_applicable, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.ftp_files import ExposedFilesFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("ftp_files")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: ExposedFilesFacts, policy: Policy) -> CheckResult:
     if not facts.anonymous_accepted:
         return not_applicable()
     leaking = facts.with_secrets

@@ -1,9 +1,8 @@
 """A Modbus/TCP device that accepts register writes from anyone can be switched, tuned or stopped by anyone."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.modbus_write import ModbusWriteFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -28,7 +27,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("modbus_write")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: ModbusWriteFacts, policy: Policy) -> CheckResult:
     write = facts.write
     if not write.accepted:
         return passed(object=write.target, exception_code=facts.exception_code)

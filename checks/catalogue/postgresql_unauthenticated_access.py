@@ -1,9 +1,8 @@
 """A PostgreSQL server that trusts network clients lets anyone who names a real role read and change data."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed, unknown
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.postgres import PostgresFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -25,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("postgres")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: PostgresFacts, policy: Policy) -> CheckResult:
     if facts.authentication == "trust":
         return failed(port=service.port, authentication=facts.authentication, answer=facts.message)
     if facts.authentication == "other":

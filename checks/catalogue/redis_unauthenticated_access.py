@@ -1,9 +1,8 @@
 """A Redis server that answers without a password lets anyone on the network read and change its data."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.redis import RedisFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -27,7 +26,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("redis")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: RedisFacts, policy: Policy) -> CheckResult:
     if facts.auth_required or facts.protected_mode:
         return passed(answer=facts.answer)
     return failed(port=service.port, answer=facts.answer, version=facts.version)

@@ -1,9 +1,8 @@
 """An SNMP community that is accepted for SET lets anyone reconfigure the device, not only read it."""
 
-from typing import Any
-
 from muniscan.checks.model import CheckMeta, CheckResult, Level, failed, passed
 from muniscan.checks.views import ServiceView, judged_on
+from muniscan.facts.snmp_write import SnmpWriteFacts
 from muniscan.policies.schema import Policy, Severity
 
 METADATA = CheckMeta(
@@ -25,7 +24,7 @@ METADATA = CheckMeta(
 
 
 @judged_on("snmp_write")
-def evaluate(service: ServiceView, facts: Any, policy: Policy) -> CheckResult:
+def evaluate(service: ServiceView, facts: SnmpWriteFacts, policy: Policy) -> CheckResult:
     accepted = facts.accepted
     if not accepted:
         return passed(tried=[w.via for w in facts.writes])
