@@ -1,5 +1,6 @@
 """YAML files validated against a pydantic model, with errors naming file, line and field."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,14 +20,27 @@ MAX_YAML_BYTES = 2 << 20
 MAX_YAML_NODES = 200_000
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """The data and its node tree (for line numbers). Refused with file and line: files over MAX_YAML_BYTES, text
-    that is not UTF-8, invalid or too deeply nested YAML, a key repeated in one mapping (the last one would
-    silently win), and more than MAX_YAML_NODES nodes once aliases are followed."""
+@dataclass(frozen=True)
+class YamlLimits:
+    """How large a file of one kind may be: bytes on disk, and values once aliases are followed."""
+
+    max_bytes: int = MAX_YAML_BYTES
+    max_nodes: int = MAX_YAML_NODES
+
+
+# A lab topology lists every device: a generated city of 10,000 devices is about 2.7 MB and 450,000 values,
+# so topologies get room for a city ten times that, still bounded.
+TOPOLOGY_LIMITS = YamlLimits(max_bytes=64 << 20, max_nodes=10_000_000)
+
+
+def read_yaml(path: Path, limits: YamlLimits = YamlLimits()) -> tuple[Any, yaml.Node | None]:
+    """The data and its node tree (for line numbers). Refused with file and line: files over the limit's bytes,
+    text that is not UTF-8, invalid or too deeply nested YAML, a key repeated in one mapping (the last one would
+    silently win), and more than the limit's nodes once aliases are followed."""
     try:
         size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise YamlFileError(f"{path}: {size} bytes; a YAML file may be at most {MAX_YAML_BYTES} bytes")
+        if size > limits.max_bytes:
+            raise YamlFileError(f"{path}: {size} bytes; a YAML file may be at most {limits.max_bytes} bytes")
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlFileError(f"{path}: cannot read: {exc.strerror}") from None
@@ -37,7 +51,7 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise YamlFileError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        check_nodes(path, node)
+        check_nodes(path, node, limits.max_nodes)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -49,14 +63,14 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def check_nodes(path: Path, root: yaml.Node | None) -> None:
-    """Refuse a key repeated within one mapping, and more than MAX_YAML_NODES nodes (aliases counted each time)."""
+def check_nodes(path: Path, root: yaml.Node | None, max_nodes: int) -> None:
+    """Refuse a key repeated within one mapping, and more than `max_nodes` nodes (aliases counted each time)."""
     stack, visited = [root] if root is not None else [], 0
     while stack:
         node = stack.pop()
         visited += 1
-        if visited > MAX_YAML_NODES:
-            raise YamlFileError(f"{path}: more than {MAX_YAML_NODES} values once aliases are expanded")
+        if visited > max_nodes:
+            raise YamlFileError(f"{path}: more than {max_nodes} values once aliases are expanded")
         if isinstance(node, yaml.MappingNode):
             first: dict[str, int] = {}
             for key, value in node.value:

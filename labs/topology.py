@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from muniscan.policies.loader import resolve_extends
 from muniscan.policies.schema import Policy
 from muniscan.scanner.scope import Scope, parse_ports
-from muniscan.yamlfile import YamlFileError, line_of, read_yaml, validate
+from muniscan.yamlfile import TOPOLOGY_LIMITS, YamlFileError, line_of, read_yaml, validate
 
 # The machine answers on this port of every loopback address; no lab may touch it.
 RESERVED_PORT = 2024
@@ -288,7 +288,7 @@ def topology_path(name_or_path: str) -> Path:
 def load_topology(name_or_path: str) -> Topology:
     """Read and validate a topology; every problem names its file, line and field."""
     path = topology_path(name_or_path)
-    data, node = read_yaml(path)
+    data, node = read_yaml(path, TOPOLOGY_LIMITS)
     if isinstance(data, dict) and isinstance(data.get("policy"), dict):
         data["policy"] = resolve_extends(data["policy"], path)
     topology = validate(Topology, data, node, path)

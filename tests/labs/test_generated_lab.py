@@ -6,7 +6,8 @@ import json
 import pytest
 
 from muniscan.labs import runner
-from muniscan.labs.generate import CATALOGUE, address_of, available_templates, generate
+from muniscan.labs.generate import CATALOGUE, address_of, available_templates, generate, generated_yaml
+from muniscan.labs.topology import load_topology
 
 from .conftest import muniscan
 
@@ -42,6 +43,14 @@ def test_templates_use_only_device_kinds_that_exist() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_generated_city_of_ten_thousand_devices_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The YAML bounds that refuse a hostile policy leave room for a city's topology (about 2.7 MB)."""
+    path = tmp_path / "city.yaml"
+    path.write_text(generated_yaml(10_000, 1, sites=5))
+    assert len(load_topology(str(path)).devices) == 10_000
+
+
 def test_generated_lab_comes_up_and_answers() -> None:
     code, out = muniscan("lab", "up", "--generate", "40", "--seed", "3", "--name", "gen-test")
     assert code == 0, out
