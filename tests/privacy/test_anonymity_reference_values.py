@@ -16,6 +16,7 @@ from muniscan.privacy.datasets.population import population_uniqueness
 from muniscan.privacy.datasets.reidentification import distinction_and_separation, reidentification_risk
 from muniscan.privacy.datasets.sdc import distinct_l_per_record, individual_risk, wildcard_frequencies
 from muniscan.privacy.datasets.table import read_table
+from tests.privacy.test_generalisation import PROVIDER_ROWS  # ARX test/DataProvider.java
 
 STUDENTS_QI = ["Teacher", "Gender", "Ethnic", "Freeredu", "wesson"]
 
@@ -122,20 +123,9 @@ def test_arx_dankar_decision_rule_adult(arx_adult_classes, sampling_fraction, ex
     assert estimate.dankar <= classes.sizes[classes.sizes == 1].sum() / table.n_rows + 1e-12
 
 
-ARX_PROVIDER = [
-    ("34", "male", "81667"),
-    ("45", "female", "81675"),
-    ("66", "male", "81925"),
-    ("70", "female", "81931"),
-    ("34", "female", "81931"),
-    ("70", "male", "81931"),
-    ("45", "male", "81931"),
-]
-
-
 def test_arx_data_provider_risks_before_anonymisation():
     """TestRiskMetrics.testAverageRisk / testHighestIndividualRisk / testDecisionRule."""
-    columns = {name: [row[i] for row in ARX_PROVIDER] for i, name in enumerate(["age", "gender", "zipcode"])}
+    columns = {name: [row[i] for row in PROVIDER_ROWS] for i, name in enumerate(["age", "gender", "zipcode"])}
     classes, _ = quasi_identifier_classes(columns, ["age", "gender", "zipcode"])
     risk = reidentification_risk(classes.sizes)
     assert risk.prosecutor_average == 1.0 and risk.prosecutor_highest == 1.0
